@@ -1,0 +1,242 @@
+package io.mcpcrew.crew.config;
+
+import io.mcpcrew.crew.redis.DataType;
+import io.mcpcrew.crew.redis.Names;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The validated configuration of the Redis layer, read once at start-up. Every key is a MicroProfile Config
+ * property (and so an environment variable: {@code redis.crew.pool.max-total} → {@code REDIS_CREW_POOL_MAX_TOTAL}).
+ * A bad value throws {@link ConfigurationException}, which stops the deployment.
+ */
+public final class RedisCrewConfig {
+    public static final String PREFIX = "redis.crew.";
+
+    private final String host;
+    private final int port;
+    private final Optional<String> username;
+    private final Optional<String> password;
+    private final int database;
+    private final boolean ssl;
+    private final Duration connectTimeout;
+    private final Duration timeout;
+    private final RedisMode mode;
+    private final String sentinelMaster;
+    private final List<HostPort> nodes;
+    private final int poolMaxTotal;
+    private final int poolMaxIdle;
+    private final int poolMinIdle;
+    private final Duration poolMaxWait;
+    private final String keyPrefix;
+    private final Map<DataType, Duration> ttls;
+    private final int breakerFailureThreshold;
+    private final Duration breakerOpenDuration;
+    private final Duration breakerProbeInterval;
+    private final boolean fallbackEnabled;
+    private final ConfigSource source;
+
+    private RedisCrewConfig(ConfigSource c) {
+        this.source = c;
+        host = c.string(PREFIX + "host", "localhost");
+        port = c.integer(PREFIX + "port", 6379, 1, 65535);
+        username = c.raw(PREFIX + "username");
+        password = c.raw(PREFIX + "password");
+        database = c.integer(PREFIX + "database", 0, 0, 65535);
+        ssl = c.bool(PREFIX + "ssl", false);
+        connectTimeout = c.duration(PREFIX + "connect-timeout", Duration.ofSeconds(2), Duration.ofMillis(1));
+        timeout = c.duration(PREFIX + "timeout", Duration.ofSeconds(2), Duration.ofMillis(1));
+        mode = c.enumValue(PREFIX + "mode", RedisMode.class, RedisMode.STANDALONE);
+        sentinelMaster = c.string(PREFIX + "sentinel.master", "mymaster");
+        nodes = parseNodes(c, PREFIX + "nodes");
+        poolMaxTotal = c.integer(PREFIX + "pool.max-total", 32, 1, 10_000);
+        poolMaxIdle = c.integer(PREFIX + "pool.max-idle", 16, 0, 10_000);
+        poolMinIdle = c.integer(PREFIX + "pool.min-idle", 0, 0, 10_000);
+        poolMaxWait = c.duration(PREFIX + "pool.max-wait", Duration.ofSeconds(2), Duration.ZERO);
+        keyPrefix = c.string(PREFIX + "key-prefix", "crew");
+        if (!Names.isValid(keyPrefix)) {
+            throw new ConfigurationException(PREFIX + "key-prefix", keyPrefix, Names.RULE);
+        }
+        if (poolMinIdle > poolMaxTotal) {
+            throw new ConfigurationException(PREFIX + "pool.min-idle", String.valueOf(poolMinIdle),
+                    "must not exceed redis.crew.pool.max-total (" + poolMaxTotal + ")");
+        }
+        if (mode != RedisMode.STANDALONE && nodes.isEmpty()) {
+            throw new ConfigurationException(PREFIX + "nodes", "", "must list host:port pairs (comma separated) when "
+                    + "redis.crew.mode is " + mode.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        Map<DataType, Duration> t = new EnumMap<>(DataType.class);
+        for (DataType type : DataType.values()) {
+            Duration d = c.duration(type.configKey(), type.defaultTtl(), Duration.ZERO);
+            if (d.isZero() && !type.persistent()) {
+                throw new ConfigurationException(type.configKey(), c.raw(type.configKey()).orElse(""),
+                        "must be a positive duration (" + type.name() + " data is never kept without a TTL)");
+            }
+            t.put(type, d);
+        }
+        ttls = Collections.unmodifiableMap(t);
+        breakerFailureThreshold = c.integer(PREFIX + "breaker.failure-threshold", 3, 1, 1000);
+        breakerOpenDuration = c.duration(PREFIX + "breaker.open-duration", Duration.ofSeconds(5), Duration.ofMillis(10));
+        breakerProbeInterval = c.duration(PREFIX + "breaker.probe-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
+        fallbackEnabled = c.bool(PREFIX + "fallback.enabled", true);
+    }
+
+    /** Reads and validates the configuration; throws {@link ConfigurationException} on the first bad value. */
+    public static RedisCrewConfig load(ConfigSource source) {
+        return new RedisCrewConfig(source);
+    }
+
+    public static RedisCrewConfig load(Map<String, String> values) {
+        return load(ConfigSource.of(values));
+    }
+
+    private static List<HostPort> parseNodes(ConfigSource c, String key) {
+        Optional<String> raw = c.raw(key);
+        if (raw.isEmpty()) {
+            return List.of();
+        }
+        List<HostPort> out = new ArrayList<>();
+        for (String part : raw.get().split(",")) {
+            String p = part.trim();
+            int colon = p.lastIndexOf(':');
+            if (colon <= 0 || colon == p.length() - 1) {
+                throw new ConfigurationException(key, raw.get(), "each node must be host:port, e.g. redis-1:6379,redis-2:6379");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(p.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw new ConfigurationException(key, raw.get(), "node '" + p + "' has no valid port (1 to 65535)");
+            }
+            out.add(new HostPort(p.substring(0, colon), port));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A host and port from {@code redis.crew.nodes}. */
+    public static final class HostPort {
+        private final String host;
+        private final int port;
+
+        public HostPort(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        public String host() {
+            return host;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    /** The source this was read from, for components that read their own keys (e.g. rate-limit policies). */
+    public ConfigSource source() {
+        return source;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Optional<String> username() {
+        return username;
+    }
+
+    public Optional<String> password() {
+        return password;
+    }
+
+    public int database() {
+        return database;
+    }
+
+    public boolean ssl() {
+        return ssl;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public RedisMode mode() {
+        return mode;
+    }
+
+    public String sentinelMaster() {
+        return sentinelMaster;
+    }
+
+    public List<HostPort> nodes() {
+        return nodes;
+    }
+
+    public int poolMaxTotal() {
+        return poolMaxTotal;
+    }
+
+    public int poolMaxIdle() {
+        return poolMaxIdle;
+    }
+
+    public int poolMinIdle() {
+        return poolMinIdle;
+    }
+
+    public Duration poolMaxWait() {
+        return poolMaxWait;
+    }
+
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    /** The TTL of a data type; {@link Duration#ZERO} means none (persistent types only). */
+    public Duration ttl(DataType type) {
+        return ttls.get(type);
+    }
+
+    public int breakerFailureThreshold() {
+        return breakerFailureThreshold;
+    }
+
+    public Duration breakerOpenDuration() {
+        return breakerOpenDuration;
+    }
+
+    public Duration breakerProbeInterval() {
+        return breakerProbeInterval;
+    }
+
+    public boolean fallbackEnabled() {
+        return fallbackEnabled;
+    }
+
+    /** Where the client connects, for logs and health data (never the password). */
+    public String target() {
+        return mode == RedisMode.STANDALONE ? host + ":" + port : mode.name().toLowerCase(java.util.Locale.ROOT) + " " + nodes;
+    }
+}

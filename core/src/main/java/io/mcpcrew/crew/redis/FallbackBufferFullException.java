@@ -1,0 +1,10 @@
+package io.mcpcrew.crew.redis;
+
+/** Redis is down and the local buffer that keeps writes meanwhile is full: the write was not accepted. Retryable. */
+public class FallbackBufferFullException extends RedisUnavailableException {
+    private static final long serialVersionUID = 1L;
+
+    public FallbackBufferFullException(String message) {
+        super(message, null);
+    }
+}

@@ -1,0 +1,300 @@
+package io.mcpcrew.crew.redis;
+
+import io.mcpcrew.crew.config.ConfigurationException;
+import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.config.RedisMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * {@link RedisManager} on Jedis 8: {@link RedisClient}, {@link RedisSentinelClient} or {@link RedisClusterClient}
+ * by {@code redis.crew.mode}, created lazily (so the application starts while Redis is down) and closed by
+ * {@link #close()}. A background probe PINGs Redis while the breaker is not CLOSED, so recovery is noticed
+ * and announced to listeners without waiting for traffic.
+ */
+public class JedisRedisManager implements RedisManager, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(JedisRedisManager.class.getName());
+
+    private final RedisCrewConfig config;
+    private final CircuitBreaker breaker;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    private final ScheduledFuture<?> prober;
+    private final Map<String, LuaScript> scripts = new ConcurrentHashMap<>();
+    private volatile UnifiedJedis client;
+    private volatile String serverVersion;
+    private volatile boolean closed;
+
+    /** Builds the manager; {@code scheduler} runs the recovery probe and listeners (null: a private daemon thread). */
+    public JedisRedisManager(RedisCrewConfig config, ScheduledExecutorService scheduler) {
+        this.config = config;
+        if (config.mode() == RedisMode.CLUSTER && config.database() != 0) {
+            throw new ConfigurationException("redis.crew.database", String.valueOf(config.database()),
+                    "must be 0 when redis.crew.mode is cluster (Redis Cluster has only database 0)");
+        }
+        this.breaker = new CircuitBreaker(config.breakerFailureThreshold(), config.breakerOpenDuration(), Clock.systemUTC());
+        this.ownsScheduler = scheduler == null;
+        this.scheduler = scheduler != null ? scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "crew-redis-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.breakerProbeInterval().toMillis();
+        this.prober = this.scheduler.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
+        breaker.addListener(s -> LOG.log(s.state() == BreakerState.State.OPEN ? Level.WARNING : Level.INFO,
+                "Redis circuit breaker for {0} is now {1}", new Object[] {config.target(), s}));
+    }
+
+    @Override
+    public TenantRedis forTenant(String tenantId) {
+        return new TenantRedis(this, new TenantKeys(config.keyPrefix(), tenantId));
+    }
+
+    @Override
+    public RedisCrewConfig config() {
+        return config;
+    }
+
+    @Override
+    public Duration ttl(DataType type) {
+        return config.ttl(type);
+    }
+
+    @Override
+    public <T> T execute(RedisCall<T> call) {
+        if (!breaker.allowsCall()) {
+            BreakerState s = breaker.snapshot();
+            throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: circuit breaker open since "
+                    + s.since() + s.lastError().map(e -> " (last error: " + e + ")").orElse(""), null);
+        }
+        UnifiedJedis c = client();
+        try {
+            T result = call.apply(c);
+            breaker.recordSuccess();
+            return result;
+        } catch (JedisDataException e) {
+            breaker.recordSuccess(); // Redis answered: it is reachable
+            throw new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
+        } catch (JedisException e) {
+            breaker.recordFailure(e);
+            throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Object eval(LuaScript script, List<String> keys, List<String> args) {
+        scripts.putIfAbsent(script.sha1(), script);
+        return execute(j -> {
+            try {
+                return j.evalsha(script.sha1(), keys, args);
+            } catch (JedisNoScriptException e) {
+                load(j, script, keys.isEmpty() ? null : keys.get(0));
+                return j.evalsha(script.sha1(), keys, args);
+            }
+        });
+    }
+
+    @Override
+    public Object evalBinary(LuaScript script, List<byte[]> keys, List<byte[]> args) {
+        scripts.putIfAbsent(script.sha1(), script);
+        byte[] sha = script.sha1().getBytes(StandardCharsets.UTF_8);
+        return execute(j -> {
+            try {
+                return j.evalsha(sha, keys, args);
+            } catch (JedisNoScriptException e) {
+                load(j, script, keys.isEmpty() ? null : new String(keys.get(0), StandardCharsets.UTF_8));
+                return j.evalsha(sha, keys, args);
+            }
+        });
+    }
+
+    private void load(UnifiedJedis j, LuaScript script, String sampleKey) {
+        String sha = sampleKey == null ? j.scriptLoad(script.source()) : j.scriptLoad(script.source(), sampleKey);
+        if (!script.sha1().equals(sha)) {
+            throw new RedisDataException("SCRIPT LOAD of " + script + " returned SHA " + sha, null);
+        }
+    }
+
+    @Override
+    public void registerScript(LuaScript script) {
+        if (scripts.putIfAbsent(script.sha1(), script) != null || config.mode() == RedisMode.CLUSTER) {
+            return; // on Cluster scripts load on the node that needs them, on first NOSCRIPT
+        }
+        try {
+            execute(j -> {
+                load(j, script, null);
+                return null;
+            });
+        } catch (RedisCrewException e) {
+            LOG.log(Level.FINE, "script {0} not preloaded (loads on first use): {1}", new Object[] {script, e.getMessage()});
+        }
+    }
+
+    @Override
+    public List<LuaScript> scripts() {
+        return List.copyOf(scripts.values());
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return breaker.isAvailable();
+    }
+
+    @Override
+    public BreakerState breakerState() {
+        return breaker.snapshot();
+    }
+
+    @Override
+    public void addBreakerListener(Consumer<BreakerState> listener) {
+        // listeners (fallback flushes) run on the scheduler, never on the caller's or a health check's thread
+        breaker.addListener(s -> {
+            if (!closed) {
+                scheduler.execute(() -> listener.accept(s));
+            }
+        });
+    }
+
+    @Override
+    public PingResult ping() {
+        long t0 = System.nanoTime();
+        try {
+            UnifiedJedis c = client();
+            c.ping();
+            Duration latency = Duration.ofNanos(System.nanoTime() - t0);
+            breaker.recordSuccess();
+            if (serverVersion == null) {
+                serverVersion = parseVersion(c.info("server"));
+            }
+            return new PingResult(true, latency, null);
+        } catch (JedisException | RedisUnavailableException e) {
+            breaker.recordFailure(e);
+            return new PingResult(false, Duration.ofNanos(System.nanoTime() - t0), e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<String> serverVersion() {
+        return Optional.ofNullable(serverVersion);
+    }
+
+    private static String parseVersion(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("redis_version:")) {
+                return line.substring("redis_version:".length()).trim();
+            }
+        }
+        return null;
+    }
+
+    private void probe() {
+        if (!closed && breaker.snapshot().state() != BreakerState.State.CLOSED) {
+            ping();
+        }
+    }
+
+    /** The Jedis client, created on first use; a creation failure (Cluster/Sentinel unreachable) is retryable. */
+    public UnifiedJedis client() {
+        UnifiedJedis c = client;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new RedisUnavailableException("RedisManager is closed", null);
+            }
+            if (client == null) {
+                try {
+                    client = createClient();
+                } catch (JedisException e) {
+                    breaker.recordFailure(e);
+                    throw new RedisUnavailableException("cannot connect to Redis " + config.target() + ": " + e.getMessage(), e);
+                }
+            }
+            return client;
+        }
+    }
+
+    private UnifiedJedis createClient() {
+        int timeout = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
+        DefaultJedisClientConfig.Builder cb = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .socketTimeoutMillis(timeout)
+                .database(config.database())
+                .ssl(config.ssl())
+                .clientName("crew-redis");
+        config.username().ifPresent(cb::user);
+        config.password().ifPresent(cb::password);
+        JedisClientConfig clientConfig = cb.build();
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(config.poolMaxTotal());
+        pool.setMaxIdle(config.poolMaxIdle());
+        pool.setMinIdle(config.poolMinIdle());
+        pool.setMaxWait(config.poolMaxWait());
+        pool.setJmxEnabled(false); // several deployments in one server would clash on the MBean name
+        pool.setTestWhileIdle(true);
+        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        Set<HostAndPort> nodes = new LinkedHashSet<>();
+        config.nodes().forEach(n -> nodes.add(new HostAndPort(n.host(), n.port())));
+        switch (config.mode()) {
+            case SENTINEL:
+                DefaultJedisClientConfig.Builder sb = DefaultJedisClientConfig.builder()
+                        .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).ssl(config.ssl());
+                return RedisSentinelClient.builder().masterName(config.sentinelMaster()).sentinels(nodes)
+                        .clientConfig(clientConfig).sentinelClientConfig(sb.build()).poolConfig(pool).build();
+            case CLUSTER:
+                return RedisClusterClient.builder().nodes(nodes).clientConfig(clientConfig).poolConfig(pool)
+                        .maxAttempts(3).build();
+            default:
+                return RedisClient.builder().hostAndPort(config.host(), config.port()).clientConfig(clientConfig)
+                        .poolConfig(pool).build();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        prober.cancel(false);
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
+        }
+        UnifiedJedis c = client;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing the Jedis client", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.mcpcrew.crew.redis;
+
+import io.mcpcrew.crew.config.RedisCrewConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The Redis layer's single entry point: one Jedis client for the application (standalone, Sentinel or Cluster
+ * by {@code redis.crew.mode}), tenant-scoped views, Lua scripts run with EVALSHA, and a circuit breaker whose
+ * state tells components when to use their local fallback. Inject it ({@code @Inject RedisManager redis}) or
+ * build a {@link JedisRedisManager} yourself outside a container.
+ *
+ * <p>Errors: {@link RedisUnavailableException} (retryable: connection, timeout, breaker open),
+ * {@link RedisDataException} (not retryable), {@link InvalidInputException} (bad tenant id, name or key part).
+ */
+public interface RedisManager {
+
+    /** A view scoped to one tenant; throws {@link InvalidNameException} for an id outside {@link Names#RULE}. */
+    TenantRedis forTenant(String tenantId);
+
+    RedisCrewConfig config();
+
+    /** The configured TTL of a data type ({@link Duration#ZERO}: none, persistent types only). */
+    Duration ttl(DataType type);
+
+    /** Runs a call through the circuit breaker, translating Jedis exceptions into retryable / not retryable. */
+    <T> T execute(RedisCall<T> call);
+
+    /** Runs a Lua script with EVALSHA (loading it on NOSCRIPT). Keys must share one hash tag on Cluster. */
+    Object eval(LuaScript script, List<String> keys, List<String> args);
+
+    /** Binary form of {@link #eval}, for scripts that move raw bytes (vectors). */
+    Object evalBinary(LuaScript script, List<byte[]> keys, List<byte[]> args);
+
+    /** Announces a script at start-up (the startup health check reports them); loads it if Redis is up. */
+    void registerScript(LuaScript script);
+
+    /** The scripts announced so far. */
+    List<LuaScript> scripts();
+
+    /** False while the breaker is OPEN: components then serve from their local fallback. */
+    boolean isAvailable();
+
+    /** True when components should use their local fallback: breaker open and {@code redis.crew.fallback.enabled}. */
+    default boolean useFallback() {
+        return config().fallbackEnabled() && !isAvailable();
+    }
+
+    BreakerState breakerState();
+
+    /** Listens to breaker state changes; a change to CLOSED is the signal to flush fallback buffers. */
+    void addBreakerListener(Consumer<BreakerState> listener);
+
+    /** Runs {@code action} every time Redis becomes available again after the breaker was open. */
+    default void onRecovery(Runnable action) {
+        addBreakerListener(s -> {
+            if (s.state() == BreakerState.State.CLOSED) {
+                action.run();
+            }
+        });
+    }
+
+    /** A direct PING (bypassing the open breaker), recorded by the breaker: used by health checks and the prober. */
+    PingResult ping();
+
+    /** The server's {@code redis_version}, once it has been reachable. */
+    Optional<String> serverVersion();
+}

@@ -1,0 +1,59 @@
+package io.mcpcrew.crew.redis;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One tenant's view of Redis: its {@link TenantKeys} and script execution that refuses any key outside the
+ * tenant's namespace, so a bug in a component cannot touch another tenant's data through a script.
+ */
+public final class TenantRedis {
+    private final RedisManager manager;
+    private final TenantKeys keys;
+
+    TenantRedis(RedisManager manager, TenantKeys keys) {
+        this.manager = manager;
+        this.keys = keys;
+    }
+
+    public String tenantId() {
+        return keys.tenant();
+    }
+
+    public TenantKeys keys() {
+        return keys;
+    }
+
+    public RedisManager manager() {
+        return manager;
+    }
+
+    public Duration ttl(DataType type) {
+        return manager.ttl(type);
+    }
+
+    public <T> T execute(RedisCall<T> call) {
+        return manager.execute(call);
+    }
+
+    /** EVALSHA with every key checked to belong to this tenant. */
+    public Object eval(LuaScript script, List<String> scriptKeys, List<String> args) {
+        for (String k : scriptKeys) {
+            requireOwned(k);
+        }
+        return manager.eval(script, scriptKeys, args);
+    }
+
+    public Object evalBinary(LuaScript script, List<byte[]> scriptKeys, List<byte[]> args) {
+        for (byte[] k : scriptKeys) {
+            requireOwned(new String(k, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return manager.evalBinary(script, scriptKeys, args);
+    }
+
+    private void requireOwned(String key) {
+        if (!keys.owns(key)) {
+            throw new IllegalArgumentException("key " + Names.quote(key) + " is outside tenant " + keys.tenant());
+        }
+    }
+}

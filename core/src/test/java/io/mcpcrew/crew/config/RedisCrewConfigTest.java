@@ -1,0 +1,134 @@
+package io.mcpcrew.crew.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpcrew.crew.redis.DataType;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class RedisCrewConfigTest {
+
+    @Test
+    void defaults() {
+        RedisCrewConfig c = RedisCrewConfig.load(Map.of());
+        assertEquals("localhost", c.host());
+        assertEquals(6379, c.port());
+        assertEquals(RedisMode.STANDALONE, c.mode());
+        assertEquals("crew", c.keyPrefix());
+        assertEquals(Duration.ofMinutes(30), c.ttl(DataType.SESSION));
+        assertEquals(Duration.ZERO, c.ttl(DataType.EVENT));
+        assertTrue(c.fallbackEnabled());
+    }
+
+    /** META-INF/microprofile-config.properties documents the defaults: it must say what the code does. */
+    @Test
+    void propertiesFileMatchesCodeDefaults() throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/microprofile-config.properties")) {
+            p.load(in);
+        }
+        Map<String, String> m = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        RedisCrewConfig fromFile = RedisCrewConfig.load(m);
+        RedisCrewConfig fromCode = RedisCrewConfig.load(Map.of());
+        assertEquals(fromCode.host(), fromFile.host());
+        assertEquals(fromCode.port(), fromFile.port());
+        assertEquals(fromCode.timeout(), fromFile.timeout());
+        assertEquals(fromCode.connectTimeout(), fromFile.connectTimeout());
+        assertEquals(fromCode.mode(), fromFile.mode());
+        assertEquals(fromCode.poolMaxTotal(), fromFile.poolMaxTotal());
+        assertEquals(fromCode.poolMaxIdle(), fromFile.poolMaxIdle());
+        assertEquals(fromCode.poolMinIdle(), fromFile.poolMinIdle());
+        assertEquals(fromCode.poolMaxWait(), fromFile.poolMaxWait());
+        assertEquals(fromCode.keyPrefix(), fromFile.keyPrefix());
+        assertEquals(fromCode.breakerFailureThreshold(), fromFile.breakerFailureThreshold());
+        assertEquals(fromCode.breakerOpenDuration(), fromFile.breakerOpenDuration());
+        assertEquals(fromCode.breakerProbeInterval(), fromFile.breakerProbeInterval());
+        for (DataType t : DataType.values()) {
+            assertTrue(p.containsKey(t.configKey()), "properties file lacks " + t.configKey());
+            assertEquals(fromCode.ttl(t), fromFile.ttl(t), t.configKey());
+        }
+    }
+
+    @Test
+    void valuesAreParsed() {
+        RedisCrewConfig c = RedisCrewConfig.load(Map.of("redis.crew.port", "6380", "redis.crew.mode", "cluster",
+                "redis.crew.nodes", "a:1, b:2", "redis.crew.ttl.session", "PT10M", "redis.crew.timeout", "250ms",
+                "redis.crew.ttl.embedding", "3600", "redis.crew.ssl", "TRUE"));
+        assertEquals(6380, c.port());
+        assertEquals(RedisMode.CLUSTER, c.mode());
+        assertEquals(2, c.nodes().size());
+        assertEquals("b", c.nodes().get(1).host());
+        assertEquals(Duration.ofMinutes(10), c.ttl(DataType.SESSION));
+        assertEquals(Duration.ofHours(1), c.ttl(DataType.EMBEDDING));
+        assertEquals(Duration.ofMillis(250), c.timeout());
+        assertTrue(c.ssl());
+    }
+
+    @Test
+    void badPortNamesVariableValueAndRule() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> RedisCrewConfig.load(Map.of("redis.crew.port", "abc")));
+        assertEquals("redis.crew.port (env REDIS_CREW_PORT) = \"abc\": must be an integer from 1 to 65535", e.getMessage());
+        assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(Map.of("redis.crew.port", "70000")));
+    }
+
+    @Test
+    void unknownMode() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> RedisCrewConfig.load(Map.of("redis.crew.mode", "replicated")));
+        assertEquals("redis.crew.mode (env REDIS_CREW_MODE) = \"replicated\": must be one of standalone | sentinel | cluster",
+                e.getMessage());
+    }
+
+    @Test
+    void negativeOrZeroTtl() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> RedisCrewConfig.load(Map.of("redis.crew.ttl.session", "-5")));
+        assertTrue(e.getMessage().startsWith("redis.crew.ttl.session (env REDIS_CREW_TTL_SESSION) = \"-5\": must be a duration"),
+                e.getMessage());
+        ConfigurationException z = assertThrows(ConfigurationException.class,
+                () -> RedisCrewConfig.load(Map.of("redis.crew.ttl.task-result", "0")));
+        assertTrue(z.getMessage().contains("REDIS_CREW_TTL_TASK_RESULT"), z.getMessage());
+        assertTrue(z.getMessage().contains("never kept without a TTL"), z.getMessage());
+    }
+
+    @Test
+    void clusterNeedsNodesAndWellFormedNodes() {
+        assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(Map.of("redis.crew.mode", "sentinel")));
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> RedisCrewConfig.load(Map.of("redis.crew.mode", "cluster", "redis.crew.nodes", "a:1,b")));
+        assertTrue(e.getMessage().contains("host:port"), e.getMessage());
+    }
+
+    @Test
+    void badKeyPrefixAndBoolean() {
+        assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(Map.of("redis.crew.key-prefix", "a:b")));
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> RedisCrewConfig.load(Map.of("redis.crew.ssl", "maybe")));
+        assertEquals("redis.crew.ssl (env REDIS_CREW_SSL) = \"maybe\": must be true or false", e.getMessage());
+    }
+
+    @Test
+    void envNames() {
+        assertEquals("REDIS_CREW_POOL_MAX_TOTAL", ConfigSource.envName("redis.crew.pool.max-total"));
+        assertEquals("REDIS_CREW_TTL_TASK_RESULT", ConfigSource.envName(DataType.TASK_RESULT.configKey()));
+    }
+
+    @Test
+    void durations() {
+        assertEquals(Duration.ofSeconds(30), Durations.parse("30"));
+        assertEquals(Duration.ofDays(7), Durations.parse("7d"));
+        assertEquals(Duration.ofDays(7), Durations.parse("P7D"));
+        assertEquals(Duration.ofMinutes(5), Durations.parse("5m"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("-1"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("PT-1S"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("soon"));
+    }
+}

@@ -1,0 +1,154 @@
+package io.mcpcrew.crew.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.testing.RedisServer;
+import io.mcpcrew.crew.testing.RedisServerExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** RedisManager against a real, private redis-server. */
+@ExtendWith(RedisServerExtension.class)
+class RedisManagerIT {
+    private RedisServer server;
+    private JedisRedisManager redis;
+
+    @BeforeEach
+    void setUp(RedisServer server) {
+        this.server = server;
+        if (!server.isRunning()) {
+            server.start();
+        }
+        server.flushAll();
+        redis = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
+                "redis.crew.port", String.valueOf(server.port()), "redis.crew.breaker.open-duration", "200ms",
+                "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "500ms")), null);
+    }
+
+    @AfterEach
+    void tearDown() {
+        redis.close();
+    }
+
+    @Test
+    void tenantsNeverSeeEachOthersKeys() {
+        TenantRedis a = redis.forTenant("alpha");
+        TenantRedis b = redis.forTenant("beta");
+        a.execute(j -> j.setex(a.keys().key("cache", "k"), 60, "A"));
+        b.execute(j -> j.setex(b.keys().key("cache", "k"), 60, "B"));
+        assertEquals("A", a.execute(j -> j.get(a.keys().key("cache", "k"))));
+        assertEquals("B", b.execute(j -> j.get(b.keys().key("cache", "k"))));
+        assertEquals(List.of("crew:alpha:cache:k"), server.scanKeys(a.keys().scanPattern("cache")));
+        assertEquals(List.of("crew:beta:cache:k"), server.scanKeys(b.keys().scanPattern("cache")));
+    }
+
+    @Test
+    void scriptsRefuseKeysOutsideTheTenant() {
+        TenantRedis a = redis.forTenant("alpha");
+        LuaScript s = LuaScript.of("get", "return redis.call('GET', KEYS[1])");
+        assertThrows(IllegalArgumentException.class, () -> a.eval(s, List.of("crew:beta:cache:k"), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> a.eval(s, List.of("other"), List.of()));
+    }
+
+    @Test
+    void scriptStillRunsAfterScriptFlush() {
+        TenantRedis t = redis.forTenant("t1");
+        LuaScript s = LuaScript.of("incr", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+        String key = t.keys().key("cache", "n");
+        redis.registerScript(s);
+        assertEquals(2L, t.eval(s, List.of(key), List.of("2")));
+        server.command("SCRIPT", "FLUSH");
+        assertEquals(5L, t.eval(s, List.of(key), List.of("3")));
+        // and after a restart (empty script cache, empty data)
+        server.restart();
+        awaitAvailable();
+        assertEquals(3L, t.eval(s, List.of(key), List.of("3")));
+        server.command("EXPIRE", key, "60");
+    }
+
+    @Test
+    void lockKeyHasItsDataTypeTtlAndIsReleasedOnlyByItsHolder() {
+        TenantRedis t = redis.forTenant("t1");
+        DistributedLock lock = new DistributedLock(t);
+        Optional<DistributedLock.Handle> h = lock.tryAcquire("cleanup", redis.ttl(DataType.LOCK));
+        assertTrue(h.isPresent());
+        long ttl = server.ttl("crew:t1:lock:cleanup");
+        assertTrue(ttl > 25 && ttl <= 30, "ttl " + ttl);
+        assertFalse(lock.tryAcquire("cleanup", Duration.ofSeconds(30)).isPresent());
+        h.get().close();
+        assertEquals(-2, server.ttl("crew:t1:lock:cleanup"));
+        assertTrue(lock.tryAcquire("cleanup", Duration.ofSeconds(30)).isPresent());
+    }
+
+    @Test
+    void dataErrorsAreNotRetryableAndDoNotOpenTheBreaker() {
+        TenantRedis t = redis.forTenant("t1");
+        String key = t.keys().key("cache", "h");
+        t.execute(j -> j.hset(key, "f", "v"));
+        for (int i = 0; i < 5; i++) {
+            RedisDataException e = assertThrows(RedisDataException.class, () -> t.execute(j -> j.get(key)));
+            assertFalse(e.isRetryable());
+            assertTrue(e.getMessage().contains("WRONGTYPE"), e.getMessage());
+        }
+        assertEquals(BreakerState.State.CLOSED, redis.breakerState().state());
+        server.command("DEL", key);
+    }
+
+    @Test
+    void breakerOpensWhenRedisStopsAndClosesWhenItReturns() throws Exception {
+        CountDownLatch opened = new CountDownLatch(1);
+        CountDownLatch recovered = new CountDownLatch(1);
+        redis.addBreakerListener(s -> {
+            if (s.state() == BreakerState.State.OPEN) {
+                opened.countDown();
+            }
+        });
+        redis.onRecovery(recovered::countDown);
+        assertTrue(redis.ping().reachable());
+        assertTrue(redis.serverVersion().orElse("").startsWith("7"), redis.serverVersion().toString());
+
+        server.stop();
+        TenantRedis t = redis.forTenant("t1");
+        for (int i = 0; i < 3; i++) {
+            RedisUnavailableException e = assertThrows(RedisUnavailableException.class,
+                    () -> t.execute(j -> j.get(t.keys().key("cache", "x"))));
+            assertTrue(e.isRetryable());
+        }
+        assertTrue(opened.await(5, TimeUnit.SECONDS));
+        BreakerState s = redis.breakerState();
+        assertEquals(BreakerState.State.OPEN, s.state());
+        assertTrue(s.lastError().isPresent());
+        assertFalse(redis.isAvailable());
+        assertTrue(redis.useFallback());
+        RedisUnavailableException fast = assertThrows(RedisUnavailableException.class, () -> t.execute(j -> j.ping()));
+        assertTrue(fast.getMessage().contains("circuit breaker open"), fast.getMessage());
+        assertFalse(redis.ping().reachable());
+
+        server.start();
+        assertTrue(recovered.await(10, TimeUnit.SECONDS), "the background probe should notice recovery");
+        assertEquals(BreakerState.State.CLOSED, redis.breakerState().state());
+        assertEquals("PONG", t.execute(j -> j.ping()));
+    }
+
+    private void awaitAvailable() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (redis.ping().reachable()) {
+                return;
+            }
+        }
+        throw new AssertionError("Redis did not come back");
+    }
+}

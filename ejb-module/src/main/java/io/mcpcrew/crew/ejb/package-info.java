@@ -1,0 +1,5 @@
+/**
+ * Enterprise beans that run Crew Redis inside the server: the start-up bean, stateless facades, and (per
+ * component) worker supervisors on managed executors and timers.
+ */
+package io.mcpcrew.crew.ejb;
