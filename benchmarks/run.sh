@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs one component's benchmark on a private redis-server, beside raw Redis in the same run.
+#   benchmarks/run.sh <name> [args...]     e.g. benchmarks/run.sh ratelimit
+# <name> maps to io.mcpcrew.crew.bench.<Name>Benchmark (ratelimit -> RatelimitBenchmark).
+# Builds what it needs first (skipping tests). Record the machine's load alongside the figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+name="${1:?usage: benchmarks/run.sh <name> [args...]  (see benchmarks/README.md)}"; shift || true
+class="io.mcpcrew.crew.bench.${name^}Benchmark"
+mvn -B -q -DskipTests -pl benchmarks -am install >/dev/null
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+exec java -Xmx2g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" "$class" "$@"

@@ -1,0 +1,113 @@
+package io.mcpcrew.crew.bench;
+
+import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.redis.JedisRedisManager;
+import io.mcpcrew.crew.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Small load-harness toolkit shared by the component benchmarks: throughput at N threads, medians, Redis CPU. */
+public final class Bench {
+    private Bench() {
+    }
+
+    /** A private redis-server for a benchmark (no persistence), like the tests use. */
+    public static RedisServer startRedis() {
+        return RedisServer.onFreePort().start();
+    }
+
+    /** A RedisManager on that server, pool sized for {@code threads}. */
+    public static JedisRedisManager manager(RedisServer server, int threads) {
+        return new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
+                "redis.crew.port", String.valueOf(server.port()),
+                "redis.crew.pool.max-total", String.valueOf(Math.max(8, threads * 2)),
+                "redis.crew.pool.max-idle", String.valueOf(Math.max(8, threads * 2)))), null);
+    }
+
+    /** The operation measured; {@code i} counts per thread (use it to pick distinct keys). */
+    @FunctionalInterface
+    public interface Op {
+        void run(int thread, long i) throws Exception;
+    }
+
+    /** Runs {@code op} on {@code threads} threads for {@code duration} (after a warm-up); returns ops/s. */
+    public static double throughput(int threads, Duration warmup, Duration duration, Op op) throws InterruptedException {
+        LongAdder count = new LongAdder();
+        AtomicBoolean counting = new AtomicBoolean(false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        CountDownLatch done = new CountDownLatch(threads);
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            final int id = t;
+            Thread th = new Thread(() -> {
+                long i = 0;
+                try {
+                    while (running.get()) {
+                        op.run(id, i++);
+                        if (counting.get()) {
+                            count.increment();
+                        }
+                    }
+                } catch (Exception e) {
+                    e.printStackTrace();
+                } finally {
+                    done.countDown();
+                }
+            });
+            th.setDaemon(true);
+            ts.add(th);
+            th.start();
+        }
+        Thread.sleep(warmup.toMillis());
+        counting.set(true);
+        long t0 = System.nanoTime();
+        Thread.sleep(duration.toMillis());
+        long n = count.sum();
+        long t1 = System.nanoTime();
+        running.set(false);
+        done.await();
+        return n / ((t1 - t0) / 1e9);
+    }
+
+    public static double median(double... xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** Median of {@code reps} runs of {@code run}. */
+    public static double medianOf(int reps, ThrowingSupplier run) throws Exception {
+        double[] xs = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            xs[i] = run.get();
+        }
+        return median(xs);
+    }
+
+    @FunctionalInterface
+    public interface ThrowingSupplier {
+        double get() throws Exception;
+    }
+
+    /** used_cpu_sys + used_cpu_user of the server, in microseconds (INFO cpu). */
+    public static long redisCpuMicros(RedisServer server) {
+        double total = 0;
+        for (String line : server.command("INFO", "cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return (long) (total * 1_000_000);
+    }
+
+    public static void row(String label, double opsPerSec, double rawOpsPerSec) {
+        System.out.printf("%-48s %12.0f ops/s   %6.2fx raw%n", label, opsPerSec, opsPerSec / rawOpsPerSec);
+    }
+}

@@ -1,0 +1,97 @@
+package io.mcpcrew.crew.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpcrew.crew.testing.RedisServer;
+import io.mcpcrew.crew.testing.RedisServerExtension;
+import java.io.File;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The real WAR Maven built (core, EJB module and Jedis in WEB-INF/lib) on a managed Payara Micro, against a
+ * private redis-server the test starts first (its port reaches Micro as REDIS_CREW_PORT).
+ */
+@ExtendWith(RedisServerExtension.class) // before Arquillian: Redis is up when Micro starts
+@ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MicroDeploymentIT {
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        File war = new File(System.getProperty("crew.war", "target/crew.war"));
+        return ShrinkWrap.create(ZipImporter.class, "crew.war").importFrom(war).as(WebArchive.class);
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    @Order(1)
+    void redisManagerIsInjectedAndConfiguredFromTheEnvironment(RedisServer redis) {
+        HttpResponse<String> r = Http.get(base + "api/v1/status");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"redisReachable\":true"), r.body());
+        assertTrue(r.body().contains("\"target\":\"127.0.0.1:" + redis.port() + "\""), r.body());
+        assertTrue(r.body().contains("\"keyPrefix\":\"crewit\""), r.body());
+        assertTrue(r.body().contains("\"state\":\"CLOSED\""), r.body());
+    }
+
+    @Test
+    @Order(2)
+    void healthEndpointsAreUp() {
+        HttpResponse<String> ready = Http.get(Http.root(base) + "/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"status\":\"UP\""), ready.body());
+        assertTrue(ready.body().contains("\"serverVersion\""), ready.body());
+        assertEquals(200, Http.get(Http.root(base) + "/health/live").statusCode());
+        assertEquals(200, Http.get(Http.root(base) + "/health/started").statusCode());
+    }
+
+    @Test
+    @Order(3)
+    void readinessFollowsRedisWithoutRestart(RedisServer redis) throws Exception {
+        redis.stop();
+        try {
+            HttpResponse<String> down = awaitStatus(Http.root(base) + "/health/ready", 503);
+            assertTrue(down.body().contains("\"status\":\"DOWN\""), down.body());
+        } finally {
+            redis.start();
+        }
+        HttpResponse<String> up = awaitStatus(Http.root(base) + "/health/ready", 200);
+        assertTrue(up.body().contains("\"status\":\"UP\""), up.body());
+    }
+
+    @Test
+    @Order(4)
+    void unknownPathsAnswerJsonErrors() {
+        HttpResponse<String> r = Http.get(base + "api/v1/no-such-thing");
+        assertEquals(404, r.statusCode());
+        assertTrue(r.body().contains("\"status\":404"), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    }
+
+    static HttpResponse<String> awaitStatus(String url, int status) throws InterruptedException {
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 100; i++) {
+            last = Http.get(url);
+            if (last.statusCode() == status) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("expected " + status + " from " + url + ", last: " + last.statusCode() + " " + last.body());
+    }
+}
