@@ -27,7 +27,9 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisValidationException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -101,9 +103,25 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             breaker.recordSuccess(); // Redis answered: it is reachable
             throw new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
         } catch (JedisException e) {
+            if (isClientSideDataError(e)) {
+                throw new RedisDataException("invalid command for Redis " + config.mode().name().toLowerCase(java.util.Locale.ROOT)
+                        + ": " + e.getMessage(), e);
+            }
             breaker.recordFailure(e);
             throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Errors Jedis raises before sending anything, about the command itself (keys of several Cluster slots in one
+     * command, client-side validation): bad data, not an outage — they must not open the breaker.
+     */
+    static boolean isClientSideDataError(JedisException e) {
+        if (e instanceof JedisValidationException) {
+            return true;
+        }
+        return e instanceof JedisClusterOperationException && e.getMessage() != null
+                && e.getMessage().contains("multiple hash slots");
     }
 
     @Override
