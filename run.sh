@@ -85,6 +85,13 @@ until curl -fs -o /dev/null "http://localhost:$PORT/health/started" 2>/dev/null;
   if ! kill -0 "$micro_pid" 2>/dev/null; then
     echo "Payara Micro exited; last lines of $RUN_DIR/payara-micro.out:" >&2; tail -30 "$RUN_DIR/payara-micro.out" >&2; exit 1
   fi
+  if grep -q "Exception while loading the app" "$RUN_DIR/payara-micro.out" 2>/dev/null; then
+    echo "the application failed to deploy:" >&2
+    sleep 1
+    grep -m1 -o "Exception while loading the app : .*" "$RUN_DIR/payara-micro.out" | sed 's/ -- .*//' >&2 \
+      || echo "see $RUN_DIR/payara-micro.out" >&2
+    exit 1
+  fi
   if [ $(( $(date +%s) - started )) -gt 180 ]; then echo "not started after 180 s; see $RUN_DIR/payara-micro.out" >&2; exit 1; fi
   sleep 0.5
 done
