@@ -282,7 +282,8 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         switch (config.mode()) {
             case SENTINEL:
                 DefaultJedisClientConfig.Builder sb = DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).ssl(config.ssl());
+                        .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).ssl(config.ssl())
+                        .autoNegotiateProtocol(false); // sentinel connections speak RESP2
                 return RedisSentinelClient.builder().masterName(config.sentinelMaster()).sentinels(nodes)
                         .clientConfig(clientConfig).sentinelClientConfig(sb.build()).poolConfig(pool).build();
             case CLUSTER:
