@@ -75,6 +75,20 @@ else
   echo "using Redis from REDIS_CREW_* (host ${REDIS_CREW_HOST:-localhost}, port ${REDIS_CREW_PORT:-6379}, mode ${REDIS_CREW_MODE:-standalone})"
 fi
 
+# Tenant API security (MicroProfile JWT): unless a verification key is configured, use a local dev key pair
+# (created once in .dev-keys/, never committed) and print a token for tenant "demo".
+if [ -z "${MP_JWT_VERIFY_PUBLICKEY:-}${MP_JWT_VERIFY_PUBLICKEY_LOCATION:-}" ]; then
+  if [ ! -f .dev-keys/private.pem ]; then
+    mkdir -p .dev-keys && chmod 700 .dev-keys
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out .dev-keys/private.pem 2>/dev/null
+    openssl pkey -in .dev-keys/private.pem -pubout -out .dev-keys/public.pem
+    echo "created a local dev key pair for tokens in .dev-keys/ (not committed)"
+  fi
+  export MP_JWT_VERIFY_PUBLICKEY_LOCATION="file://$PWD/.dev-keys/public.pem"
+  export MP_JWT_VERIFY_ISSUER="${MP_JWT_VERIFY_ISSUER:-crew-redis-dev}"
+  DEMO_TOKEN=$(./mint-token.sh demo)
+fi
+
 echo "starting Payara Micro $PAYARA_VERSION on port $PORT (log: $RUN_DIR/payara-micro.log)..."
 java ${JAVA_OPTS:--Xmx512m} -jar "$MICRO" --deploy "$WAR" --port "$PORT" --nocluster --nohostaware \
   --logtofile "$RUN_DIR/payara-micro.log" > "$RUN_DIR/payara-micro.out" 2>&1 &
@@ -101,6 +115,14 @@ Crew Redis is up after $(( $(date +%s) - started )) s.
   API        http://localhost:$PORT/crew/api/v1/status   (tenants: /crew/api/v1/tenants/{tenant}/...)
   Health     http://localhost:$PORT/health/ready  /health/live  /health/started
   OpenAPI    http://localhost:$PORT/openapi
-Ctrl-C stops it.
 MSG
+if [ -n "${DEMO_TOKEN:-}" ]; then
+  cat <<MSG
+  Token for tenant "demo" (24 h; more with ./mint-token.sh <tenant>):
+    export TOKEN=$DEMO_TOKEN
+    curl -H "Authorization: Bearer \$TOKEN" http://localhost:$PORT/crew/api/v1/tenants/demo/whoami
+MSG
+fi
+echo "Ctrl-C stops it."
+
 wait "$micro_pid"

@@ -108,9 +108,15 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 
-    static Response error(int status, String message) {
+    /** A JSON error response: the one body shape of every API error. */
+    public static Response error(int status, String message) {
+        return errorBuilder(status, message).build();
+    }
+
+    /** {@link #error} as a builder, to add headers (Retry-After, WWW-Authenticate, ...). */
+    public static Response.ResponseBuilder errorBuilder(int status, String message) {
+        Response.Status known = Response.Status.fromStatusCode(status);
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ErrorResponse(status, Response.Status.fromStatusCode(status) == null ? "Error"
-                        : Response.Status.fromStatusCode(status).getReasonPhrase(), message)).build();
+                .entity(new ErrorResponse(status, known == null ? "Error" : known.getReasonPhrase(), message));
     }
 }

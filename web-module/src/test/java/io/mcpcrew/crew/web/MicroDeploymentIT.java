@@ -83,6 +83,31 @@ class MicroDeploymentIT {
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
     }
 
+    @Test
+    @Order(5)
+    void tenantResourcesNeedTheTenantsToken() {
+        String url = base + "api/v1/tenants/acme/whoami";
+        HttpResponse<String> none = Http.get(url, null);
+        assertEquals(401, none.statusCode(), none.body());
+        assertTrue(none.body().contains("\"status\":401"), none.body());
+        HttpResponse<String> bad = Http.get(url, "not.a.token");
+        assertEquals(401, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("\"status\":401"), "JSON, not the server's HTML: " + bad.body());
+        assertEquals(401, Http.get(url, TestTokens.expired("acme")).statusCode());
+        HttpResponse<String> other = Http.get(url, TestTokens.forTenant("globex"));
+        assertEquals(403, other.statusCode(), other.body());
+        assertTrue(other.body().contains("globex") && other.body().contains("acme"), other.body());
+        HttpResponse<String> own = Http.get(url, TestTokens.forTenant("acme"));
+        assertEquals(200, own.statusCode(), own.body());
+        assertTrue(own.body().contains("\"tenant\":\"acme\""), own.body());
+        assertEquals(200, Http.get(url, TestTokens.admin()).statusCode(), "the admin group may act on any tenant");
+        HttpResponse<String> hostile = Http.get(base + "api/v1/tenants/a%3Ab/whoami", TestTokens.admin());
+        assertEquals(400, hostile.statusCode(), hostile.body());
+        // health and status stay open
+        assertEquals(200, Http.get(base + "api/v1/status", null).statusCode());
+        assertEquals(200, Http.get(Http.root(base) + "/health/live", null).statusCode());
+    }
+
     static HttpResponse<String> awaitStatus(String url, int status) throws InterruptedException {
         HttpResponse<String> last = null;
         for (int i = 0; i < 100; i++) {

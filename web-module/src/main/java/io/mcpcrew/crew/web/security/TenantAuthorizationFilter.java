@@ -1,0 +1,65 @@
+package io.mcpcrew.crew.web.security;
+
+import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.web.ApiExceptionMapper;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+import java.security.Principal;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Tenant authorization for every request that names a {@code {tenant}}: the caller's MicroProfile JWT (verified by
+ * the server: signature, issuer, expiry) must carry that tenant in its tenant claim, or belong to the admin group.
+ * No token → 401 (with {@code WWW-Authenticate: Bearer}); another tenant → 403; a malformed tenant id → 400.
+ * It runs after the server's {@code @RolesAllowed} check, and fails closed: a tenant resource that forgot
+ * {@code @RolesAllowed("**")} (so the server did not authenticate the token) answers 401, never serves.
+ */
+@Provider
+@Priority(Priorities.AUTHORIZATION + 10)
+public class TenantAuthorizationFilter implements ContainerRequestFilter {
+
+    @Inject
+    @ConfigProperty(name = "redis.crew.auth.tenant-claim", defaultValue = "tenant")
+    String tenantClaim;
+
+    @Inject
+    @ConfigProperty(name = "redis.crew.auth.admin-group", defaultValue = "crew-admin")
+    String adminGroup;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String tenant = request.getUriInfo().getPathParameters().getFirst("tenant");
+        if (tenant == null) {
+            return; // not a tenant-scoped resource (status, health, OpenAPI)
+        }
+        Principal p = request.getSecurityContext() == null ? null : request.getSecurityContext().getUserPrincipal();
+        if (!(p instanceof JsonWebToken)) {
+            request.abortWith(ApiExceptionMapper.errorBuilder(401, "a bearer token (MicroProfile JWT) is required for "
+                    + "tenant resources").header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"crew-redis\"").build());
+            return;
+        }
+        if (!Names.isValid(tenant)) {
+            request.abortWith(ApiExceptionMapper.error(400, "invalid tenant id " + Names.quote(tenant) + ": " + Names.RULE));
+            return;
+        }
+        JsonWebToken jwt = (JsonWebToken) p;
+        Set<String> groups = jwt.getGroups();
+        if (groups != null && groups.contains(adminGroup)) {
+            return;
+        }
+        Object claim = jwt.getClaim(tenantClaim);
+        String claimed = claim == null ? null : claim.toString().replaceAll("^\"|\"$", "");
+        if (!tenant.equals(claimed)) {
+            request.abortWith(ApiExceptionMapper.error(403, "this token is for tenant " + Names.quote(claimed)
+                    + ", not " + Names.quote(tenant) + " (claim '" + tenantClaim + "'; group '" + adminGroup
+                    + "' may act on any tenant)"));
+        }
+    }
+}
