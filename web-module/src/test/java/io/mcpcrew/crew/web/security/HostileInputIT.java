@@ -1,0 +1,145 @@
+package io.mcpcrew.crew.web.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpcrew.crew.testing.RedisServer;
+import io.mcpcrew.crew.testing.RedisServerExtension;
+import io.mcpcrew.crew.web.Http;
+import io.mcpcrew.crew.web.TestTokens;
+import java.io.File;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Table-driven hostile input over every endpoint of the API, on the real WAR: hostile tenant ids and names in every
+ * path slot, hostile bodies on every endpoint that takes one. Nothing may answer 5xx, every hostile name must be
+ * refused with a 4xx and a JSON error, and afterwards no key outside the tenant's namespace may exist in Redis.
+ */
+@ExtendWith(RedisServerExtension.class)
+@ExtendWith(ArquillianExtension.class)
+class HostileInputIT {
+    private static final String TENANT = "acme";
+
+    /** Every endpoint: method, path under /api/v1/tenants/{tenant}, a valid body (null: none). {name} is a name slot. */
+    static final List<String[]> ENDPOINTS = List.of(
+            new String[] {"GET", "/whoami", null},
+            new String[] {"POST", "/queues/{name}/tasks", "{\"name\":\"echo\",\"payload\":{\"a\":1},\"priority\":\"NORMAL\"}"},
+            new String[] {"GET", "/queues/{name}/tasks/{name}", null},
+            new String[] {"DELETE", "/queues/{name}/tasks/{name}", null},
+            new String[] {"GET", "/queues/{name}", null},
+            new String[] {"POST", "/queues/{name}/pause", null},
+            new String[] {"POST", "/queues/{name}/resume", null},
+            new String[] {"GET", "/queues/{name}/dead", null},
+            new String[] {"POST", "/queues/{name}/dead/{name}/retry", null},
+            new String[] {"POST", "/streams/{name}/events", "{\"type\":\"AGENT\",\"data\":{\"a\":1}}"},
+            new String[] {"GET", "/streams/{name}/events?after=0-0&limit=10", null},
+            new String[] {"GET", "/streams/{name}", null},
+            new String[] {"PUT", "/embeddings/{name}", "{\"items\":[{\"text\":\"hello\",\"vector\":[0.5,-1.0]}]}"},
+            new String[] {"POST", "/embeddings/{name}/lookup", "{\"texts\":[\"hello\"]}"},
+            new String[] {"GET", "/embeddings/{name}/stats", null},
+            new String[] {"DELETE", "/embeddings/{name}", null},
+            new String[] {"POST", "/sessions", "{\"userId\":\"u1\",\"data\":{\"a\":1},\"ttlSeconds\":60}"},
+            new String[] {"GET", "/sessions/{name}", null},
+            new String[] {"PATCH", "/sessions/{name}", "{\"a\":2}"},
+            new String[] {"POST", "/sessions/{name}/touch", null},
+            new String[] {"DELETE", "/sessions/{name}", null},
+            new String[] {"GET", "/users/{name}/sessions", null},
+            new String[] {"DELETE", "/users/{name}/sessions", null},
+            new String[] {"POST", "/ratelimits/{name}/check", "{\"maxRequests\":5,\"windowSeconds\":60,\"cost\":1}"});
+
+    static final List<String> HOSTILE_NAMES = List.of("../x", "..", "a:b", "*", "a*", "{x}", "x".repeat(65), "a\u0001b",
+            "a\nb", "é", "日本", " ", "a b", "a/b", "a\\b", "%", "a?b", "[x]");
+
+    static final List<String> HOSTILE_BODIES = List.of("{", "not json", "[]", "{\"a\":", "null", "\"str\"", "12",
+            "{\"name\":12,\"payload\":[],\"priority\":{},\"maxRequests\":\"x\",\"windowSeconds\":-1,\"texts\":\"x\","
+                    + "\"items\":{},\"userId\":[],\"ttlSeconds\":\"soon\",\"type\":7}",
+            "{\"maxRequests\":-5,\"windowSeconds\":0,\"cost\":-1,\"ttlSeconds\":-10,\"delaySeconds\":-1,\"priority\":\"URGENT\"}",
+            "{\"maxRequests\":9999999999999,\"windowSeconds\":1e308,\"cost\":1e999,\"ttlSeconds\":99999999999999}",
+            "[".repeat(5000) + "]".repeat(5000),
+            "{\"a\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        File war = new File(System.getProperty("crew.war", "target/crew.war"));
+        return ShrinkWrap.create(ZipImporter.class, "crew.war").importFrom(war).as(WebArchive.class);
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void noEndpointAnswers5xxAndNoKeyEscapesTheTenant(RedisServer redis) {
+        List<String> failures = new ArrayList<>();
+        String admin = TestTokens.admin();
+        for (String[] e : ENDPOINTS) {
+            // hostile names in each name slot, and as the tenant id (the admin token may act on any tenant)
+            for (String name : HOSTILE_NAMES) {
+                String enc = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+                String path = e[1].replace("{name}", enc);
+                if (e[1].contains("{name}")) {
+                    check(failures, e[0], url(TENANT, path.replace("{name}", "ok")), e[2], admin, true);
+                }
+                check(failures, e[0], url(enc, e[1].replace("{name}", "ok")), e[2], admin, true);
+            }
+            // hostile bodies on endpoints that take one
+            if (e[2] != null) {
+                for (String body : HOSTILE_BODIES) {
+                    check(failures, e[0], url(TENANT, e[1].replace("{name}", "ok")), body, TestTokens.forTenant(TENANT), false);
+                }
+            }
+            // negative and absurd numbers in query strings
+            if (e[1].contains("?")) {
+                for (String q : List.of("after=zzz&limit=-1", "after=0-0&limit=99999999999", "after=%00&limit=abc")) {
+                    check(failures, e[0], url(TENANT, e[1].replace("{name}", "ok").replaceAll("\\?.*", "?" + q)), null,
+                            TestTokens.forTenant(TENANT), true);
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures));
+
+        List<String> keys = redis.scanKeys("*");
+        List<String> escaped = new ArrayList<>();
+        for (String k : keys) {
+            if (!k.startsWith("crewit:" + TENANT + ":") && !k.startsWith("crewit:_sys:")) {
+                escaped.add(k);
+            }
+        }
+        assertEquals(List.of(), escaped, "keys outside the tenant's namespace");
+    }
+
+    private String url(String tenant, String path) {
+        return base + "api/v1/tenants/" + tenant + path;
+    }
+
+    private static void check(List<String> failures, String method, String url, String body, String token, boolean must4xx) {
+        HttpResponse<String> r;
+        try {
+            r = Http.send(method, url, body, token);
+        } catch (RuntimeException ex) {
+            return; // the client refused to send it (e.g. an illegal character in the URL): nothing reached the server
+        }
+        int s = r.statusCode();
+        String what = method + " " + url.substring(Math.min(url.length(), url.indexOf("/tenants/"))).replaceAll("(.{160}).*", "$1...")
+                + (body == null ? "" : " body " + body.substring(0, Math.min(60, body.length())));
+        if (s >= 500) {
+            failures.add(s + " " + what + " -> " + r.body().substring(0, Math.min(300, r.body().length())));
+        } else if (must4xx && (s < 400)) {
+            failures.add("accepted (" + s + ") " + what);
+        } else if (s >= 400 && !r.body().trim().startsWith("{")) {
+            failures.add("non-JSON " + s + " " + what + " -> " + r.body().substring(0, Math.min(120, r.body().length())));
+        }
+    }
+}
