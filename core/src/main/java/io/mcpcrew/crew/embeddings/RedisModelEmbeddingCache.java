@@ -125,6 +125,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
             } else {
                 state.hits.increment();
                 state.localHits.increment();
+                state.bytesRead.add((long) v.length * Float.BYTES);
             }
         }
     }
