@@ -17,4 +17,7 @@ public interface EmbeddingCache {
      * Cheap: views share the state of the tenant and model.
      */
     ModelEmbeddingCache forModel(String tenantId, String model);
+
+    /** The settings ({@code redis.crew.embeddings.*}): limits the HTTP layer applies too. */
+    EmbeddingConfig config();
 }

@@ -80,6 +80,7 @@ public class RedisEmbeddingCache implements EmbeddingCache {
         return new RedisModelEmbeddingCache(this, tenant, model, part, state);
     }
 
+    @Override
     public EmbeddingConfig config() {
         return config;
     }
