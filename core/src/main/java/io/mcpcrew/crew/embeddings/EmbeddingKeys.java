@@ -58,6 +58,32 @@ public final class EmbeddingKeys {
         return keys.key(COMPONENT, modelPart, textHash(text));
     }
 
+    /**
+     * The bytes every vector key of the tenant and model starts with, {@code <prefix>:<tenant>:embeddings:<model-part>:}
+     * (derived from {@link TenantKeys}, so it follows its rules), for {@link #vectorKey(byte[], String)}.
+     */
+    public static byte[] vectorKeyPrefix(TenantKeys keys, String modelPart) {
+        String dim = dimensionKey(keys, modelPart);
+        return dim.substring(0, dim.length() - DIMENSION_SUFFIX.length()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The vector key as bytes: {@code prefix} (from {@link #vectorKeyPrefix}) followed by the 64 hex digits of the
+     * text's SHA-256 — the same bytes as {@link #vectorKey(TenantKeys, String, String)}, without building strings
+     * (the hot path of every read).
+     */
+    public static byte[] vectorKey(byte[] prefix, String text) {
+        byte[] d = digest(text);
+        byte[] key = new byte[prefix.length + d.length * 2];
+        System.arraycopy(prefix, 0, key, 0, prefix.length);
+        int at = prefix.length;
+        for (byte b : d) {
+            key[at++] = (byte) HEX[(b >> 4) & 0xf];
+            key[at++] = (byte) HEX[b & 0xf];
+        }
+        return key;
+    }
+
     /** {@code <prefix>:<tenant>:embeddings:<model-part>:dim}. */
     public static String dimensionKey(TenantKeys keys, String modelPart) {
         return keys.key(COMPONENT, modelPart, DIMENSION_SUFFIX);
@@ -73,6 +99,10 @@ public final class EmbeddingKeys {
      * UTF-8 form: two different such texts would otherwise share a hash).
      */
     public static String textHash(String text) {
+        return hex(digest(text));
+    }
+
+    private static byte[] digest(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
@@ -82,11 +112,14 @@ public final class EmbeddingKeys {
                         + ": texts must be valid Unicode");
             }
         }
-        return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+        return SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 
     static String sha256Hex(byte[] bytes) {
-        byte[] d = SHA256.get().digest(bytes);
+        return hex(SHA256.get().digest(bytes));
+    }
+
+    private static String hex(byte[] d) {
         char[] out = new char[d.length * 2];
         for (int i = 0; i < d.length; i++) {
             out[2 * i] = HEX[(d[i] >> 4) & 0xf];

@@ -50,7 +50,8 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
     private final ModelState state;
     private final String dimensionKey;
     private final byte[] dimensionKeyBytes;
-    /** Every key of this tenant and model starts with it (for the local LRU). */
+    /** Every key of this tenant and model starts with it. */
+    private final byte[] keyPrefix;
     private final String localPrefix;
 
     RedisModelEmbeddingCache(RedisEmbeddingCache owner, TenantRedis tenant, String model, String modelPart,
@@ -64,7 +65,8 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         this.state = state;
         this.dimensionKey = EmbeddingKeys.dimensionKey(tenant.keys(), modelPart);
         this.dimensionKeyBytes = bytes(dimensionKey);
-        this.localPrefix = dimensionKey.substring(0, dimensionKey.length() - EmbeddingKeys.DIMENSION_SUFFIX.length());
+        this.keyPrefix = EmbeddingKeys.vectorKeyPrefix(tenant.keys(), modelPart);
+        this.localPrefix = new String(keyPrefix, StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -81,12 +83,12 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
 
     @Override
     public Optional<float[]> retrieve(String text) {
-        return Optional.ofNullable(read(new String[] {keyOf(text)})[0]);
+        return Optional.ofNullable(read(new byte[][] {keyOf(text)})[0]);
     }
 
     @Override
     public List<Optional<float[]>> batchRetrieve(List<String> texts) {
-        String[] keys = keysOf(texts);
+        byte[][] keys = keysOf(texts);
         float[][] found = read(keys);
         List<Optional<float[]>> out = new ArrayList<>(keys.length);
         for (float[] v : found) {
@@ -96,7 +98,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
     }
 
     /** The vectors of {@code keys}, aligned (null: miss), from Redis in chunks, or from the local LRU. */
-    private float[][] read(String[] keys) {
+    private float[][] read(byte[][] keys) {
         float[][] out = new float[keys.length][];
         int chunk = config.chunkSize();
         for (int from = 0; from < keys.length; from += chunk) {
@@ -116,9 +118,9 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         return out;
     }
 
-    private void readLocal(String[] keys, int from, int to, float[][] out) {
+    private void readLocal(byte[][] keys, int from, int to, float[][] out) {
         for (int i = from; i < to; i++) {
-            float[] v = owner.local().get(keys[i]);
+            float[] v = owner.local().get(str(keys[i]));
             out[i] = v;
             if (v == null) {
                 state.misses.increment();
@@ -130,7 +132,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         }
     }
 
-    private void readRedis(String[] keys, int from, int to, float[][] out) {
+    private void readRedis(byte[][] keys, int from, int to, float[][] out) {
         int dim = state.dimension();
         boolean withDimension = dim == 0;
         List<byte[]> values = fetch(keys, from, to, withDimension);
@@ -158,7 +160,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
     }
 
     /** MGET (or one pipeline of GET/GETEX) of the dimension key (if asked) and {@code keys[from..to)}. */
-    private List<byte[]> fetch(String[] keys, int from, int to, boolean withDimension) {
+    private List<byte[]> fetch(byte[][] keys, int from, int to, boolean withDimension) {
         boolean slide = config.slidingTtl();
         long ttl = owner.ttlSeconds();
         boolean refreshDimension = slide && !withDimension && state.dimensionRefreshDue(System.nanoTime(),
@@ -170,7 +172,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
             k[at++] = dimensionKeyBytes;
         }
         for (int i = from; i < to; i++) {
-            k[at++] = bytes(keys[i]);
+            k[at++] = keys[i];
         }
         boolean cluster = owner.cluster();
         return tenant.execute(j -> {
@@ -208,12 +210,12 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
     }
 
     /** The vector in {@code raw}, or null (counted as rejected) if it does not fit the model's dimension or is not finite. */
-    private float[] decode(byte[] raw, int dim, String key) {
+    private float[] decode(byte[] raw, int dim, byte[] key) {
         float[] v = dim > 0 && raw.length == dim * Float.BYTES ? VectorCodec.decodeFinite(raw) : null;
         if (v == null) {
             state.rejected.increment();
             LOG.log(Level.FINE, "embedding cache: refused the value of {0} ({1} bytes; model dimension {2})",
-                    new Object[] {key, raw.length, dim == 0 ? "not established" : dim});
+                    new Object[] {str(key), raw.length, dim == 0 ? "not established" : dim});
         }
         return v;
     }
@@ -236,7 +238,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
             return;
         }
         int n = vectors.size();
-        String[] keys = new String[n];
+        byte[][] keys = new byte[n][];
         float[][] values = new float[n][];
         int dim = 0;
         String firstText = null;
@@ -276,12 +278,12 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         }
     }
 
-    private void storeLocal(String[] keys, float[][] values, int dim) {
+    private void storeLocal(byte[][] keys, float[][] values, int dim) {
         if (state.dimension() == 0) {
             state.dimension(dim);
         }
         for (int i = 0; i < keys.length; i++) {
-            owner.local().put(keys[i], values[i]);
+            owner.local().put(str(keys[i]), values[i]);
             state.stores.increment();
             state.localStores.increment();
             state.bytesWritten.add((long) values[i].length * Float.BYTES);
@@ -305,13 +307,13 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
     }
 
     /** One pipeline: (re-)establish the dimension, renew its TTL, SET EX every vector of {@code [from, to)}. */
-    private void writeRedis(String[] keys, float[][] values, int from, int to, int dim) {
+    private void writeRedis(byte[][] keys, float[][] values, int from, int to, int dim) {
         long ttl = owner.ttlSeconds();
         byte[][] k = new byte[to - from][];
         byte[][] v = new byte[to - from][];
         long bytes = 0;
         for (int i = from; i < to; i++) {
-            k[i - from] = bytes(keys[i]);
+            k[i - from] = keys[i];
             v[i - from] = VectorCodec.encode(values[i]);
             bytes += v[i - from].length;
         }
@@ -356,7 +358,11 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
 
     @Override
     public List<float[]> getOrCompute(List<String> texts, Embedder embedder) {
-        String[] keys = keysOf(texts);
+        byte[][] keyBytes = keysOf(texts);
+        String[] keys = new String[keyBytes.length];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = str(keyBytes[i]);
+        }
         if (embedder == null) {
             throw new InvalidInputException("missing embedder (null)");
         }
@@ -405,7 +411,11 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
     private void computeOwned(Map<String, CompletableFuture<float[]>> owned, Map<String, String> textOfKey,
             Embedder embedder, Map<String, float[]> result) {
         String[] ownedKeys = owned.keySet().toArray(new String[0]);
-        float[][] found = read(ownedKeys);
+        byte[][] ownedKeyBytes = new byte[ownedKeys.length][];
+        for (int i = 0; i < ownedKeys.length; i++) {
+            ownedKeyBytes[i] = ownedKeys[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        float[][] found = read(ownedKeyBytes);
         List<String> missingKeys = new ArrayList<>();
         List<String> missingTexts = new ArrayList<>();
         for (int i = 0; i < ownedKeys.length; i++) {
@@ -457,10 +467,10 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
 
     @Override
     public boolean invalidate(String text) {
-        String key = keyOf(text);
-        boolean removedLocally = owner.local().remove(key);
-        return onRedisOrFallback(() -> tenant.execute(j -> j.unlink(bytes(key))) > 0, () -> {
-            owner.pendingRemoval(tenant.tenantId(), key, null);
+        byte[] key = keyOf(text);
+        boolean removedLocally = owner.local().remove(str(key));
+        return onRedisOrFallback(() -> tenant.execute(j -> j.unlink(key)) > 0, () -> {
+            owner.pendingRemoval(tenant.tenantId(), str(key), null);
             return removedLocally;
         });
     }
@@ -516,18 +526,18 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         }
     }
 
-    private String[] keysOf(List<String> texts) {
+    private byte[][] keysOf(List<String> texts) {
         if (texts == null) {
             throw new InvalidInputException("missing texts (null)");
         }
-        String[] keys = new String[texts.size()];
+        byte[][] keys = new byte[texts.size()][];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = keyOf(texts.get(i));
         }
         return keys;
     }
 
-    private String keyOf(String text) {
+    private byte[] keyOf(String text) {
         if (text == null) {
             throw new InvalidInputException("missing text (null)");
         }
@@ -535,7 +545,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
             throw new InvalidInputException("text " + Names.quote(text) + " is " + text.length() + " characters long: "
                     + "at most " + config.maxTextLength() + " (redis.crew.embeddings.max-text-length)");
         }
-        return EmbeddingKeys.vectorKey(tenant.keys(), modelPart, text);
+        return EmbeddingKeys.vectorKey(keyPrefix, text);
     }
 
     /** The dimension in a dimension key's value (ASCII decimal), or 0 if absent or not a valid dimension. */
@@ -559,5 +569,10 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
 
     private static byte[] bytes(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A key (ASCII by construction) as the string the local LRU and the single-flight table use. */
+    private static String str(byte[] key) {
+        return new String(key, StandardCharsets.US_ASCII);
     }
 }

@@ -58,6 +58,10 @@ class EmbeddingCodecAndKeysTest {
                 + "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
                 EmbeddingKeys.vectorKey(keys, EmbeddingKeys.modelPart("text-embedding-3-small"), "hello"));
         assertEquals("crew:t1:embeddings:m:dim", EmbeddingKeys.dimensionKey(keys, "m"));
+        for (String text : new String[] {"hello", "", "\u00e9 \ud83d\ude00", "x".repeat(1000)}) {
+            assertEquals(EmbeddingKeys.vectorKey(keys, "m", text), new String(EmbeddingKeys.vectorKey(
+                    EmbeddingKeys.vectorKeyPrefix(keys, "m"), text), java.nio.charset.StandardCharsets.US_ASCII));
+        }
         assertEquals("crew:t1:embeddings:m:*", EmbeddingKeys.scanPattern(keys, "m"));
         // UTF-8 of non-ASCII text: sha256("é") (c3 a9)
         assertEquals("4a99557e4033c3539de2eb65472017cad5f9557f7a0625a09f1c3f6e2ba69c4c", EmbeddingKeys.textHash("\u00e9"));
