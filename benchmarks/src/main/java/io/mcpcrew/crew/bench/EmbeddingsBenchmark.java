@@ -51,6 +51,7 @@ public final class EmbeddingsBenchmark {
             ModelEmbeddingCache model = cache.forModel("bench", "text-embedding-3-small");
             ModelEmbeddingCache slidingModel = slidingCache.forModel("bench", "text-embedding-3-small");
             UnifiedJedis jedis = redis.client();
+            redis.ping();
             long ttl = redis.config().ttl(io.mcpcrew.crew.redis.DataType.EMBEDDING).getSeconds();
 
             Random random = new Random(42);
@@ -98,10 +99,21 @@ public final class EmbeddingsBenchmark {
                     () -> Bench.throughput(threads, warmup, run, (t, i) -> model.retrieve(texts.get((int) ((i * 7 + t) % VECTORS)))),
                     () -> Bench.throughput(threads, warmup, run, (t, i) -> jedis.get(rawKeys[(int) ((i * 7 + t) % VECTORS)])));
             Bench.row("single retrieve (GET), ops/s", single[0], single[1]);
+            double singleDecoded = Bench.medianOf(reps, () -> Bench.throughput(threads, warmup, run,
+                    (t, i) -> VectorCodec.decodeFinite(jedis.get(rawKeys[(int) ((i * 7 + t) % VECTORS)]))));
+            Bench.row("  reference: raw GET + decode to float[], ops/s", singleDecoded, single[1]);
+            System.out.printf("  cache / (raw GET + decode): %.2fx%n", single[0] / singleDecoded);
             double[] batch = pair(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> model.batchRetrieve(batches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> jedis.mget(rawBatches.get((int) ((i + t) % nb)))));
             Bench.row("batch retrieve 100 (MGET), vectors/s", batch[0], batch[1]);
+            double batchDecoded = Bench.medianOf(reps, () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {
+                for (byte[] value : jedis.mget(rawBatches.get((int) ((i + t) % nb)))) {
+                    VectorCodec.decodeFinite(value);
+                }
+            }));
+            Bench.row("  reference: raw MGET + decode to float[], vectors/s", batchDecoded, batch[1]);
+            System.out.printf("  cache / (raw MGET + decode): %.2fx%n", batch[0] / batchDecoded);
             double[] sliding = pair(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> slidingModel.batchRetrieve(batches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {
