@@ -95,26 +95,26 @@ public final class EmbeddingsBenchmark {
             System.out.printf("# %d threads, %d s per run after %d s warm-up, median of %d runs; %d-d float32 vectors "
                     + "(%d bytes), batches of %d; Redis %s%n", threads, run.getSeconds(), warmup.getSeconds(), reps, DIM,
                     DIM * 4, BATCH, redis.serverVersion().orElse("?"));
-            double[] single = pair(reps,
+            double[] single = interleaved(reps,
                     () -> Bench.throughput(threads, warmup, run, (t, i) -> model.retrieve(texts.get((int) ((i * 7 + t) % VECTORS)))),
-                    () -> Bench.throughput(threads, warmup, run, (t, i) -> jedis.get(rawKeys[(int) ((i * 7 + t) % VECTORS)])));
+                    () -> Bench.throughput(threads, warmup, run, (t, i) -> jedis.get(rawKeys[(int) ((i * 7 + t) % VECTORS)])),
+                    () -> Bench.throughput(threads, warmup, run,
+                            (t, i) -> VectorCodec.decodeFinite(jedis.get(rawKeys[(int) ((i * 7 + t) % VECTORS)]))));
             Bench.row("single retrieve (GET), ops/s", single[0], single[1]);
-            double singleDecoded = Bench.medianOf(reps, () -> Bench.throughput(threads, warmup, run,
-                    (t, i) -> VectorCodec.decodeFinite(jedis.get(rawKeys[(int) ((i * 7 + t) % VECTORS)]))));
-            Bench.row("  reference: raw GET + decode to float[], ops/s", singleDecoded, single[1]);
-            System.out.printf("  cache / (raw GET + decode): %.2fx%n", single[0] / singleDecoded);
-            double[] batch = pair(reps,
+            Bench.row("  reference: raw GET + decode to float[], ops/s", single[2], single[1]);
+            System.out.printf("  cache / (raw GET + decode): %.2fx%n", single[0] / single[2]);
+            double[] batch = interleaved(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> model.batchRetrieve(batches.get((int) ((i + t) % nb)))),
-                    () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> jedis.mget(rawBatches.get((int) ((i + t) % nb)))));
+                    () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> jedis.mget(rawBatches.get((int) ((i + t) % nb)))),
+                    () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {
+                        for (byte[] value : jedis.mget(rawBatches.get((int) ((i + t) % nb)))) {
+                            VectorCodec.decodeFinite(value);
+                        }
+                    }));
             Bench.row("batch retrieve 100 (MGET), vectors/s", batch[0], batch[1]);
-            double batchDecoded = Bench.medianOf(reps, () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {
-                for (byte[] value : jedis.mget(rawBatches.get((int) ((i + t) % nb)))) {
-                    VectorCodec.decodeFinite(value);
-                }
-            }));
-            Bench.row("  reference: raw MGET + decode to float[], vectors/s", batchDecoded, batch[1]);
-            System.out.printf("  cache / (raw MGET + decode): %.2fx%n", batch[0] / batchDecoded);
-            double[] sliding = pair(reps,
+            Bench.row("  reference: raw MGET + decode to float[], vectors/s", batch[2], batch[1]);
+            System.out.printf("  cache / (raw MGET + decode): %.2fx%n", batch[0] / batch[2]);
+            double[] sliding = interleaved(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> slidingModel.batchRetrieve(batches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {
                         List<Response<byte[]>> replies = new ArrayList<>(BATCH);
@@ -127,7 +127,7 @@ public final class EmbeddingsBenchmark {
                         replies.forEach(Response::get);
                     }));
             Bench.row("batch retrieve 100, sliding TTL (GETEX pipeline), vectors/s", sliding[0], sliding[1]);
-            double[] store = pair(reps,
+            double[] store = interleaved(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> model.batchStore(storeBatches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {
                         int from = (int) ((i + t) % nb) * BATCH;
@@ -150,15 +150,19 @@ public final class EmbeddingsBenchmark {
         }
     }
 
-    /** Median of cache runs and raw runs, interleaved (cache, raw, cache, raw, ...). */
-    private static double[] pair(int reps, Bench.ThrowingSupplier cache, Bench.ThrowingSupplier raw) throws Exception {
-        double[] c = new double[reps];
-        double[] r = new double[reps];
+    /** The median of each variant's runs, the variants interleaved run by run (cache, raw, ..., cache, raw, ...). */
+    private static double[] interleaved(int reps, Bench.ThrowingSupplier... variants) throws Exception {
+        double[][] runs = new double[variants.length][reps];
         for (int i = 0; i < reps; i++) {
-            c[i] = cache.get();
-            r[i] = raw.get();
+            for (int v = 0; v < variants.length; v++) {
+                runs[v][i] = variants[v].get();
+            }
         }
-        return new double[] {Bench.median(c), Bench.median(r)};
+        double[] medians = new double[variants.length];
+        for (int v = 0; v < variants.length; v++) {
+            medians[v] = Bench.median(runs[v]);
+        }
+        return medians;
     }
 
     private static JedisRedisManager manager(RedisServer server, int threads, boolean sliding) {
