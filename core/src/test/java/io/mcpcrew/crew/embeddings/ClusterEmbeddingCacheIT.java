@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisServerExtension.class)
 class ClusterEmbeddingCacheIT extends EmbeddingCacheContract {
     private RedisCluster cluster;
-    private final List<JedisRedisManager> managers = new ArrayList<>();
 
     @BeforeEach
     void setUp(RedisCluster cluster) {
@@ -29,19 +27,11 @@ class ClusterEmbeddingCacheIT extends EmbeddingCacheContract {
         cluster.flushAll();
     }
 
-    @AfterEach
-    void tearDown() {
-        managers.forEach(JedisRedisManager::close);
-        managers.clear();
-    }
-
     @Override
     RedisEmbeddingCache cache() {
-        JedisRedisManager m = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.mode", "cluster",
+        return cacheOn(new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.mode", "cluster",
                 "redis.crew.nodes", cluster.nodesSpec(), "redis.crew.timeout", "2s",
-                "redis.crew.embeddings.sliding-ttl", "true")), null);
-        managers.add(m);
-        return new RedisEmbeddingCache(m, EmbeddingConfig.load(m.config().source()));
+                "redis.crew.embeddings.sliding-ttl", "true")), null));
     }
 
     @Test

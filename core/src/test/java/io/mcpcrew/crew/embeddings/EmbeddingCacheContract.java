@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.InvalidNameException;
+import io.mcpcrew.crew.redis.JedisRedisManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,8 +32,27 @@ import org.junit.jupiter.api.Test;
  */
 abstract class EmbeddingCacheContract {
 
+    private final List<JedisRedisManager> managers = new ArrayList<>();
+
     /** A fresh cache on an empty backend. */
     abstract RedisEmbeddingCache cache();
+
+    /** True for the backend that serves from the local LRU (Redis stopped). */
+    boolean servesLocally() {
+        return false;
+    }
+
+    /** A cache on {@code manager} with the embedding settings of its configuration; the manager is closed after the test. */
+    RedisEmbeddingCache cacheOn(JedisRedisManager manager) {
+        managers.add(manager);
+        return new RedisEmbeddingCache(manager, EmbeddingConfig.load(manager.config().source()));
+    }
+
+    @AfterEach
+    void closeManagers() {
+        managers.forEach(JedisRedisManager::close);
+        managers.clear();
+    }
 
     static float[] vector(int dim, int seed) {
         float[] v = new float[dim];
@@ -266,6 +287,9 @@ abstract class EmbeddingCacheContract {
         assertEquals(12, s.bytesRead());
         assertEquals(3, s.dimension().orElseThrow());
         assertEquals(0.5, s.hitRatio());
+        assertEquals(servesLocally() ? 1 : 0, s.localHits(), s.toString());
+        assertEquals(servesLocally() ? 1 : 0, s.localStores(), s.toString());
+        assertEquals(servesLocally(), cache.fallbackLru().size() > 0);
         EmbeddingStats other = cache.forModel("t2", "a").stats();
         assertEquals(0, other.hits() + other.misses() + other.stores());
     }

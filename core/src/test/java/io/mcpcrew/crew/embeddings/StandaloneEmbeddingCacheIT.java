@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisServerExtension.class)
 class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
     private RedisServer server;
-    private final List<JedisRedisManager> managers = new ArrayList<>();
 
     @BeforeEach
     void setUp(RedisServer server) {
@@ -43,10 +41,8 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
         server.flushAll();
     }
 
-    @AfterEach
-    void tearDown() {
-        managers.forEach(JedisRedisManager::close);
-        managers.clear();
+    private RedisEmbeddingCache cache(Map<String, String> extra) {
+        return cacheOn(manager(extra));
     }
 
     private JedisRedisManager manager(Map<String, String> extra) {
@@ -55,14 +51,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
                 "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "1s",
                 "redis.crew.embeddings.chunk-size", "1000"));
         cfg.putAll(extra);
-        JedisRedisManager m = new JedisRedisManager(RedisCrewConfig.load(cfg), null);
-        managers.add(m);
-        return m;
-    }
-
-    private RedisEmbeddingCache cache(Map<String, String> extra) {
-        JedisRedisManager m = manager(extra);
-        return new RedisEmbeddingCache(m, EmbeddingConfig.load(m.config().source()));
+        return new JedisRedisManager(RedisCrewConfig.load(cfg), null);
     }
 
     @Override
@@ -73,7 +62,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
     @Test
     void valuesAreLittleEndianFloat32UnderTheDocumentedKeys() {
         JedisRedisManager m = manager(Map.of());
-        new RedisEmbeddingCache(m, EmbeddingConfig.defaults()).forModel("t1", "text-embedding-3-small")
+        cacheOn(m).forModel("t1", "text-embedding-3-small")
                 .store("hello", new float[] {1.0f, -2.5f});
         String key = "crew:t1:embeddings:text-embedding-3-small:"
                 + "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
