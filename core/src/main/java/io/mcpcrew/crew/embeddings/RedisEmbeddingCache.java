@@ -38,6 +38,12 @@ public class RedisEmbeddingCache implements EmbeddingCache {
     private static final Logger LOG = Logger.getLogger(RedisEmbeddingCache.class.getName());
     /** Invalidations and clears made while Redis was down, replayed on recovery; beyond this they are refused. */
     static final int MAX_PENDING_REMOVALS = 10_000;
+    /**
+     * Tenant+model pairs whose state (dimension, counters) the node keeps. Model names come from callers (HTTP), so
+     * the table is bounded: beyond it a pair gets a state of its own per view (still correct: the dimension is read
+     * from Redis; its counters are not accumulated).
+     */
+    static final int MAX_TRACKED_MODELS = 10_000;
 
     private final RedisManager redis;
     private final EmbeddingConfig config;
@@ -76,7 +82,12 @@ public class RedisEmbeddingCache implements EmbeddingCache {
     public ModelEmbeddingCache forModel(String tenantId, String model) {
         TenantRedis tenant = redis.forTenant(tenantId);
         String part = EmbeddingKeys.modelPart(model);
-        ModelState state = models.computeIfAbsent(tenant.tenantId() + '\u0000' + part, k -> new ModelState());
+        String id = tenant.tenantId() + '\u0000' + part;
+        ModelState state = models.get(id);
+        if (state == null) {
+            state = models.size() < MAX_TRACKED_MODELS ? models.computeIfAbsent(id, k -> new ModelState())
+                    : new ModelState();
+        }
         return new RedisModelEmbeddingCache(this, tenant, model, part, state);
     }
 

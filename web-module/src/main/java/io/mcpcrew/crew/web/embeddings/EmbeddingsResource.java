@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code /api/v1/tenants/{tenant}/embeddings/{model}}: the embedding cache over HTTP. Bad tenant ids, model names,
@@ -31,6 +33,7 @@ import java.util.Optional;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "embeddings", description = "Cached embedding vectors per tenant and model")
 public class EmbeddingsResource {
     @Inject
     EmbeddingCache embeddings;
@@ -38,6 +41,7 @@ public class EmbeddingsResource {
     /** Stores every item (a text given twice: the last vector wins); 204. */
     @PUT
     @Path("{model: .+}")
+    @Operation(summary = "Store vectors", description = "204; 400 for a bad text, vector, dimension or batch size")
     public Response store(@PathParam("tenant") String tenant, @PathParam("model") String model, StoreRequest body) {
         ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
         if (body == null || body.getItems() == null) {
@@ -59,6 +63,7 @@ public class EmbeddingsResource {
     /** The vectors of the texts, aligned with them: null for a miss. */
     @POST
     @Path("{model: .+}/lookup")
+    @Operation(summary = "Look vectors up", description = "One entry per text, in order; null for a miss")
     public LookupResponse lookup(@PathParam("tenant") String tenant, @PathParam("model") String model,
             LookupRequest body) {
         ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
@@ -75,6 +80,7 @@ public class EmbeddingsResource {
     /** Removes every vector of the tenant's model (and its dimension): {@code {"removed":n}}. */
     @DELETE
     @Path("{model: .+}")
+    @Operation(summary = "Clear the model", description = "Removes every vector and the established dimension")
     public Map<String, Object> clear(@PathParam("tenant") String tenant, @PathParam("model") String model) {
         ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -87,6 +93,7 @@ public class EmbeddingsResource {
     /** This node's counters for the tenant's model, and the model's dimension (null until a vector is stored). */
     @GET
     @Path("{model: .+}/stats")
+    @Operation(summary = "This node's statistics for the model")
     public Map<String, Object> stats(@PathParam("tenant") String tenant, @PathParam("model") String model) {
         ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
         EmbeddingStats s = cache.stats();
