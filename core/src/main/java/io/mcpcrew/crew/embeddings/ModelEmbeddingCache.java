@@ -1,0 +1,56 @@
+package io.mcpcrew.crew.embeddings;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The cached vectors of one tenant and one model (from {@link EmbeddingCache#forModel}). A text is identified by
+ * the SHA-256 of its UTF-8 bytes; the same text under another model or tenant is a different entry.
+ *
+ * <p>The first vector stored for a model establishes its dimension; a vector of another dimension is refused
+ * with {@code InvalidInputException} until {@link #clear()}. NaN and infinite components are refused. Texts must be
+ * valid UTF-16 (no unpaired surrogates) and at most {@code redis.crew.embeddings.max-text-length} characters.
+ *
+ * <p>Every batch operation is one Redis round trip per {@code redis.crew.embeddings.chunk-size} texts. While Redis
+ * is unavailable, reads and writes go to a bounded local LRU (see {@link EmbeddingStats#localHits()}).
+ * Returned arrays belong to the caller.
+ */
+public interface ModelEmbeddingCache {
+
+    String tenantId();
+
+    String model();
+
+    /** Stores (or replaces) the vector of {@code text}, with the EMBEDDING TTL. */
+    void store(String text, float[] vector);
+
+    /** The vector of {@code text}, or empty on a miss. */
+    Optional<float[]> retrieve(String text);
+
+    /** Stores every entry in one round trip (per chunk); all vectors must have the model's dimension. */
+    void batchStore(Map<String, float[]> vectors);
+
+    /** One result per input text, in input order (duplicates allowed); misses are empty. */
+    List<Optional<float[]>> batchRetrieve(List<String> texts);
+
+    /**
+     * One vector per input text, in input order: cached vectors are read in one batch, the misses are computed by
+     * one call to {@code embedder} (deduplicated, in input order), stored, and returned with the hits. A text
+     * another thread of this node is already reading or computing is not computed again: this call waits for it.
+     */
+    List<float[]> getOrCompute(List<String> texts, Embedder embedder);
+
+    /** Removes the vector of {@code text}; true if there was one. */
+    boolean invalidate(String text);
+
+    /** Removes every vector of this tenant and model (and the established dimension); returns how many vectors. */
+    long clear();
+
+    /** This node's counters for the tenant and model, with the established dimension if known. */
+    EmbeddingStats stats();
+
+    /** The model's established dimension, if a vector was stored (read from Redis when not yet known locally). */
+    OptionalInt dimension();
+}

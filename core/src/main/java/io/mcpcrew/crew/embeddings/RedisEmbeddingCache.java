@@ -1,0 +1,191 @@
+package io.mcpcrew.crew.embeddings;
+
+import io.mcpcrew.crew.config.RedisMode;
+import io.mcpcrew.crew.redis.DataType;
+import io.mcpcrew.crew.redis.FallbackBuffer;
+import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.redis.TenantRedis;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.ScanIteration;
+
+/**
+ * {@link EmbeddingCache} on Redis: vectors as little-endian float32 strings under
+ * {@code <prefix>:<tenant>:embeddings:<model-part>:<sha256(text)>} with the EMBEDDING TTL, the model's dimension under
+ * {@code ...:<model-part>:dim} (see {@link EmbeddingKeys}). Keys are not hash-tagged: one model's vectors spread over
+ * a Cluster; batches go out as one MGET (standalone, Sentinel) or one pipeline (Cluster, or sliding TTL with GETEX).
+ *
+ * <p>Shared by every tenant and model of the node: the per-model state (dimension, counters), the single-flight
+ * table of {@code getOrCompute} and the fallback. While {@link RedisManager#useFallback()} (or when a call fails with
+ * {@code RedisUnavailableException} and {@code redis.crew.fallback.enabled}), reads and writes go to a
+ * {@link LocalEmbeddingLru}; invalidations and clears made meanwhile are applied to Redis when it is back, and the
+ * local LRU is then emptied (Redis is the one source again).
+ *
+ * <p>Single flight is per node. Across nodes two callers may compute the same missing text at the same moment; the
+ * vectors are the model's output for the same text, so the second write replaces the first with an equal value.
+ * A Redis lock per text would cost a round trip per miss on every call for a rare, harmless duplicate.
+ */
+@ApplicationScoped
+public class RedisEmbeddingCache implements EmbeddingCache {
+    private static final Logger LOG = Logger.getLogger(RedisEmbeddingCache.class.getName());
+    /** Invalidations and clears made while Redis was down, replayed on recovery; beyond this they are refused. */
+    static final int MAX_PENDING_REMOVALS = 10_000;
+    /**
+     * Tenant+model pairs whose state (dimension, counters) the node keeps. Model names come from callers (HTTP), so
+     * the table is bounded: beyond it a pair gets a state of its own per view (still correct: the dimension is read
+     * from Redis; its counters are not accumulated).
+     */
+    static final int MAX_TRACKED_MODELS = 10_000;
+
+    private final RedisManager redis;
+    private final EmbeddingConfig config;
+    private final LocalEmbeddingLru local;
+    private final FallbackBuffer<PendingRemoval> pendingRemovals;
+    private final ConcurrentHashMap<String, ModelState> models;
+    private final ConcurrentHashMap<String, CompletableFuture<float[]>> inFlight;
+
+    /** For the CDI proxy only. */
+    protected RedisEmbeddingCache() {
+        redis = null;
+        config = null;
+        local = null;
+        pendingRemovals = null;
+        models = null;
+        inFlight = null;
+    }
+
+    /** The CDI bean: settings from {@code redis.crew.embeddings.*} in the manager's configuration source. */
+    @Inject
+    public RedisEmbeddingCache(RedisManager redis) {
+        this(redis, EmbeddingConfig.load(redis.config().source()));
+    }
+
+    public RedisEmbeddingCache(RedisManager redis, EmbeddingConfig config) {
+        this.redis = redis;
+        this.config = config;
+        this.local = new LocalEmbeddingLru(config.fallbackMaxBytes());
+        this.pendingRemovals = new FallbackBuffer<>("embedding invalidation", MAX_PENDING_REMOVALS);
+        this.models = new ConcurrentHashMap<>();
+        this.inFlight = new ConcurrentHashMap<>();
+        redis.onRecovery(this::recovered);
+    }
+
+    @Override
+    public ModelEmbeddingCache forModel(String tenantId, String model) {
+        TenantRedis tenant = redis.forTenant(tenantId);
+        String part = EmbeddingKeys.modelPart(model);
+        String id = tenant.tenantId() + '\u0000' + part;
+        ModelState state = models.get(id);
+        if (state == null) {
+            state = models.size() < MAX_TRACKED_MODELS ? models.computeIfAbsent(id, k -> new ModelState())
+                    : new ModelState();
+        }
+        return new RedisModelEmbeddingCache(this, tenant, model, part, state);
+    }
+
+    @Override
+    public EmbeddingConfig config() {
+        return config;
+    }
+
+    /** The local LRU used while Redis is unavailable (for monitoring: size, bytes). */
+    public LocalEmbeddingLru fallbackLru() {
+        return local;
+    }
+
+    /** Invalidations and clears waiting for Redis to come back. */
+    public int pendingRemovals() {
+        return pendingRemovals.size();
+    }
+
+    RedisManager redis() {
+        return redis;
+    }
+
+    LocalEmbeddingLru local() {
+        return local;
+    }
+
+    ConcurrentHashMap<String, CompletableFuture<float[]>> inFlight() {
+        return inFlight;
+    }
+
+    boolean cluster() {
+        return redis.config().mode() == RedisMode.CLUSTER;
+    }
+
+    long ttlSeconds() {
+        return Math.max(1, redis.ttl(DataType.EMBEDDING).getSeconds());
+    }
+
+    /** Remembers a removal made while Redis was down (throws {@code FallbackBufferFullException} when full). */
+    void pendingRemoval(String tenantId, String keyOrNull, String scanPatternOrNull) {
+        pendingRemovals.add(new PendingRemoval(tenantId, keyOrNull, scanPatternOrNull));
+    }
+
+    private void recovered() {
+        local.clear();
+        models.values().forEach(ModelState::forgetDimension);
+        int n = pendingRemovals.flush(r -> {
+            TenantRedis t = redis.forTenant(r.tenantId());
+            if (r.key() != null) {
+                t.execute(j -> j.unlink(r.key()));
+            } else {
+                unlinkMatching(t, r.scanPattern());
+            }
+            return true;
+        });
+        if (n > 0 || !pendingRemovals.isEmpty()) {
+            LOG.log(Level.INFO, "embedding cache: Redis is back; applied {0} invalidations made meanwhile, {1} left",
+                    new Object[] {n, pendingRemovals.size()});
+        }
+    }
+
+    /**
+     * Unlinks every key of the tenant matching {@code pattern} (SCAN, on every master of a Cluster; one pipeline per
+     * page); returns how many keys other than dimension keys were removed.
+     */
+    static long unlinkMatching(TenantRedis tenant, String pattern) {
+        return tenant.execute(j -> {
+            long removed = 0;
+            ScanIteration it = j.scanIteration(500, pattern);
+            while (!it.isIterationCompleted()) {
+                List<String> keys = it.nextBatch().getResult();
+                List<String> owned = new ArrayList<>(keys.size());
+                for (String k : keys) {
+                    if (tenant.keys().owns(k)) {
+                        owned.add(k);
+                    }
+                }
+                if (owned.isEmpty()) {
+                    continue;
+                }
+                List<Response<Long>> replies = new ArrayList<>(owned.size());
+                try (AbstractPipeline p = j.pipelined()) {
+                    for (String k : owned) {
+                        replies.add(p.unlink(k));
+                    }
+                    p.sync();
+                }
+                for (int i = 0; i < owned.size(); i++) {
+                    if (replies.get(i).get() > 0 && !owned.get(i).endsWith(":" + EmbeddingKeys.DIMENSION_SUFFIX)) {
+                        removed++;
+                    }
+                }
+            }
+            return removed;
+        });
+    }
+
+    /** A removal to replay on Redis: one key, or every key matching a SCAN pattern. */
+    private record PendingRemoval(String tenantId, String key, String scanPattern) {
+    }
+}

@@ -1,0 +1,125 @@
+package io.mcpcrew.crew.web.embeddings;
+
+import io.mcpcrew.crew.embeddings.EmbeddingCache;
+import io.mcpcrew.crew.embeddings.EmbeddingStats;
+import io.mcpcrew.crew.embeddings.ModelEmbeddingCache;
+import io.mcpcrew.crew.redis.InvalidInputException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * {@code /api/v1/tenants/{tenant}/embeddings/{model}}: the embedding cache over HTTP. Bad tenant ids, model names,
+ * texts and vectors, and batches above {@code redis.crew.embeddings.max-batch-size}, are 400 with a message; while
+ * Redis is down the cache's local fallback answers (with the fallback disabled: 503).
+ */
+@Path("/v1/tenants/{tenant}/embeddings")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "embeddings", description = "Cached embedding vectors per tenant and model")
+public class EmbeddingsResource {
+    @Inject
+    EmbeddingCache embeddings;
+
+    /** Stores every item (a text given twice: the last vector wins); 204. */
+    @PUT
+    @Path("{model: .+}")
+    @Operation(summary = "Store vectors", description = "204; 400 for a bad text, vector, dimension or batch size")
+    public Response store(@PathParam("tenant") String tenant, @PathParam("model") String model, StoreRequest body) {
+        ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
+        if (body == null || body.getItems() == null) {
+            throw new InvalidInputException("missing \"items\": send {\"items\":[{\"text\":\"...\",\"vector\":[...]}]}");
+        }
+        requireBatchSize("items", body.getItems().size());
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        for (int i = 0; i < body.getItems().size(); i++) {
+            StoreRequest.Item item = body.getItems().get(i);
+            if (item == null || item.getText() == null) {
+                throw new InvalidInputException("items[" + i + "] has no \"text\"");
+            }
+            vectors.put(item.getText(), item.getVector());
+        }
+        cache.batchStore(vectors);
+        return Response.noContent().build();
+    }
+
+    /** The vectors of the texts, aligned with them: null for a miss. */
+    @POST
+    @Path("{model: .+}/lookup")
+    @Operation(summary = "Look vectors up", description = "One entry per text, in order; null for a miss")
+    public LookupResponse lookup(@PathParam("tenant") String tenant, @PathParam("model") String model,
+            LookupRequest body) {
+        ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
+        if (body == null || body.getTexts() == null) {
+            throw new InvalidInputException("missing \"texts\": send {\"texts\":[\"...\"]}");
+        }
+        requireBatchSize("texts", body.getTexts().size());
+        List<Optional<float[]>> found = cache.batchRetrieve(body.getTexts());
+        List<float[]> vectors = new ArrayList<>(found.size());
+        found.forEach(v -> vectors.add(v.orElse(null)));
+        return new LookupResponse(vectors);
+    }
+
+    /** Removes every vector of the tenant's model (and its dimension): {@code {"removed":n}}. */
+    @DELETE
+    @Path("{model: .+}")
+    @Operation(summary = "Clear the model", description = "Removes every vector and the established dimension")
+    public Map<String, Object> clear(@PathParam("tenant") String tenant, @PathParam("model") String model) {
+        ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", cache.tenantId());
+        m.put("model", cache.model());
+        m.put("removed", cache.clear());
+        return m;
+    }
+
+    /** This node's counters for the tenant's model, and the model's dimension (null until a vector is stored). */
+    @GET
+    @Path("{model: .+}/stats")
+    @Operation(summary = "This node's statistics for the model")
+    public Map<String, Object> stats(@PathParam("tenant") String tenant, @PathParam("model") String model) {
+        ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
+        EmbeddingStats s = cache.stats();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", cache.tenantId());
+        m.put("model", cache.model());
+        m.put("scope", "node");
+        m.put("dimension", s.dimension().isPresent() ? s.dimension().getAsInt() : null);
+        m.put("hits", s.hits());
+        m.put("misses", s.misses());
+        m.put("hitRatio", s.hitRatio());
+        m.put("localHits", s.localHits());
+        m.put("stores", s.stores());
+        m.put("localStores", s.localStores());
+        m.put("computed", s.computed());
+        m.put("rejected", s.rejected());
+        m.put("bytesRead", s.bytesRead());
+        m.put("bytesWritten", s.bytesWritten());
+        return m;
+    }
+
+    private void requireBatchSize(String what, int size) {
+        int max = embeddings.config().maxBatchSize();
+        if (size > max) {
+            throw new InvalidInputException("too many " + what + ": " + size + ", at most " + max
+                    + " per request (redis.crew.embeddings.max-batch-size)");
+        }
+    }
+}
