@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.web.embeddings;
 
+import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.embeddings.EmbeddingCache;
 import io.mcpcrew.crew.embeddings.EmbeddingStats;
 import io.mcpcrew.crew.embeddings.ModelEmbeddingCache;
@@ -29,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * texts and vectors, and batches above {@code redis.crew.embeddings.max-batch-size}, are 400 with a message; while
  * Redis is down the cache's local fallback answers (with the fallback disabled: 503).
  */
+@RolesAllowed("**") // MP-JWT: any authenticated caller; TenantAuthorizationFilter checks the tenant
 @Path("/v1/tenants/{tenant}/embeddings")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
