@@ -12,7 +12,7 @@ local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now = t[1] * 1000000 + t[2]
 local n = redis.call('LLEN', key)
 local oldest = nil
 if n > 0 then
@@ -64,15 +64,19 @@ local allowed = 0
 local retryAfter = 0
 if n + cost <= limit then
   allowed = 1
-  local ts = string.format('%d', now)
-  local batch = {}
-  local left = cost
-  while left > 0 do
-    local m = math.min(left, 1000)
-    for i = 1, m do batch[i] = ts end
-    for i = m + 1, #batch do batch[i] = nil end
-    redis.call('LPUSH', key, unpack(batch))
-    left = left - m
+  -- a Lua number reaches Redis as its shortest exact decimal form: integer microseconds, no exponent
+  if cost == 1 then
+    redis.call('LPUSH', key, now)
+  else
+    local batch = {}
+    local left = cost
+    while left > 0 do
+      local m = math.min(left, 1000)
+      for i = 1, m do batch[i] = now end
+      for i = m + 1, #batch do batch[i] = nil end
+      redis.call('LPUSH', key, unpack(batch))
+      left = left - m
+    end
   end
   redis.call('PEXPIRE', key, ARGV[4])
   if n == 0 then oldest = now end
