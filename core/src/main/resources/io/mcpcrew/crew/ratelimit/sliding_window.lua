@@ -7,37 +7,48 @@
 -- ARGV[4]  TTL of the key in milliseconds (the window, rounded up)
 -- Returns {allowed 0|1, remaining, resetAfterMicros, retryAfterMicros, nowMicros}.
 -- An element counts while its timestamp ts > now - window; a request is admitted iff counted + cost <= limit.
+-- Every redis.call costs about a microsecond of server time, so the common cases use few: the 4 oldest elements
+-- come in one LRANGE (which is the whole list when it is short), a refusal writes nothing.
 local key = KEYS[1]
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
-local n = redis.call('LLEN', key)
+local tail = redis.call('LRANGE', key, -4, -1)
+local m = #tail
+local n = m
 local oldest = nil
-if n > 0 then
+if m > 0 then
+  local newest = tail[1]
+  if m == 4 then
+    n = redis.call('LLEN', key)
+    if n > 4 then newest = redis.call('LINDEX', key, 0) end
+  end
   -- keep the list sorted even if the server clock steps back: time never runs backwards for a key
-  local newest = tonumber(redis.call('LINDEX', key, 0))
+  newest = tonumber(newest)
   if newest > now then now = newest end
   local floor = now - window
-  oldest = tonumber(redis.call('LINDEX', key, -1))
-  if oldest <= floor then
-    -- the expired elements are a suffix (tail) of length e, 1 <= e <= n: gallop from the tail, then bisect
-    local expired = 1
-    local probe = 2
-    local probeValue = nil
+  -- the expired elements are a suffix (tail) of length e, 0 <= e <= n: the 4 oldest settle e <= 3; beyond that
+  -- gallop from the tail, then bisect (O(log e) calls)
+  local expired = 0
+  while expired < m and tonumber(tail[m - expired]) <= floor do
+    expired = expired + 1
+  end
+  if expired < m then
+    oldest = tonumber(tail[m - expired])
+  elseif m < n then
+    local live = n + 1
+    local probe = expired * 2
     while probe <= n do
-      probeValue = tonumber(redis.call('LINDEX', key, -probe))
-      if probeValue > floor then break end
+      local v = tonumber(redis.call('LINDEX', key, -probe))
+      if v > floor then
+        live = probe
+        oldest = v
+        break
+      end
       expired = probe
       probe = probe * 2
-      probeValue = nil
-    end
-    local live = probe
-    local liveValue = probeValue
-    if live > n + 1 then
-      live = n + 1
-      liveValue = nil
     end
     while live - expired > 1 do
       local mid = math.floor((expired + live) / 2)
@@ -46,18 +57,17 @@ if n > 0 then
         expired = mid
       else
         live = mid
-        liveValue = v
+        oldest = v
       end
     end
-    if expired >= n then
-      redis.call('DEL', key)
-      n = 0
-      oldest = nil
-    else
-      redis.call('LTRIM', key, 0, -(expired + 1))
-      n = n - expired
-      oldest = liveValue
-    end
+  end
+  if expired >= n then
+    redis.call('DEL', key)
+    n = 0
+    oldest = nil
+  elseif expired > 0 then
+    redis.call('LTRIM', key, 0, -(expired + 1))
+    n = n - expired
   end
 end
 local allowed = 0
@@ -71,11 +81,11 @@ if n + cost <= limit then
     local batch = {}
     local left = cost
     while left > 0 do
-      local m = math.min(left, 1000)
-      for i = 1, m do batch[i] = now end
-      for i = m + 1, #batch do batch[i] = nil end
+      local b = math.min(left, 1000)
+      for i = 1, b do batch[i] = now end
+      for i = b + 1, #batch do batch[i] = nil end
       redis.call('LPUSH', key, unpack(batch))
-      left = left - m
+      left = left - b
     end
   end
   redis.call('PEXPIRE', key, ARGV[4])
@@ -90,4 +100,6 @@ else
 end
 local resetAfter = 0
 if n > 0 then resetAfter = oldest + window - now end
-return {allowed, limit - n, resetAfter, retryAfter, now}
+local remaining = limit - n
+if remaining < 0 then remaining = 0 end
+return {allowed, remaining, resetAfter, retryAfter, now}

@@ -210,6 +210,45 @@ class RedisRateLimiterIT {
     }
 
     @Test
+    void everyDecisionMatchesAModelOfTheWindowInServerTime() throws Exception {
+        TenantRateLimiter t = limiter(Map.of()).forTenant("model");
+        int limit = 40;
+        Duration window = Duration.ofMillis(120);
+        long w = window.toNanos() / 1000;
+        List<Long> units = new ArrayList<>(); // admitted units, oldest first, in server microseconds
+        java.util.Random rnd = new java.util.Random(7);
+        int admitted = 0;
+        int refused = 0;
+        for (int i = 0; i < 400; i++) {
+            int cost = rnd.nextInt(5) == 0 ? 1 + rnd.nextInt(12) : 1; // bursts make many units expire together
+            RateLimitDecision d = t.tryAcquire("m", limit, window, cost);
+            long now = micros(d.decidedAt());
+            units.removeIf(ts -> ts <= now - w);
+            int count = units.size();
+            boolean expectAllowed = count + cost <= limit;
+            String ctx = "decision " + i + " (cost " + cost + ", counted " + count + "): " + d;
+            assertEquals(expectAllowed, d.allowed(), ctx);
+            long expectedRetry = 0;
+            if (expectAllowed) {
+                for (int u = 0; u < cost; u++) {
+                    units.add(now);
+                }
+                admitted++;
+            } else {
+                expectedRetry = units.get(count + cost - limit - 1) + w - now;
+                refused++;
+            }
+            assertEquals(limit - units.size(), d.remaining(), ctx);
+            assertEquals(units.isEmpty() ? 0 : units.get(0) + w - now, d.resetAfter().toNanos() / 1000, ctx);
+            assertEquals(expectedRetry, d.retryAfter().toNanos() / 1000, ctx);
+            if (rnd.nextInt(4) == 0) {
+                Thread.sleep(rnd.nextInt(40));
+            }
+        }
+        assertTrue(admitted > 50 && refused > 20, "admitted " + admitted + ", refused " + refused);
+    }
+
+    @Test
     void tenantsAndResourcesAreCountedSeparately() {
         RedisRateLimiter limiter = limiter(Map.of());
         Duration w = Duration.ofSeconds(60);
