@@ -33,7 +33,7 @@ import redis.clients.jedis.UnifiedJedis;
  * key per thread ("distinct") and on one shared key ("hot"). Every limit is set high so every call is admitted
  * (the expensive path: a write per call). Prints the median of {@code reps} runs and the ratios the issue asks for.
  *
- * <p>Args: {@code [reps=3] [measureSeconds=3] [warmupSeconds=1]}. Run with {@code benchmarks/run.sh ratelimit}.
+ * <p>Args: {@code [reps=5] [measureSeconds=2] [warmupSeconds=1]}. Run with {@code benchmarks/run.sh ratelimit}.
  */
 public final class RatelimitBenchmark {
     private static final LuaScript TRIVIAL = LuaScript.of("trivial", "return 1");
@@ -42,8 +42,8 @@ public final class RatelimitBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        Duration measure = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 3);
+        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        Duration measure = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 2);
         Duration warmup = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 1);
         Map<String, Double> results = new LinkedHashMap<>();
         Map<String, Double> cpu = new LinkedHashMap<>();
@@ -90,21 +90,46 @@ public final class RatelimitBenchmark {
             RRateLimiter rrHot = redisson.getRateLimiter("rrl:hot");
             rrHot.trySetRate(RateType.OVERALL, 1_000_000_000L, Duration.ofSeconds(1));
 
+            Map<String, Bench.Op> ops = new LinkedHashMap<>();
+            ops.put("raw EVALSHA trivial script",
+                    (t, i) -> jedis.evalsha(trivialSha, 1, rawKeys[t], rawArgs[0], rawArgs[1], rawArgs[2], rawArgs[3]));
+            ops.put("crew RateLimiter distinct keys", (t, i) -> admitted(tenant.tryAcquire(resources[t], max, window, 1)));
+            ops.put("crew RateLimiter hot key", (t, i) -> admitted(tenant.tryAcquire("hot", max, window, 1)));
+            ops.put("Bucket4j 8.17 distinct keys", (t, i) -> admitted(b4jOwn[t].tryConsume(1)));
+            ops.put("Bucket4j 8.17 hot key", (t, i) -> admitted(b4jHot.tryConsume(1)));
+            ops.put("Redisson 4.7 distinct keys", (t, i) -> admitted(rrOwn[t].tryAcquire()));
+            ops.put("Redisson 4.7 hot key", (t, i) -> admitted(rrHot.tryAcquire()));
+            // reps interleaved (rep 1 of every case, then rep 2, ...): on a shared machine a burst of load then
+            // hits every case alike instead of all the reps of one
+            Map<String, List<Double>> runs = new LinkedHashMap<>();
+            Map<String, List<Double>> cpus = new LinkedHashMap<>();
             for (int threads : new int[] {1, 8}) {
-                run(results, cpu, server, "raw EVALSHA trivial script", threads, reps, warmup, measure,
-                        (t, i) -> jedis.evalsha(trivialSha, 1, rawKeys[t], rawArgs[0], rawArgs[1], rawArgs[2], rawArgs[3]));
-                run(results, cpu, server, "crew RateLimiter distinct keys", threads, reps, warmup, measure,
-                        (t, i) -> admitted(tenant.tryAcquire(resources[t], max, window, 1)));
-                run(results, cpu, server, "crew RateLimiter hot key", threads, reps, warmup, measure,
-                        (t, i) -> admitted(tenant.tryAcquire("hot", max, window, 1)));
-                run(results, cpu, server, "Bucket4j 8.17 distinct keys", threads, reps, warmup, measure,
-                        (t, i) -> admitted(b4jOwn[t].tryConsume(1)));
-                run(results, cpu, server, "Bucket4j 8.17 hot key", threads, reps, warmup, measure,
-                        (t, i) -> admitted(b4jHot.tryConsume(1)));
-                run(results, cpu, server, "Redisson 4.7 distinct keys", threads, reps, warmup, measure,
-                        (t, i) -> admitted(rrOwn[t].tryAcquire()));
-                run(results, cpu, server, "Redisson 4.7 hot key", threads, reps, warmup, measure,
-                        (t, i) -> admitted(rrHot.tryAcquire()));
+                for (Map.Entry<String, Bench.Op> e : ops.entrySet()) {
+                    Bench.throughput(threads, warmup, Duration.ofMillis(1), e.getValue());
+                    runs.put(label(e.getKey(), threads), new ArrayList<>());
+                    cpus.put(label(e.getKey(), threads), new ArrayList<>());
+                }
+            }
+            for (int r = 0; r < reps; r++) {
+                for (int threads : new int[] {1, 8}) {
+                    for (Map.Entry<String, Bench.Op> e : ops.entrySet()) {
+                        String l = label(e.getKey(), threads);
+                        long c0 = Bench.redisCpuMicros(server);
+                        double x = Bench.throughput(threads, Duration.ofMillis(200), measure, e.getValue());
+                        long c1 = Bench.redisCpuMicros(server);
+                        runs.get(l).add(x);
+                        cpus.get(l).add((c1 - c0) / (x * measure.toMillis() / 1000.0));
+                    }
+                }
+                System.out.printf("# rep %d done, load %s%n", r + 1, loadavg());
+            }
+            for (String l : runs.keySet()) {
+                double[] a = runs.get(l).stream().mapToDouble(Double::doubleValue).toArray();
+                double[] c = cpus.get(l).stream().mapToDouble(Double::doubleValue).toArray();
+                results.put(l, Bench.median(a));
+                cpu.put(l, Bench.median(c));
+                System.out.printf("%-48s runs %s%n", l, runs.get(l).stream().map(x -> String.format("%.0f", x))
+                        .collect(java.util.stream.Collectors.joining(" ")));
             }
             redisson.shutdown();
             redis.close();
@@ -157,22 +182,11 @@ public final class RatelimitBenchmark {
         admitted(d.allowed());
     }
 
-    private static void run(Map<String, Double> results, Map<String, Double> cpu, RedisServer server, String name,
-            int threads, int reps, Duration warmup, Duration measure, Bench.Op op) throws Exception {
-        List<Double> xs = new ArrayList<>();
-        List<Double> cpus = new ArrayList<>();
-        Bench.throughput(threads, warmup, Duration.ofMillis(1), op);
-        for (int r = 0; r < reps; r++) {
-            long c0 = Bench.redisCpuMicros(server);
-            double ops = Bench.throughput(threads, Duration.ZERO, measure, op);
-            long c1 = Bench.redisCpuMicros(server);
-            xs.add(ops);
-            cpus.add((c1 - c0) / (ops * measure.toMillis() / 1000.0));
+    private static String loadavg() {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg"))).trim();
+        } catch (java.io.IOException e) {
+            return "?";
         }
-        double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
-        double[] c = cpus.stream().mapToDouble(Double::doubleValue).toArray();
-        results.put(label(name, threads), Bench.median(a));
-        cpu.put(label(name, threads), Bench.median(c));
-        System.out.printf("%-48s runs %s -> median %.0f checks/s%n", label(name, threads), xs, Bench.median(a));
     }
 }
