@@ -33,6 +33,7 @@ public class RedisRateLimiter implements RateLimiter {
     static final String COMPONENT = "ratelimit";
     static final LuaScript SLIDING_WINDOW = LuaScript.fromResource(RedisRateLimiter.class, "sliding_window.lua");
     private static final int MAX_CACHED_TENANTS = 10_000;
+    private static final int MAX_CACHED_RESOURCES = 10_000;
 
     private RedisManager redis;
     private RateLimitSettings settings;
@@ -80,7 +81,13 @@ public class RedisRateLimiter implements RateLimiter {
         if (p != null) {
             return p;
         }
-        Optional<RateLimitPolicy> c = configured.computeIfAbsent(resource, settings::configured);
+        Optional<RateLimitPolicy> c = configured.get(resource);
+        if (c == null) {
+            c = settings.configured(resource);
+            if (configured.size() < MAX_CACHED_RESOURCES) { // resource names come from requests: stay bounded
+                configured.put(resource, c);
+            }
+        }
         if (c.isPresent()) {
             return c.get();
         }
@@ -168,7 +175,7 @@ public class RedisRateLimiter implements RateLimiter {
             if (k == null) {
                 Names.require("resource", resource);
                 k = keys.key(COMPONENT, resource).getBytes(StandardCharsets.UTF_8);
-                if (keyBytes.size() < 10_000) {
+                if (keyBytes.size() < MAX_CACHED_RESOURCES) {
                     keyBytes.put(resource, k);
                 }
             }

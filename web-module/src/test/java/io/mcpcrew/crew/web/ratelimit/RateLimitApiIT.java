@@ -15,7 +15,10 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RedisServerExtension.class)
 @ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RateLimitApiIT {
 
     @Deployment(testable = false)
@@ -40,6 +44,7 @@ class RateLimitApiIT {
     }
 
     @Test
+    @Order(1)
     void checkCountsAndAnswersTheDecisionWithTheIetfFields(RedisServer redis) {
         String body = "{\"maxRequests\":2,\"windowSeconds\":60}";
         HttpResponse<String> first = Http.send("POST", url("acme", "llm", "/check"), body);
@@ -71,6 +76,7 @@ class RateLimitApiIT {
     }
 
     @Test
+    @Order(2)
     void badInputIs400WithAMessage() {
         assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":0,\"windowSeconds\":60}", "maxRequests 0");
         assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":-5,\"windowSeconds\":60}", "maxRequests -5");
@@ -87,6 +93,7 @@ class RateLimitApiIT {
     }
 
     @Test
+    @Order(3)
     void rateLimitedEndpointsAnswer429WithTheFieldsAfterTheLimit() {
         // the policy PUT is itself @RateLimited(resource = "ratelimit-admin"); tighten that budget for one tenant
         HttpResponse<String> set = Http.send("PUT", url("tight", "ratelimit-admin", "/policy"),
@@ -120,6 +127,35 @@ class RateLimitApiIT {
                 "{\"maxRequests\":6,\"windowSeconds\":30}");
         assertEquals(200, elsewhere.statusCode(), elsewhere.body());
         assertEquals("\"ratelimit-admin\";r=59;t=60", elsewhere.headers().firstValue("RateLimit").orElse(null));
+    }
+
+    @Test
+    @Order(4)
+    void whileRedisIsDownThisNodesLocalWindowDecides(RedisServer redis) throws Exception {
+        String body = "{\"maxRequests\":2,\"windowSeconds\":60}";
+        redis.stop();
+        try {
+            HttpResponse<String> first = Http.send("POST", url("down", "llm", "/check"), body);
+            assertEquals(200, first.statusCode(), first.body());
+            assertTrue(first.body().contains("\"decidedBy\":\"LOCAL_FALLBACK\""), first.body());
+            assertTrue(first.body().contains("\"allowed\":true"), first.body());
+            Http.send("POST", url("down", "llm", "/check"), body);
+            HttpResponse<String> third = Http.send("POST", url("down", "llm", "/check"), body);
+            assertTrue(third.body().contains("\"allowed\":false"), "the local window counts too: " + third.body());
+            assertTrue(third.headers().firstValue("Retry-After").isPresent());
+        } finally {
+            redis.start();
+        }
+        HttpResponse<String> back = null;
+        for (int i = 0; i < 200; i++) {
+            back = Http.send("POST", url("down", "llm", "/check"), body);
+            if (back.body().contains("\"decidedBy\":\"REDIS\"")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(back.body().contains("\"decidedBy\":\"REDIS\""), "Redis decides again: " + back.body());
+        assertTrue(back.body().contains("\"remaining\":1"), "local counts are not carried over: " + back.body());
     }
 
     private static void assertBadRequest(String url, String body, String fragment) {
