@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.ratelimit;
 
 import io.mcpcrew.crew.config.Durations;
+import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.LuaScript;
 import io.mcpcrew.crew.redis.Names;
@@ -49,7 +50,7 @@ public class RedisRateLimiter implements RateLimiter {
     @Inject
     public RedisRateLimiter(RedisManager redis) {
         this.redis = redis;
-        this.settings = new RateLimitSettings(redis.config().source(), redis.ttl(io.mcpcrew.crew.redis.DataType.RATE_LIMIT));
+        this.settings = new RateLimitSettings(redis.config().source(), redis.ttl(DataType.RATE_LIMIT));
         this.local = new LocalSlidingWindow(settings.fallbackMaxKeys());
         redis.registerScript(SLIDING_WINDOW);
         redis.onRecovery(local::clear);
@@ -61,7 +62,7 @@ public class RedisRateLimiter implements RateLimiter {
 
     @Override
     public TenantRateLimiter forTenant(String tenantId) {
-        Tenant t = tenants.get(tenantId);
+        Tenant t = tenantId == null ? null : tenants.get(tenantId);
         if (t == null) {
             Tenant fresh = new Tenant(redis.forTenant(tenantId).keys()); // validates the id
             if (tenants.size() >= MAX_CACHED_TENANTS) {
@@ -74,8 +75,7 @@ public class RedisRateLimiter implements RateLimiter {
 
     @Override
     public RateLimitPolicy policy(String tenantId, String resource, RateLimitPolicy callerDefault) {
-        Names.tenant(tenantId);
-        Names.require("resource", resource);
+        requireNames(tenantId, resource);
         Map<String, RateLimitPolicy> byResource = overrides.get(tenantId);
         RateLimitPolicy p = byResource == null ? null : byResource.get(resource);
         if (p != null) {
@@ -96,26 +96,28 @@ public class RedisRateLimiter implements RateLimiter {
 
     @Override
     public void setPolicy(String tenantId, String resource, RateLimitPolicy policy) {
-        Names.tenant(tenantId);
-        Names.require("resource", resource);
+        requireNames(tenantId, resource);
         checkCeilings(policy.maxRequests(), policy.window());
         overrides.computeIfAbsent(tenantId, k -> new ConcurrentHashMap<>()).put(resource, policy);
     }
 
     @Override
     public Optional<RateLimitPolicy> policyOverride(String tenantId, String resource) {
-        Names.tenant(tenantId);
-        Names.require("resource", resource);
+        requireNames(tenantId, resource);
         Map<String, RateLimitPolicy> byResource = overrides.get(tenantId);
         return Optional.ofNullable(byResource == null ? null : byResource.get(resource));
     }
 
     @Override
     public boolean clearPolicy(String tenantId, String resource) {
-        Names.tenant(tenantId);
-        Names.require("resource", resource);
+        requireNames(tenantId, resource);
         Map<String, RateLimitPolicy> byResource = overrides.get(tenantId);
         return byResource != null && byResource.remove(resource) != null;
+    }
+
+    private static void requireNames(String tenantId, String resource) {
+        Names.tenant(tenantId);
+        Names.require("resource", resource);
     }
 
     @Override
@@ -171,7 +173,7 @@ public class RedisRateLimiter implements RateLimiter {
         }
 
         private byte[] key(String resource) {
-            byte[] k = keyBytes.get(resource);
+            byte[] k = resource == null ? null : keyBytes.get(resource);
             if (k == null) {
                 Names.require("resource", resource);
                 k = keys.key(COMPONENT, resource).getBytes(StandardCharsets.UTF_8);

@@ -277,6 +277,9 @@ class RedisRateLimiterIT {
         assertMessage(InvalidInputException.class, "cost 6", () -> t.tryAcquire("r", 5, w, 6));
         assertMessage(InvalidNameException.class, "resource \"a:b\"", () -> t.tryAcquire("a:b", 5, w));
         assertMessage(InvalidNameException.class, "tenant id \"t 1\"", () -> limiter.forTenant("t 1"));
+        assertMessage(InvalidNameException.class, "tenant id null", () -> limiter.forTenant(null));
+        assertMessage(InvalidNameException.class, "resource null", () -> t.tryAcquire(null, 5, w));
+        assertMessage(InvalidNameException.class, "resource null", () -> limiter.policy("t1", null));
         assertEquals(List.of(), server.scanKeys("crew:*"));
     }
 
