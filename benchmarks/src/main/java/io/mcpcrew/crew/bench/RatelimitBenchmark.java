@@ -1,0 +1,192 @@
+package io.mcpcrew.crew.bench;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.jedis.Bucket4jJedis;
+import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.ratelimit.RateLimitDecision;
+import io.mcpcrew.crew.ratelimit.RedisRateLimiter;
+import io.mcpcrew.crew.ratelimit.TenantRateLimiter;
+import io.mcpcrew.crew.redis.JedisRedisManager;
+import io.mcpcrew.crew.redis.LuaScript;
+import io.mcpcrew.crew.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.redisson.Redisson;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Rate-limit checks per second, all in one run on one private redis-server: raw EVALSHA of a trivial script (the
+ * ceiling of one script round trip through the same Jedis client), {@link RedisRateLimiter#forTenant} /
+ * {@code tryAcquire}, Bucket4j 8.17 (Jedis, CAS) and Redisson 4.7 {@code RRateLimiter}; at 1 and 8 threads, on one
+ * key per thread ("distinct") and on one shared key ("hot"). Every limit is set high so every call is admitted
+ * (the expensive path: a write per call). Prints the median of {@code reps} runs and the ratios the issue asks for.
+ *
+ * <p>Args: {@code [reps=5] [measureSeconds=2] [warmupSeconds=1]}. Run with {@code benchmarks/run.sh ratelimit}.
+ */
+public final class RatelimitBenchmark {
+    private static final LuaScript TRIVIAL = LuaScript.of("trivial", "return 1");
+
+    private RatelimitBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        Duration measure = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 2);
+        Duration warmup = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 1);
+        Map<String, Double> results = new LinkedHashMap<>();
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        RedisServer server = Bench.startRedis();
+        try {
+            JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
+                    "redis.crew.port", String.valueOf(server.port()), "redis.crew.pool.max-total", "32",
+                    "redis.crew.pool.max-idle", "32", "redis.crew.ratelimit.max-requests-ceiling", "100000000",
+                    "redis.crew.ratelimit.fallback", "fail-closed")), null);
+            UnifiedJedis jedis = redis.client();
+            byte[] trivialSha = jedis.scriptLoad(TRIVIAL.source()).getBytes(StandardCharsets.US_ASCII);
+            byte[][] rawKeys = keys("raw");
+            byte[][] rawArgs = {"1000000000".getBytes(), "1000000".getBytes(), "1".getBytes(), "1000".getBytes()};
+
+            RedisRateLimiter limiter = new RedisRateLimiter(redis);
+            TenantRateLimiter tenant = limiter.forTenant("bench");
+            String[] resources = new String[8];
+            for (int i = 0; i < 8; i++) {
+                resources[i] = "r" + i;
+            }
+            int max = 100_000_000;
+            Duration window = Duration.ofSeconds(1);
+
+            ProxyManager<byte[]> b4j = Bucket4jJedis.casBasedBuilder(jedis)
+                    .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(60)))
+                    .build();
+            BucketConfiguration b4jConfig = BucketConfiguration.builder().addLimit(Bandwidth.builder()
+                    .capacity(1_000_000_000L).refillGreedy(1_000_000_000L, Duration.ofSeconds(1)).build()).build();
+            BucketProxy[] b4jOwn = new BucketProxy[8];
+            for (int i = 0; i < 8; i++) {
+                b4jOwn[i] = b4j.builder().build(("b4j:" + i).getBytes(StandardCharsets.UTF_8), () -> b4jConfig);
+            }
+            BucketProxy b4jHot = b4j.builder().build("b4j:hot".getBytes(StandardCharsets.UTF_8), () -> b4jConfig);
+
+            Config rc = new Config();
+            rc.useSingleServer().setAddress("redis://" + server.host() + ":" + server.port())
+                    .setConnectionPoolSize(32).setConnectionMinimumIdleSize(8);
+            RedissonClient redisson = Redisson.create(rc);
+            RRateLimiter[] rrOwn = new RRateLimiter[8];
+            for (int i = 0; i < 8; i++) {
+                rrOwn[i] = redisson.getRateLimiter("rrl:" + i);
+                rrOwn[i].trySetRate(RateType.OVERALL, 1_000_000_000L, Duration.ofSeconds(1));
+            }
+            RRateLimiter rrHot = redisson.getRateLimiter("rrl:hot");
+            rrHot.trySetRate(RateType.OVERALL, 1_000_000_000L, Duration.ofSeconds(1));
+
+            Map<String, Bench.Op> ops = new LinkedHashMap<>();
+            ops.put("raw EVALSHA trivial script",
+                    (t, i) -> jedis.evalsha(trivialSha, 1, rawKeys[t], rawArgs[0], rawArgs[1], rawArgs[2], rawArgs[3]));
+            ops.put("crew RateLimiter distinct keys", (t, i) -> admitted(tenant.tryAcquire(resources[t], max, window, 1)));
+            ops.put("crew RateLimiter hot key", (t, i) -> admitted(tenant.tryAcquire("hot", max, window, 1)));
+            ops.put("Bucket4j 8.17 distinct keys", (t, i) -> admitted(b4jOwn[t].tryConsume(1)));
+            ops.put("Bucket4j 8.17 hot key", (t, i) -> admitted(b4jHot.tryConsume(1)));
+            ops.put("Redisson 4.7 distinct keys", (t, i) -> admitted(rrOwn[t].tryAcquire()));
+            ops.put("Redisson 4.7 hot key", (t, i) -> admitted(rrHot.tryAcquire()));
+            // reps interleaved (rep 1 of every case, then rep 2, ...): on a shared machine a burst of load then
+            // hits every case alike instead of all the reps of one
+            Map<String, List<Double>> runs = new LinkedHashMap<>();
+            Map<String, List<Double>> cpus = new LinkedHashMap<>();
+            for (int threads : new int[] {1, 8}) {
+                for (Map.Entry<String, Bench.Op> e : ops.entrySet()) {
+                    Bench.throughput(threads, warmup, Duration.ofMillis(1), e.getValue());
+                    runs.put(label(e.getKey(), threads), new ArrayList<>());
+                    cpus.put(label(e.getKey(), threads), new ArrayList<>());
+                }
+            }
+            for (int r = 0; r < reps; r++) {
+                for (int threads : new int[] {1, 8}) {
+                    for (Map.Entry<String, Bench.Op> e : ops.entrySet()) {
+                        String l = label(e.getKey(), threads);
+                        long c0 = Bench.redisCpuMicros(server);
+                        double x = Bench.throughput(threads, Duration.ofMillis(200), measure, e.getValue());
+                        long c1 = Bench.redisCpuMicros(server);
+                        runs.get(l).add(x);
+                        cpus.get(l).add((c1 - c0) / (x * measure.toMillis() / 1000.0));
+                    }
+                }
+                System.out.printf("# rep %d done, load %s%n", r + 1, loadavg());
+            }
+            for (String l : runs.keySet()) {
+                double[] a = runs.get(l).stream().mapToDouble(Double::doubleValue).toArray();
+                double[] c = cpus.get(l).stream().mapToDouble(Double::doubleValue).toArray();
+                results.put(l, Bench.median(a));
+                cpu.put(l, Bench.median(c));
+                System.out.printf("%-48s runs %s%n", l, runs.get(l).stream().map(x -> String.format("%.0f", x))
+                        .collect(java.util.stream.Collectors.joining(" ")));
+            }
+            redisson.shutdown();
+            redis.close();
+
+            System.out.println();
+            System.out.println("## medians (checks/s), Redis CPU per check, and ratios");
+            for (int threads : new int[] {1, 8}) {
+                double raw = results.get(label("raw EVALSHA trivial script", threads));
+                for (Map.Entry<String, Double> e : results.entrySet()) {
+                    if (e.getKey().endsWith(" @" + threads)) {
+                        System.out.printf("%-48s %10.0f checks/s  %5.2fx raw  %6.1f us Redis CPU/check%n", e.getKey(),
+                                e.getValue(), e.getValue() / raw, cpu.get(e.getKey()));
+                    }
+                }
+                double distinct = results.get(label("crew RateLimiter distinct keys", threads));
+                double hot = results.get(label("crew RateLimiter hot key", threads));
+                System.out.printf("@%d threads: crew/raw %.2f (target >= 0.9), crew/Bucket4j %.2f, crew/Redisson %.2f "
+                        + "(targets >= 2), crew hot/distinct %.2f (target >= 0.8)%n", threads, distinct / raw,
+                        distinct / results.get(label("Bucket4j 8.17 distinct keys", threads)),
+                        distinct / results.get(label("Redisson 4.7 distinct keys", threads)), hot / distinct);
+                System.out.printf("@%d threads hot key: crew/Bucket4j %.2f, crew/Redisson %.2f%n", threads,
+                        hot / results.get(label("Bucket4j 8.17 hot key", threads)),
+                        hot / results.get(label("Redisson 4.7 hot key", threads)));
+            }
+        } finally {
+            server.close();
+        }
+        System.exit(0);
+    }
+
+    private static byte[][] keys(String prefix) {
+        byte[][] out = new byte[8][];
+        for (int i = 0; i < 8; i++) {
+            out[i] = (prefix + ":" + i).getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    private static String label(String name, int threads) {
+        return name + " @" + threads;
+    }
+
+    private static void admitted(boolean ok) {
+        if (!ok) {
+            throw new IllegalStateException("a check was refused: the benchmark's limits must admit every call");
+        }
+    }
+
+    private static void admitted(RateLimitDecision d) {
+        admitted(d.allowed());
+    }
+
+    private static String loadavg() {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg"))).trim();
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+}
