@@ -1,0 +1,56 @@
+package io.mcpcrew.crew.sessions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.redis.JedisRedisManager;
+import io.mcpcrew.crew.testing.RedisCluster;
+import io.mcpcrew.crew.testing.RedisServerExtension;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The sessions contract on a three-master Redis Cluster: every script's keys share the user's hash tag, and the
+ * registries are single-key scripts, so nothing answers CROSSSLOT.
+ */
+@ExtendWith(RedisServerExtension.class)
+class ClusterSessionsIT extends SessionContract {
+    private RedisCluster cluster;
+
+    @BeforeEach
+    void setUp(RedisCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @Override
+    RedisSessionManager newManager(Map<String, String> extra) {
+        Map<String, String> config = new HashMap<>(BASE);
+        config.put("redis.crew.mode", "cluster");
+        config.put("redis.crew.nodes", cluster.nodesSpec());
+        config.put("redis.crew.timeout", "5s");
+        config.putAll(extra);
+        JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(config), null);
+        closeLater(redis);
+        return new RedisSessionManager(redis);
+    }
+
+    @Test
+    void cleanupAcrossUsersOnDifferentSlots() {
+        RedisSessionManager m = manager(Map.of());
+        String tenant = unique("cl");
+        TenantSessions s = m.forTenant(tenant);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int u = 0; u < 20; u++) {
+            ids.add(s.createSession("user" + u, Map.of("u", u), Duration.ofMillis(200)));
+            s.createSession("user" + u, Map.of(), Duration.ofHours(1));
+        }
+        await(() -> ids.stream().allMatch(id -> s.getSession(id).isEmpty()), "expiry");
+        assertEquals(20, m.cleanupAllTenants());
+        assertEquals(1, s.listSessions("user7").size());
+        assertEquals(1, s.deleteAllSessions("user7"));
+    }
+}

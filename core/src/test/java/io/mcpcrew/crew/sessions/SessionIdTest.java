@@ -1,0 +1,81 @@
+package io.mcpcrew.crew.sessions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpcrew.crew.config.ConfigurationException;
+import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.redis.InvalidNameException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Pure logic: ids, importance names, size accounting, settings validation. */
+class SessionIdTest {
+
+    @Test
+    void idsCarryTheUserAnd128RandomBits() {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            SessionId id = SessionId.newId("user_1-x");
+            assertTrue(seen.add(id.value()));
+            assertEquals("user_1-x", id.userId());
+            String token = id.value().substring("user_1-x.".length());
+            assertEquals(16, Base64.getUrlDecoder().decode(token).length);
+            assertEquals(id.value(), SessionId.parse(id.value()).value());
+        }
+        assertThrows(InvalidNameException.class, () -> SessionId.newId("a.b"));
+        assertThrows(InvalidNameException.class, () -> SessionId.newId("{tag}"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> SessionId.parse("u.abc=="));
+        assertTrue(e.getMessage().contains("\"u.abc==\"") && e.getMessage().contains("22 base64url"), e.getMessage());
+    }
+
+    @Test
+    void importanceParsesConfigNames() {
+        assertEquals(SessionImportance.LONG_LIVED, SessionImportance.parse("long-lived"));
+        assertEquals(SessionImportance.LONG_LIVED, SessionImportance.parse("LONG_LIVED"));
+        assertEquals(SessionImportance.EPHEMERAL, SessionImportance.parse("Ephemeral"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> SessionImportance.parse("forever"));
+        assertTrue(e.getMessage().contains("ephemeral, standard, long-lived"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> SessionImportance.parse(null));
+    }
+
+    @Test
+    void sizeCountsUtf8NamesAndJsonValues() {
+        assertEquals(1, SessionCodec.utf8Length("a"));
+        assertEquals(2, SessionCodec.utf8Length("ë"));
+        assertEquals(3, SessionCodec.utf8Length("日"));
+        assertEquals(4, SessionCodec.utf8Length("😀"));
+        Map<String, String> enc = SessionCodec.encode(Map.of("name", "Zoë"));
+        assertEquals("\"Zoë\"", enc.get("name"));
+        assertEquals(4 + 6, SessionCodec.checkedSize(enc, 10));
+        assertThrows(InvalidInputException.class, () -> SessionCodec.checkedSize(enc, 9));
+        assertThrows(InvalidInputException.class, () -> SessionCodec.encode(Map.of("", 1)));
+    }
+
+    @Test
+    void settingsHaveDefaultsAndRejectBadValues() {
+        SessionSettings d = SessionSettings.from(RedisCrewConfig.load(Map.of()));
+        assertEquals(Duration.ofMinutes(5), d.ttl(SessionImportance.EPHEMERAL));
+        assertEquals(Duration.ofMinutes(30), d.ttl(SessionImportance.STANDARD));
+        assertEquals(Duration.ofDays(7), d.ttl(SessionImportance.LONG_LIVED));
+        assertEquals(65_536, d.maxDataBytes());
+        assertEquals(false, d.slidingExpiry());
+        assertEquals(Duration.ofMinutes(5), d.cleanupInterval());
+        SessionSettings std = SessionSettings.from(RedisCrewConfig.load(Map.of("redis.crew.ttl.session", "45m")));
+        assertEquals(Duration.ofMinutes(45), std.ttl(SessionImportance.STANDARD));
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SessionSettings.from(
+                RedisCrewConfig.load(Map.of("redis.crew.sessions.ttl.long-lived", "60d"))));
+        assertTrue(e.getMessage().contains("REDIS_CREW_SESSIONS_TTL_LONG_LIVED") || e.getMessage().contains("max-ttl"),
+                e.getMessage());
+        assertThrows(ConfigurationException.class, () -> SessionSettings.from(
+                RedisCrewConfig.load(Map.of("redis.crew.sessions.max-data-bytes", "0"))));
+        assertNotEquals(d.ttl(SessionImportance.EPHEMERAL), d.ttl(SessionImportance.LONG_LIVED));
+    }
+}
