@@ -27,7 +27,7 @@ class ClusterSessionsIT extends SessionContract {
     }
 
     @Override
-    RedisSessionManager newManager(Map<String, String> extra) {
+    RedisSessionManager manager(Map<String, String> extra) {
         Map<String, String> config = new HashMap<>(BASE);
         config.put("redis.crew.mode", "cluster");
         config.put("redis.crew.nodes", cluster.nodesSpec());

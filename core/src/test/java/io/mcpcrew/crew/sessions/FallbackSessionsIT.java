@@ -35,7 +35,7 @@ class FallbackSessionsIT extends SessionContract {
     }
 
     @Override
-    RedisSessionManager newManager(Map<String, String> extra) {
+    RedisSessionManager manager(Map<String, String> extra) {
         return new RedisSessionManager(redis(extra));
     }
 

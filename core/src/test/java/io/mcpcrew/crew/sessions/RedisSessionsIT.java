@@ -37,7 +37,7 @@ class RedisSessionsIT extends SessionContract {
     }
 
     @Override
-    RedisSessionManager newManager(Map<String, String> extra) {
+    RedisSessionManager manager(Map<String, String> extra) {
         return new RedisSessionManager(redis(extra));
     }
 

@@ -39,12 +39,7 @@ abstract class SessionContract {
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     /** A manager on the backend under test, with {@link #BASE} plus {@code extra} config. */
-    abstract RedisSessionManager newManager(Map<String, String> extra);
-
-    RedisSessionManager manager(Map<String, String> extra) {
-        RedisSessionManager m = newManager(extra);
-        return m;
-    }
+    abstract RedisSessionManager manager(Map<String, String> extra);
 
     void closeLater(AutoCloseable c) {
         toClose.add(c);
