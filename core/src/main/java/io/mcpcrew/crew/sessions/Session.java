@@ -24,9 +24,15 @@ public final class Session {
 
     public Session(String id, String userId, Map<String, Object> data, Instant createdAt, Instant lastAccessedAt,
             Instant expiresAt, Duration ttl) {
+        this(id, userId, new LinkedHashMap<>(data), createdAt, lastAccessedAt, expiresAt, ttl, true);
+    }
+
+    /** Takes {@code ownedData} as is (the caller built it and keeps no reference). */
+    Session(String id, String userId, LinkedHashMap<String, Object> ownedData, Instant createdAt, Instant lastAccessedAt,
+            Instant expiresAt, Duration ttl, boolean owned) {
         this.id = Objects.requireNonNull(id);
         this.userId = Objects.requireNonNull(userId);
-        this.data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+        this.data = Collections.unmodifiableMap(ownedData);
         this.createdAt = createdAt;
         this.lastAccessedAt = lastAccessedAt;
         this.expiresAt = expiresAt;

@@ -45,9 +45,78 @@ final class SessionCodec {
         }
         Map<String, String> out = new LinkedHashMap<>(data.size() * 2);
         for (Map.Entry<String, ?> e : data.entrySet()) {
-            out.put(fieldName(e.getKey()), e.getValue() == null ? null : Json.toJson(e.getValue()));
+            out.put(fieldName(e.getKey()), e.getValue() == null ? null : toJson(e.getValue()));
         }
         return out;
+    }
+
+    /** JSON of a value: plain types written directly (the hot path), anything else through JSON-B. */
+    static String toJson(Object value) {
+        StringBuilder sb = new StringBuilder(32);
+        return write(sb, value) ? sb.toString() : Json.toJson(value);
+    }
+
+    /** Writes strings, numbers, booleans, null, maps with string keys and lists of those; false for anything else. */
+    private static boolean write(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof String) {
+            quote(sb, (String) v);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+                || v instanceof java.math.BigInteger || v instanceof Boolean) {
+            sb.append(v);
+        } else if (v instanceof java.math.BigDecimal) {
+            sb.append(v);
+        } else if (v instanceof Map) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                if (!(e.getKey() instanceof String)) {
+                    return false;
+                }
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                quote(sb, (String) e.getKey());
+                sb.append(':');
+                if (!write(sb, e.getValue())) {
+                    return false;
+                }
+            }
+            sb.append('}');
+        } else if (v instanceof List) {
+            sb.append('[');
+            boolean first = true;
+            for (Object x : (List<?>) v) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                if (!write(sb, x)) {
+                    return false;
+                }
+            }
+            sb.append(']');
+        } else {
+            return false; // doubles (NaN, formatting), dates, beans: JSON-B decides
+        }
+        return true;
+    }
+
+    private static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append('"');
     }
 
     static String fieldName(String name) {
@@ -106,14 +175,14 @@ final class SessionCodec {
         if (user == null) {
             return null;
         }
-        Map<String, Object> data = new LinkedHashMap<>();
+        LinkedHashMap<String, Object> data = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : hash.entrySet()) {
             if (e.getKey().startsWith(DATA_PREFIX)) {
                 data.put(e.getKey().substring(DATA_PREFIX.length()), parse(e.getValue()));
             }
         }
         return new Session(id, user, data, instant(hash.get(CREATED_AT)), instant(hash.get(LAST_ACCESSED_AT)),
-                instant(hash.get(EXPIRES_AT)), Duration.ofMillis(number(hash.get(TTL_MS))));
+                instant(hash.get(EXPIRES_AT)), Duration.ofMillis(number(hash.get(TTL_MS))), true);
     }
 
     /** Lua returns HGETALL as a flat list: field, value, field, value, ... */
@@ -142,11 +211,41 @@ final class SessionCodec {
 
     /** A JSON text as plain Java values (String, BigDecimal, Boolean, null, Map, List). */
     static Object parse(String json) {
+        int n = json.length();
+        if (n >= 2 && json.charAt(0) == '"' && json.charAt(n - 1) == '"' && json.indexOf('\\') < 0) {
+            return json.substring(1, n - 1); // a string without escapes: the hot path
+        }
+        if (n > 0 && n < 19 && isInteger(json)) {
+            return new java.math.BigDecimal(json);
+        }
+        switch (json) {
+            case "true":
+                return Boolean.TRUE;
+            case "false":
+                return Boolean.FALSE;
+            case "null":
+                return null;
+            default:
+                break;
+        }
         try (JsonReader r = readers().createReader(new StringReader(json))) {
             return toJava(r.readValue());
         } catch (RuntimeException e) {
             return json; // written by someone else and not JSON: hand back the raw text
         }
+    }
+
+    private static boolean isInteger(String s) {
+        int i = s.charAt(0) == '-' ? 1 : 0;
+        if (i == s.length() || (s.charAt(i) == '0' && s.length() > i + 1)) {
+            return false;
+        }
+        for (; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static JsonReaderFactory readers() {

@@ -3,11 +3,12 @@
 -- ARGV[1] id, ARGV[2] max data bytes, ARGV[3] '1' to renew the expiry (sliding), ARGV[4] n = fields to set,
 -- then n pairs 'd:<name>', JSON value, then the 'd:<name>' fields to remove.
 -- Returns {0, dataBytes} on success, {-1, 0} if not found, {-2, dataBytes it would have had} if too large.
-if redis.call('EXISTS', KEYS[1]) == 0 then
+local key = KEYS[1]
+local current = redis.call('HGET', key, 'dataBytes') -- every session has it: false means no such session
+if not current then
   return {-1, 0}
 end
-local key = KEYS[1]
-local size = tonumber(redis.call('HGET', key, 'dataBytes') or '0')
+local size = tonumber(current)
 local last = 4 + 2 * tonumber(ARGV[4])
 local function drop_old(field)
   local old = redis.call('HSTRLEN', key, field)

@@ -17,7 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Pure logic: ids, importance names, size accounting, settings validation. */
-class SessionIdTest {
+class SessionLogicTest {
 
     @Test
     void idsCarryTheUserAnd128RandomBits() {
@@ -57,6 +57,28 @@ class SessionIdTest {
         assertEquals(4 + 6, SessionCodec.checkedSize(enc, 10));
         assertThrows(InvalidInputException.class, () -> SessionCodec.checkedSize(enc, 9));
         assertThrows(InvalidInputException.class, () -> SessionCodec.encode(Map.of("", 1)));
+    }
+
+    @Test
+    void jsonCodecRoundTripsPlainValuesAndEscapes() {
+        Map<String, Object> nested = new java.util.LinkedHashMap<>();
+        nested.put("q", "say \"hi\"\\ \n\u0001 ë");
+        nested.put("n", -12);
+        nested.put("big", new java.math.BigDecimal("1.50"));
+        nested.put("list", java.util.Arrays.asList(1, null, true, "x"));
+        nested.put("none", null);
+        String json = SessionCodec.toJson(nested);
+        assertEquals("{\"q\":\"say \\\"hi\\\"\\\\ \\u000a\\u0001 ë\",\"n\":-12,\"big\":1.50,"
+                + "\"list\":[1,null,true,\"x\"],\"none\":null}", json);
+        Map<?, ?> back = (Map<?, ?>) SessionCodec.parse(json);
+        assertEquals(nested.get("q"), back.get("q"));
+        assertEquals(new java.math.BigDecimal(-12), back.get("n"));
+        assertEquals(new java.math.BigDecimal("1.50"), back.get("big"));
+        assertEquals(java.util.Arrays.asList(new java.math.BigDecimal(1), null, true, "x"), back.get("list"));
+        assertEquals("plain", SessionCodec.parse(SessionCodec.toJson("plain")));
+        assertEquals(new java.math.BigDecimal("2.5"), SessionCodec.parse(SessionCodec.toJson(2.5d)));
+        assertEquals(false, SessionCodec.parse("false"));
+        assertEquals("{not json", SessionCodec.parse("{not json"), "a value that is not JSON comes back as its text");
     }
 
     @Test
