@@ -26,14 +26,23 @@ end
 if size > tonumber(ARGV[2]) then
   return {-2, size}
 end
-for i = 5, last, 2 do
-  redis.call('HSET', key, ARGV[i], ARGV[i + 1])
-end
 for i = last + 1, #ARGV do
   redis.call('HDEL', key, ARGV[i])
 end
 local now = now_ms()
-redis.call('HSET', key, 'dataBytes', ms(size), 'lastAccessedAt', ms(now))
+-- one HSET for the new values and the metadata (in chunks: Lua's unpack has a stack limit)
+local hset = {'dataBytes', ms(size), 'lastAccessedAt', ms(now)}
+for i = 5, last, 2 do
+  hset[#hset + 1] = ARGV[i]
+  hset[#hset + 1] = ARGV[i + 1]
+  if #hset >= 1000 then
+    redis.call('HSET', key, unpack(hset))
+    hset = {}
+  end
+end
+if #hset > 0 then
+  redis.call('HSET', key, unpack(hset))
+end
 if ARGV[3] == '1' then
   renew(key, KEYS[2], ARGV[1], tonumber(redis.call('HGET', key, 'ttlMs')), now)
 end

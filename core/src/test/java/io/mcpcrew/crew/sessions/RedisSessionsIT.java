@@ -172,6 +172,20 @@ class RedisSessionsIT extends SessionContract {
     }
 
     @Test
+    void updateOfThousandsOfFieldsAtOnceIsOneMerge() {
+        TenantSessions s = manager(Map.of("redis.crew.sessions.max-data-bytes", "1000000")).forTenant(unique("many"));
+        String id = s.createSession("rita", Map.of("keep", 1));
+        Map<String, Object> changes = new HashMap<>();
+        for (int i = 0; i < 3000; i++) {
+            changes.put("f" + i, i);
+        }
+        assertTrue(s.updateSession(id, changes));
+        Map<String, Object> data = s.getSession(id).orElseThrow().getData();
+        assertEquals(3001, data.size());
+        assertEquals(new java.math.BigDecimal(2999), data.get("f2999"));
+    }
+
+    @Test
     void lockKeyOfTheCleanupIsTenantScoped() {
         String tenant = unique("lk");
         RedisSessionManager m = manager(Map.of());
