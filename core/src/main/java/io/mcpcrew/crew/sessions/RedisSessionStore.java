@@ -19,7 +19,8 @@ import redis.clients.jedis.Response;
  */
 final class RedisSessionStore implements TenantSessions {
     private static final int DELETE_BATCH = 500;
-    private static final int REVOKE_ROUNDS = 20;
+    /** Revocation stops after this many batches (5 million sessions) if new ones keep racing in. */
+    private static final int REVOKE_ROUNDS = 10_000;
 
     private final TenantRedis redis;
     private final SessionSettings settings;

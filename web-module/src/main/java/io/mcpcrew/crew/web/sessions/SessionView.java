@@ -35,7 +35,9 @@ public class SessionView {
         return session.getExpiresAt().toString();
     }
 
-    public double getTtlSeconds() {
-        return session.getTtl().toMillis() / 1000.0;
+    /** Whole seconds as an integer; a TTL set in milliseconds from Java as a decimal. */
+    public Number getTtlSeconds() {
+        long ms = session.getTtl().toMillis();
+        return ms % 1000 == 0 ? (Number) (ms / 1000) : (Number) (ms / 1000.0);
     }
 }
