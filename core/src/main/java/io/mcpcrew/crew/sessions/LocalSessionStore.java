@@ -146,10 +146,7 @@ final class LocalSessionStore {
 
         @Override
         public String createSession(String userId, Map<String, ?> data, Duration ttl) {
-            Names.require("user id", userId);
-            settings.checkTtl(ttl);
-            Map<String, String> encoded = SessionCodec.encode(data);
-            long size = SessionCodec.checkedSize(encoded, settings.maxDataBytes());
+            SessionCodec.NewData d = SessionCodec.checkNew(settings, userId, data, ttl);
             if (sessions.size() >= settings.fallbackMaxSessions() && purgeExpired(null) == 0
                     && sessions.size() >= settings.fallbackMaxSessions()) {
                 throw new RedisUnavailableException("Redis is unavailable and the local session store is full ("
@@ -158,12 +155,8 @@ final class LocalSessionStore {
             }
             SessionId id = SessionId.newId(userId);
             LocalSession s = new LocalSession(tenant, id.value(), id.userId(), now(), ttl.toMillis());
-            encoded.forEach((k, v) -> {
-                if (v != null) {
-                    s.data.put(k, v);
-                }
-            });
-            s.dataBytes = size;
+            s.data.putAll(d.fields());
+            s.dataBytes = d.size();
             sessions.put(mapKey(tenant, id.value()), s);
             return id.value();
         }

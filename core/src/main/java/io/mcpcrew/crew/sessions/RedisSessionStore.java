@@ -44,13 +44,10 @@ final class RedisSessionStore implements TenantSessions {
 
     @Override
     public String createSession(String userId, Map<String, ?> data, Duration ttl) {
-        Names.require("user id", userId);
-        settings.checkTtl(ttl);
-        Map<String, String> encoded = SessionCodec.encode(data);
-        long size = SessionCodec.checkedSize(encoded, settings.maxDataBytes());
+        SessionCodec.NewData d = SessionCodec.checkNew(settings, userId, data, ttl);
         for (int attempt = 0;; attempt++) {
             SessionId id = SessionId.newId(userId);
-            if (write(id, encoded, size, ttl.toMillis(), null, null, null) || attempt > 2) {
+            if (write(id, d.fields(), d.size(), ttl.toMillis(), null, null, null) || attempt > 2) {
                 return id.value();
             }
         }
@@ -76,10 +73,8 @@ final class RedisSessionStore implements TenantSessions {
         args.add(lastAccessedAt == null ? "" : String.valueOf(lastAccessedAt.toEpochMilli()));
         args.add(expiresAt == null ? "" : String.valueOf(expiresAt.toEpochMilli()));
         encoded.forEach((name, json) -> {
-            if (json != null) {
-                args.add(SessionCodec.DATA_PREFIX + name);
-                args.add(json);
-            }
+            args.add(SessionCodec.DATA_PREFIX + name);
+            args.add(json);
         });
         long expires = number(redis.eval(SessionScripts.CREATE, keys(id), args));
         if (expires < 0) {

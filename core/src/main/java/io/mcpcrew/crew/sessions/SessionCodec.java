@@ -38,6 +38,22 @@ final class SessionCodec {
     private SessionCodec() {
     }
 
+    /** The data of a session about to be created: the non-null entries as JSON, and their size. */
+    record NewData(Map<String, String> fields, long size) {
+    }
+
+    /**
+     * Validates what a create gets (user id, TTL, data size) and encodes the data; throws
+     * {@link InvalidInputException} / {@link io.mcpcrew.crew.redis.InvalidNameException} naming the rule.
+     */
+    static NewData checkNew(SessionSettings settings, String userId, Map<String, ?> data, java.time.Duration ttl) {
+        Names.require("user id", userId);
+        settings.checkTtl(ttl);
+        Map<String, String> encoded = encode(data);
+        encoded.values().removeIf(java.util.Objects::isNull);
+        return new NewData(encoded, checkedSize(encoded, settings.maxDataBytes()));
+    }
+
     /** The JSON of each non-null value, keyed by data field name (validated); null values map to null. */
     static Map<String, String> encode(Map<String, ?> data) {
         if (data == null) {

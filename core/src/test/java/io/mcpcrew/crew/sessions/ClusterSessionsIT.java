@@ -2,12 +2,9 @@ package io.mcpcrew.crew.sessions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.mcpcrew.crew.config.RedisCrewConfig;
-import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.testing.RedisCluster;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,14 +25,8 @@ class ClusterSessionsIT extends SessionContract {
 
     @Override
     RedisSessionManager manager(Map<String, String> extra) {
-        Map<String, String> config = new HashMap<>(BASE);
-        config.put("redis.crew.mode", "cluster");
-        config.put("redis.crew.nodes", cluster.nodesSpec());
-        config.put("redis.crew.timeout", "5s");
-        config.putAll(extra);
-        JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(config), null);
-        closeLater(redis);
-        return new RedisSessionManager(redis);
+        return new RedisSessionManager(redisManager(Map.of("redis.crew.mode", "cluster", "redis.crew.nodes",
+                cluster.nodesSpec(), "redis.crew.timeout", "5s"), extra));
     }
 
     @Test

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,17 +38,9 @@ class FallbackSessionsIT extends SessionContract {
     }
 
     private JedisRedisManager redis(Map<String, String> extra) {
-        Map<String, String> config = new HashMap<>(BASE);
-        config.put("redis.crew.host", server.host());
-        config.put("redis.crew.port", String.valueOf(server.port()));
-        config.put("redis.crew.timeout", "500ms");
-        config.put("redis.crew.connect-timeout", "500ms");
-        config.put("redis.crew.breaker.open-duration", "200ms");
-        config.put("redis.crew.breaker.probe-interval", "50ms");
-        config.putAll(extra);
-        JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(config), null);
-        closeLater(redis);
-        return redis;
+        return redisManager(Map.of("redis.crew.host", server.host(), "redis.crew.port", String.valueOf(server.port()),
+                "redis.crew.timeout", "500ms", "redis.crew.connect-timeout", "500ms",
+                "redis.crew.breaker.open-duration", "200ms", "redis.crew.breaker.probe-interval", "50ms"), extra);
     }
 
     /** While Redis is down only node-local sessions can be revoked; the rest is reported, never pretended. */
@@ -58,10 +48,9 @@ class FallbackSessionsIT extends SessionContract {
     @Override
     void listAndRevokePerUser() {
         TenantSessions s = tenant(unique("t"));
-        String a1 = s.createSession("kim", Map.of("n", 1), Duration.ofMinutes(5));
-        String a2 = s.createSession("kim", Map.of("n", 2), Duration.ofMinutes(10));
-        String other = s.createSession("lee", Map.of());
-        assertEquals(List.of(a1, a2), s.listSessions("kim").stream().map(Session::getId).toList());
+        List<String> ids = createForKimAndLee(s);
+        String other = ids.get(2);
+        assertEquals(ids.subList(0, 2), s.listSessions("kim").stream().map(Session::getId).toList());
         RedisUnavailableException e = assertThrows(RedisUnavailableException.class, () -> s.deleteAllSessions("kim"));
         assertTrue(e.getMessage().contains("2 session(s) of user kim held on this node were deleted"), e.getMessage());
         assertTrue(s.listSessions("kim").isEmpty());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.redis.DistributedLock;
 import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.testing.RedisServer;
@@ -42,15 +41,8 @@ class RedisSessionsIT extends SessionContract {
     }
 
     private JedisRedisManager redis(Map<String, String> extra) {
-        Map<String, String> config = new HashMap<>(BASE);
-        config.put("redis.crew.host", server.host());
-        config.put("redis.crew.port", String.valueOf(server.port()));
-        config.put("redis.crew.pool.max-total", "64");
-        config.put("redis.crew.timeout", "5s");
-        config.putAll(extra);
-        JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(config), null);
-        closeLater(redis);
-        return redis;
+        return redisManager(Map.of("redis.crew.host", server.host(), "redis.crew.port", String.valueOf(server.port()),
+                "redis.crew.pool.max-total", "64", "redis.crew.timeout", "5s"), extra);
     }
 
     private long zcard(String key) {

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.InvalidNameException;
+import io.mcpcrew.crew.redis.JedisRedisManager;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +45,22 @@ abstract class SessionContract {
 
     void closeLater(AutoCloseable c) {
         toClose.add(c);
+    }
+
+    /** A RedisManager with {@link #BASE}, the backend's {@code topology} settings and a test's {@code extra} ones. */
+    JedisRedisManager redisManager(Map<String, String> topology, Map<String, String> extra) {
+        Map<String, String> config = new HashMap<>(BASE);
+        config.putAll(topology);
+        config.putAll(extra);
+        JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(config), null);
+        closeLater(redis);
+        return redis;
+    }
+
+    /** kim gets two sessions (5 and 10 minutes), lee one; returns their ids in that order. */
+    static List<String> createForKimAndLee(TenantSessions s) {
+        return List.of(s.createSession("kim", Map.of("n", 1), Duration.ofMinutes(5)),
+                s.createSession("kim", Map.of("n", 2), Duration.ofMinutes(10)), s.createSession("lee", Map.of()));
     }
 
     @AfterEach
@@ -253,9 +271,10 @@ abstract class SessionContract {
     @Test
     void listAndRevokePerUser() {
         TenantSessions s = tenant(unique("t"));
-        String a1 = s.createSession("kim", Map.of("n", 1), Duration.ofMinutes(5));
-        String a2 = s.createSession("kim", Map.of("n", 2), Duration.ofMinutes(10));
-        String other = s.createSession("lee", Map.of());
+        List<String> ids = createForKimAndLee(s);
+        String a1 = ids.get(0);
+        String a2 = ids.get(1);
+        String other = ids.get(2);
         assertEquals(List.of(a1, a2), s.listSessions("kim").stream().map(Session::getId).collect(Collectors.toList()));
         assertEquals(new BigDecimal(2), s.listSessions("kim").get(1).getData().get("n"));
         assertEquals(2, s.deleteAllSessions("kim"));
