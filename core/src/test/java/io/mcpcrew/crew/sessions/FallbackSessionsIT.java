@@ -1,7 +1,6 @@
 package io.mcpcrew.crew.sessions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +12,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,19 +55,6 @@ class FallbackSessionsIT extends SessionContract {
         assertTrue(s.getSession(other).isPresent());
         assertTrue(s.deleteSession(other));
         assertThrows(RedisUnavailableException.class, () -> s.deleteSession(other), "unknown here, maybe in Redis");
-    }
-
-    @Test
-    @Override
-    void tenantsAreIsolated() {
-        RedisSessionManager m = manager(Map.of());
-        TenantSessions a = m.forTenant(unique("a"));
-        TenantSessions b = m.forTenant(unique("b"));
-        String id = a.createSession("nia", Map.of("k", "A"));
-        assertEquals(Optional.empty(), b.getSession(id));
-        assertFalse(b.updateSession(id, Map.of("k", "B")));
-        assertTrue(b.listSessions("nia").isEmpty());
-        assertEquals("A", a.getSession(id).orElseThrow().getData().get("k"));
     }
 
     @Test

@@ -165,6 +165,18 @@ class RedisSessionsIT extends SessionContract {
     }
 
     @Test
+    void revokeInOneTenantLeavesTheSameUserInAnother() {
+        RedisSessionManager m = manager(Map.of());
+        TenantSessions a = m.forTenant(unique("a"));
+        TenantSessions b = m.forTenant(unique("b"));
+        String inA = a.createSession("nia", Map.of());
+        b.createSession("nia", Map.of());
+        assertEquals(1, b.deleteAllSessions("nia"));
+        assertTrue(a.getSession(inA).isPresent());
+        assertEquals(1, a.listSessions("nia").size());
+    }
+
+    @Test
     void updateOfThousandsOfFieldsAtOnceIsOneMerge() {
         TenantSessions s = manager(Map.of("redis.crew.sessions.max-data-bytes", "1000000")).forTenant(unique("many"));
         String id = s.createSession("rita", Map.of("keep", 1));
