@@ -117,8 +117,12 @@ final class FailoverSessions implements TenantSessions {
             if (!localPending()) {
                 return l;
             }
-            List<Session> all = new java.util.ArrayList<>(l);
-            all.addAll(local.listSessions(userId));
+            // a session being written back may be in both for a moment: Redis' copy wins
+            Map<String, Session> byId = new java.util.LinkedHashMap<>();
+            local.listSessions(userId).forEach(x -> byId.put(x.getId(), x));
+            l.forEach(x -> byId.put(x.getId(), x));
+            List<Session> all = new java.util.ArrayList<>(byId.values());
+            all.sort(java.util.Comparator.comparing(Session::getExpiresAt));
             return all;
         }, () -> local.listSessions(userId));
     }

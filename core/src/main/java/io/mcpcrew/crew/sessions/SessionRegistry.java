@@ -1,11 +1,14 @@
 package io.mcpcrew.crew.sessions;
 
+import io.mcpcrew.crew.redis.RedisCrewException;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.TenantRedis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Where cleanup looks: which tenants, and which users of a tenant, have (or recently had) sessions. Two sorted sets
@@ -16,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * never outlives its longest session (the index has that TTL) and is pruned on every write.
  */
 final class SessionRegistry {
+    private static final Logger LOG = Logger.getLogger(SessionRegistry.class.getName());
     private static final int CACHE_LIMIT = 100_000;
     /** Entries older than this past their visit-until time are dropped from a registry. */
     private static final long GRACE_MS = 60_000;
@@ -29,8 +33,20 @@ final class SessionRegistry {
         this.tenantsKey = SessionKeys.tenantsRegistry(redis.config().keyPrefix());
     }
 
-    /** Records that {@code userId} in {@code tenant} has a session until {@code expiresAtMs}. */
+    /**
+     * Records that {@code userId} in {@code tenant} has a session until {@code expiresAtMs}. Never fails the caller:
+     * the session is written already, and a missed registry entry only delays a cleanup (logged).
+     */
     void record(TenantRedis tenant, String userId, long expiresAtMs, long ttlMs) {
+        try {
+            register(tenant, userId, expiresAtMs, ttlMs);
+        } catch (RedisCrewException e) {
+            LOG.log(Level.FINE, "session registry not updated for a user of tenant {0}: {1}",
+                    new Object[] {tenant.tenantId(), e.getMessage()});
+        }
+    }
+
+    private void register(TenantRedis tenant, String userId, long expiresAtMs, long ttlMs) {
         String cacheKey = tenant.tenantId() + "\u0000" + userId;
         Long known = registeredUntil.get(cacheKey);
         if (known != null && known >= expiresAtMs) {

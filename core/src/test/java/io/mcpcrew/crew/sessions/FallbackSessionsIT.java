@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.sessions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,35 @@ class FallbackSessionsIT extends SessionContract {
         assertTrue(s.getSession(other).isPresent());
         assertTrue(s.deleteSession(other));
         assertThrows(RedisUnavailableException.class, () -> s.deleteSession(other), "unknown here, maybe in Redis");
+    }
+
+    /**
+     * Redis hung rather than dead (the process is stopped with SIGSTOP, so its data survive): sessions in it are
+     * invisible while the breaker is open, nothing is written to them, and they are back, unchanged, after.
+     */
+    @Test
+    void sessionsInRedisAreHiddenDuringTheOutageAndBackAfter() throws Exception {
+        server.start();
+        JedisRedisManager redis = redis(Map.of());
+        TenantSessions s = new RedisSessionManager(redis).forTenant(unique("hid"));
+        String id = s.createSession("ruth", Map.of("a", 1));
+        String pid = server.command("INFO", "server").lines().filter(l -> l.startsWith("process_id:"))
+                .map(l -> l.substring("process_id:".length()).trim()).findFirst().orElseThrow();
+        signal("STOP", pid);
+        try {
+            await(() -> s.getSession(id).isEmpty() && redis.useFallback(), "the breaker to open");
+            assertFalse(s.updateSession(id, Map.of("a", 2)), "not visible, so not updated");
+            assertThrows(RedisUnavailableException.class, () -> s.deleteSession(id), "a revocation is not pretended");
+        } finally {
+            signal("CONT", pid);
+        }
+        await(() -> s.getSession(id).isPresent(), "the session to be back with Redis");
+        assertEquals(new BigDecimal(1), s.getSession(id).orElseThrow().getData().get("a"));
+    }
+
+    private static void signal(String signal, String pid) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+        assertEquals(0, p.waitFor(), "kill -" + signal + " " + pid);
     }
 
     @Test
