@@ -1,0 +1,101 @@
+package io.mcpcrew.crew.bench;
+
+import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.redis.JedisRedisManager;
+import io.mcpcrew.crew.sessions.RedisSessionManager;
+import io.mcpcrew.crew.sessions.TenantSessions;
+import io.mcpcrew.crew.testing.RedisServer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * SessionManager get and update rates at 1 and 8 threads, beside raw Jedis HGETALL / HSET on hashes of the same
+ * shape, in the same run on a private redis-server. Each figure is the median of {@code reps} runs; raw and
+ * component runs alternate so that drift in the machine's load hits both. Also reports a get with sliding expiry
+ * (one script per read) for reference.
+ *
+ * <p>{@code benchmarks/run.sh sessions [seconds-per-run] [reps]} (defaults 3 and 3).
+ */
+public final class SessionsBenchmark {
+    private static final int SESSIONS = 1000;
+    private static final String HSET_SCRIPT = "return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])";
+    private static final String HSET_SHA = io.mcpcrew.crew.redis.LuaScript.of("hset", HSET_SCRIPT).sha1();
+
+    private SessionsBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Duration run = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 3);
+        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Duration warmup = Duration.ofSeconds(1);
+        try (RedisServer server = Bench.startRedis(); JedisRedisManager redis = Bench.manager(server, 8);
+                JedisRedisManager slidingRedis = slidingManager(server)) {
+            TenantSessions sessions = new RedisSessionManager(redis).forTenant("bench");
+            TenantSessions sliding = new RedisSessionManager(slidingRedis).forTenant("bench");
+            UnifiedJedis jedis = redis.client();
+            jedis.scriptLoad(HSET_SCRIPT);
+            String[] ids = new String[SESSIONS];
+            String[] raw = new String[SESSIONS];
+            for (int i = 0; i < SESSIONS; i++) {
+                Map<String, Object> data = new HashMap<>();
+                data.put("cart", i);
+                data.put("theme", "dark");
+                data.put("locale", "en-GB");
+                data.put("roles", java.util.List.of("user", "beta"));
+                data.put("counter", 0);
+                ids[i] = sessions.createSession("user" + (i % 100), data, Duration.ofHours(1));
+                String key = "crew:bench:sessions:{bench.user" + (i % 100) + "}:session:" + ids[i];
+                raw[i] = "raw:" + i;
+                jedis.hset(raw[i], jedis.hgetAll(key)); // the same fields and values, as a plain hash
+                jedis.expire(raw[i], 3600);
+            }
+            System.out.printf("# %d sessions of 5 data fields; %d s per run after %d s warm-up, median of %d runs%n",
+                    SESSIONS, run.getSeconds(), warmup.getSeconds(), reps);
+            for (int threads : new int[] {1, 8}) {
+                double[] rawGet = new double[reps];
+                double[] get = new double[reps];
+                double[] slidingGet = new double[reps];
+                double[] rawSet = new double[reps];
+                double[] update = new double[reps];
+                double[] rawScript = new double[reps];
+                for (int r = 0; r < reps; r++) {
+                    rawGet[r] = Bench.throughput(threads, warmup, run, (t, i) -> jedis.hgetAll(raw[idx(t, i)]));
+                    get[r] = Bench.throughput(threads, warmup, run, (t, i) -> sessions.getSession(ids[idx(t, i)])
+                            .orElseThrow());
+                    slidingGet[r] = Bench.throughput(threads, warmup, run, (t, i) -> sliding.getSession(ids[idx(t, i)])
+                            .orElseThrow());
+                    rawSet[r] = Bench.throughput(threads, warmup, run,
+                            (t, i) -> jedis.hset(raw[idx(t, i)], "d:counter", String.valueOf(i)));
+                    rawScript[r] = Bench.throughput(threads, warmup, run, (t, i) -> jedis.evalsha(HSET_SHA,
+                            java.util.List.of(raw[idx(t, i)]), java.util.List.of("d:counter", String.valueOf(i))));
+                    update[r] = Bench.throughput(threads, warmup, run, (t, i) -> {
+                        if (!sessions.updateSession(ids[idx(t, i)], Map.of("counter", i))) {
+                            throw new IllegalStateException("session vanished");
+                        }
+                    });
+                }
+                double rg = Bench.median(rawGet);
+                double rs = Bench.median(rawSet);
+                System.out.printf("## %d thread(s)%n", threads);
+                Bench.row("raw HGETALL", rg, rg);
+                Bench.row("getSession (no sliding)", Bench.median(get), rg);
+                Bench.row("getSession (sliding expiry: touch script)", Bench.median(slidingGet), rg);
+                Bench.row("raw HSET one field", rs, rs);
+                Bench.row("raw EVALSHA of a one-HSET script (floor of any script)", Bench.median(rawScript), rs);
+                Bench.row("updateSession one field (merge script)", Bench.median(update), rs);
+            }
+        }
+    }
+
+    private static int idx(int thread, long i) {
+        return (int) ((i * 7 + thread * 131) % SESSIONS);
+    }
+
+    private static JedisRedisManager slidingManager(RedisServer server) {
+        return new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
+                "redis.crew.port", String.valueOf(server.port()), "redis.crew.pool.max-total", "16",
+                "redis.crew.pool.max-idle", "16", "redis.crew.sessions.sliding-expiry", "true")), null);
+    }
+}

@@ -1,0 +1,148 @@
+package io.mcpcrew.crew.sessions;
+
+import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.redis.RedisUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * One tenant's sessions: Redis while it is reachable, the node-local {@link LocalSessionStore} while the circuit
+ * breaker is open (or a call fails with {@link RedisUnavailableException}) and {@code redis.crew.fallback.enabled}.
+ * Sessions created during an outage stay on this node until they are written back; until then an id Redis does not
+ * know is also looked up locally. Deleting a session (or all of a user's) that only Redis holds cannot be done while
+ * Redis is down: that fails with {@link RedisUnavailableException} rather than pretend a revocation happened.
+ */
+final class FailoverSessions implements TenantSessions {
+    private final RedisManager manager;
+    private final RedisSessionStore redis;
+    private final TenantSessions local;
+    private final LocalSessionStore localStore;
+
+    FailoverSessions(RedisManager manager, RedisSessionStore redis, LocalSessionStore localStore) {
+        this.manager = manager;
+        this.redis = redis;
+        this.localStore = localStore;
+        this.local = localStore.forTenant(redis.tenantId());
+    }
+
+    @Override
+    public String tenantId() {
+        return redis.tenantId();
+    }
+
+    private <T> T run(Supplier<T> onRedis, Supplier<T> onLocal) {
+        if (manager.useFallback()) {
+            return onLocal.get();
+        }
+        try {
+            return onRedis.get();
+        } catch (RedisUnavailableException e) {
+            if (!manager.config().fallbackEnabled()) {
+                throw e;
+            }
+            return onLocal.get();
+        }
+    }
+
+    /** Whether sessions created during an outage may still be held here (a cheap check on the hot path). */
+    private boolean localPending() {
+        return !localStore.isEmpty();
+    }
+
+    @Override
+    public String createSession(String userId, Map<String, ?> data, SessionImportance importance) {
+        return run(() -> redis.createSession(userId, data, importance), () -> local.createSession(userId, data, importance));
+    }
+
+    @Override
+    public String createSession(String userId, Map<String, ?> data, Duration ttl) {
+        return run(() -> redis.createSession(userId, data, ttl), () -> local.createSession(userId, data, ttl));
+    }
+
+    @Override
+    public Optional<Session> getSession(String sessionId) {
+        return run(() -> {
+            Optional<Session> s = redis.getSession(sessionId);
+            return s.isPresent() || !localPending() ? s : local.getSession(sessionId);
+        }, () -> local.getSession(sessionId));
+    }
+
+    @Override
+    public boolean updateSession(String sessionId, Map<String, ?> changes) {
+        // a session being written back can move from the local store to Redis between the first two calls
+        return run(() -> redis.updateSession(sessionId, changes)
+                || localPending() && (local.updateSession(sessionId, changes) || redis.updateSession(sessionId, changes)),
+                () -> local.updateSession(sessionId, changes));
+    }
+
+    @Override
+    public Optional<Instant> touch(String sessionId) {
+        return run(() -> orLocal(redis.touch(sessionId), () -> local.touch(sessionId), () -> redis.touch(sessionId)),
+                () -> local.touch(sessionId));
+    }
+
+    @Override
+    public Optional<Instant> touch(String sessionId, Duration ttl) {
+        return run(() -> orLocal(redis.touch(sessionId, ttl), () -> local.touch(sessionId, ttl),
+                () -> redis.touch(sessionId, ttl)), () -> local.touch(sessionId, ttl));
+    }
+
+    private Optional<Instant> orLocal(Optional<Instant> fromRedis, Supplier<Optional<Instant>> fromLocal,
+            Supplier<Optional<Instant>> again) {
+        if (fromRedis.isPresent() || !localPending()) {
+            return fromRedis;
+        }
+        Optional<Instant> l = fromLocal.get();
+        return l.isPresent() ? l : again.get();
+    }
+
+    @Override
+    public boolean deleteSession(String sessionId) {
+        return run(() -> redis.deleteSession(sessionId) | (localPending() && local.deleteSession(sessionId)), () -> {
+            if (local.deleteSession(sessionId)) {
+                return true;
+            }
+            throw unavailable("session " + sessionId + " could not be deleted");
+        });
+    }
+
+    @Override
+    public List<Session> listSessions(String userId) {
+        return run(() -> {
+            List<Session> l = redis.listSessions(userId);
+            if (!localPending()) {
+                return l;
+            }
+            // a session being written back may be in both for a moment: Redis' copy wins
+            Map<String, Session> byId = new java.util.LinkedHashMap<>();
+            local.listSessions(userId).forEach(x -> byId.put(x.getId(), x));
+            l.forEach(x -> byId.put(x.getId(), x));
+            List<Session> all = new java.util.ArrayList<>(byId.values());
+            all.sort(java.util.Comparator.comparing(Session::getExpiresAt));
+            return all;
+        }, () -> local.listSessions(userId));
+    }
+
+    @Override
+    public int deleteAllSessions(String userId) {
+        return run(() -> redis.deleteAllSessions(userId) + (localPending() ? local.deleteAllSessions(userId) : 0), () -> {
+            int n = local.deleteAllSessions(userId);
+            throw unavailable(n + " session(s) of user " + userId + " held on this node were deleted, but those in "
+                    + "Redis were not");
+        });
+    }
+
+    @Override
+    public int cleanupExpiredSessions() {
+        return run(() -> redis.cleanupExpiredSessions() + local.cleanupExpiredSessions(),
+                local::cleanupExpiredSessions);
+    }
+
+    private RedisUnavailableException unavailable(String what) {
+        return new RedisUnavailableException("Redis is unavailable: " + what + "; retry when it is back", null);
+    }
+}

@@ -1,0 +1,292 @@
+package io.mcpcrew.crew.sessions;
+
+import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.redis.RedisUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * The in-memory store that serves sessions while Redis is down: node-local, bounded by
+ * {@code redis.crew.sessions.fallback.max-sessions} over all tenants (a create beyond it, once expired sessions
+ * are purged, fails with {@link RedisUnavailableException}: HTTP 503). Same semantics as Redis (ids, TTLs, merge
+ * updates, size limit); its sessions are written back to Redis when Redis returns ({@link #drain}).
+ */
+final class LocalSessionStore {
+    private final SessionSettings settings;
+    private final Clock clock;
+    private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
+
+    LocalSessionStore(SessionSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    TenantSessions forTenant(String tenantId) {
+        return new Tenant(Names.tenant(tenantId));
+    }
+
+    int size() {
+        return sessions.size();
+    }
+
+    boolean isEmpty() {
+        return sessions.isEmpty();
+    }
+
+    /**
+     * Hands each live session to {@code writer} (which writes it to Redis) and forgets it when the writer returns
+     * (true: written, or false: Redis has one with that id already, which wins); stops at the first exception,
+     * keeping that session and the rest. Expired sessions are dropped. Returns how many were written.
+     */
+    int drain(Predicate<LocalSession> writer) {
+        int written = 0;
+        for (Map.Entry<String, LocalSession> e : sessions.entrySet()) {
+            LocalSession s = e.getValue();
+            synchronized (s) {
+                if (s.isLive(now())) {
+                    if (writer.test(s)) {
+                        written++;
+                    }
+                }
+                sessions.remove(e.getKey(), s);
+            }
+        }
+        return written;
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private static String mapKey(String tenant, String sessionId) {
+        return tenant + " " + sessionId;
+    }
+
+    /** Removes expired sessions of {@code tenant} (null: of every tenant); returns how many. */
+    private int purgeExpired(String tenant) {
+        long now = now();
+        int n = 0;
+        for (Map.Entry<String, LocalSession> e : sessions.entrySet()) {
+            LocalSession s = e.getValue();
+            if ((tenant == null || s.tenant.equals(tenant)) && !s.isLive(now) && sessions.remove(e.getKey(), s)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** One session held locally. Mutations synchronize on it. */
+    static final class LocalSession {
+        final String tenant;
+        final String id;
+        final String userId;
+        final Map<String, String> data = new LinkedHashMap<>();
+        final long createdAt;
+        long lastAccessedAt;
+        long expiresAt;
+        long ttlMs;
+        long dataBytes;
+
+        LocalSession(String tenant, String id, String userId, long now, long ttlMs) {
+            this.tenant = tenant;
+            this.id = id;
+            this.userId = userId;
+            this.createdAt = now;
+            this.lastAccessedAt = now;
+            this.ttlMs = ttlMs;
+            this.expiresAt = now + ttlMs;
+        }
+
+        /** Redis expires a key when now > its expiry; so does this store. */
+        boolean isLive(long now) {
+            return now <= expiresAt;
+        }
+
+        long renew(long now, long ttl) {
+            ttlMs = ttl;
+            lastAccessedAt = now;
+            expiresAt = now + ttl;
+            return expiresAt;
+        }
+
+        Session snapshot() {
+            Map<String, Object> d = new LinkedHashMap<>();
+            data.forEach((k, v) -> d.put(k, SessionCodec.parse(v)));
+            return new Session(id, userId, d, Instant.ofEpochMilli(createdAt), Instant.ofEpochMilli(lastAccessedAt),
+                    Instant.ofEpochMilli(expiresAt), Duration.ofMillis(ttlMs));
+        }
+    }
+
+    /** The tenant-bound view. */
+    private final class Tenant implements TenantSessions {
+        private final String tenant;
+
+        Tenant(String tenant) {
+            this.tenant = tenant;
+        }
+
+        @Override
+        public String tenantId() {
+            return tenant;
+        }
+
+        @Override
+        public String createSession(String userId, Map<String, ?> data, SessionImportance importance) {
+            return createSession(userId, data, settings.ttl(importance));
+        }
+
+        @Override
+        public String createSession(String userId, Map<String, ?> data, Duration ttl) {
+            SessionCodec.NewData d = SessionCodec.checkNew(settings, userId, data, ttl);
+            if (sessions.size() >= settings.fallbackMaxSessions() && purgeExpired(null) == 0
+                    && sessions.size() >= settings.fallbackMaxSessions()) {
+                throw new RedisUnavailableException("Redis is unavailable and the local session store is full ("
+                        + settings.fallbackMaxSessions() + " sessions, redis.crew.sessions.fallback.max-sessions); "
+                        + "the session was not created — retry later", null);
+            }
+            SessionId id = SessionId.newId(userId);
+            LocalSession s = new LocalSession(tenant, id.value(), id.userId(), now(), ttl.toMillis());
+            s.data.putAll(d.fields());
+            s.dataBytes = d.size();
+            sessions.put(mapKey(tenant, id.value()), s);
+            return id.value();
+        }
+
+        /** The live session with this id, or null (an expired one is removed). */
+        private LocalSession live(String sessionId) {
+            SessionId.parse(sessionId);
+            String key = mapKey(tenant, sessionId);
+            LocalSession s = sessions.get(key);
+            if (s != null && !s.isLive(now())) {
+                sessions.remove(key, s);
+                return null;
+            }
+            return s;
+        }
+
+        @Override
+        public Optional<Session> getSession(String sessionId) {
+            LocalSession s = live(sessionId);
+            if (s == null) {
+                return Optional.empty();
+            }
+            synchronized (s) {
+                if (settings.slidingExpiry()) {
+                    s.renew(now(), s.ttlMs);
+                }
+                return Optional.of(s.snapshot());
+            }
+        }
+
+        @Override
+        public boolean updateSession(String sessionId, Map<String, ?> changes) {
+            Map<String, String> encoded = SessionCodec.encode(changes);
+            SessionCodec.checkedSize(encoded, settings.maxDataBytes());
+            LocalSession s = live(sessionId);
+            if (s == null) {
+                return false;
+            }
+            synchronized (s) {
+                long size = s.dataBytes;
+                for (Map.Entry<String, String> e : encoded.entrySet()) {
+                    String old = s.data.get(e.getKey());
+                    if (old != null) {
+                        size -= SessionCodec.entryBytes(e.getKey(), old);
+                    }
+                    if (e.getValue() != null) {
+                        size += SessionCodec.entryBytes(e.getKey(), e.getValue());
+                    }
+                }
+                if (size > settings.maxDataBytes()) {
+                    throw SessionCodec.tooLarge(size, settings.maxDataBytes());
+                }
+                encoded.forEach((k, v) -> {
+                    if (v == null) {
+                        s.data.remove(k);
+                    } else {
+                        s.data.put(k, v);
+                    }
+                });
+                s.dataBytes = size;
+                s.lastAccessedAt = now();
+                if (settings.slidingExpiry()) {
+                    s.renew(now(), s.ttlMs);
+                }
+                return true;
+            }
+        }
+
+        @Override
+        public Optional<Instant> touch(String sessionId) {
+            return renew(sessionId, null);
+        }
+
+        @Override
+        public Optional<Instant> touch(String sessionId, Duration ttl) {
+            return renew(sessionId, settings.checkTtl(ttl));
+        }
+
+        private Optional<Instant> renew(String sessionId, Duration ttl) {
+            LocalSession s = live(sessionId);
+            if (s == null) {
+                return Optional.empty();
+            }
+            synchronized (s) {
+                return Optional.of(Instant.ofEpochMilli(s.renew(now(), ttl == null ? s.ttlMs : ttl.toMillis())));
+            }
+        }
+
+        @Override
+        public boolean deleteSession(String sessionId) {
+            LocalSession s = live(sessionId);
+            return s != null && sessions.remove(mapKey(tenant, sessionId), s);
+        }
+
+        @Override
+        public List<Session> listSessions(String userId) {
+            Names.require("user id", userId);
+            long now = now();
+            List<LocalSession> mine = new ArrayList<>();
+            for (LocalSession s : sessions.values()) {
+                if (s.tenant.equals(tenant) && s.userId.equals(userId) && s.isLive(now)) {
+                    mine.add(s);
+                }
+            }
+            mine.sort(Comparator.comparingLong(s -> s.expiresAt));
+            List<Session> out = new ArrayList<>(mine.size());
+            for (LocalSession s : mine) {
+                synchronized (s) {
+                    out.add(s.snapshot());
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public int deleteAllSessions(String userId) {
+            Names.require("user id", userId);
+            int n = 0;
+            for (Map.Entry<String, LocalSession> e : sessions.entrySet()) {
+                LocalSession s = e.getValue();
+                if (s.tenant.equals(tenant) && s.userId.equals(userId) && sessions.remove(e.getKey(), s)) {
+                    n += s.isLive(now()) ? 1 : 0;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public int cleanupExpiredSessions() {
+            return purgeExpired(tenant);
+        }
+    }
+}

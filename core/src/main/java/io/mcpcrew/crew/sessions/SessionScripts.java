@@ -1,0 +1,43 @@
+package io.mcpcrew.crew.sessions;
+
+import io.mcpcrew.crew.redis.LuaScript;
+import io.mcpcrew.crew.redis.RedisManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The sessions' Lua scripts: each {@code .lua} resource with the shared {@code lib.lua} functions prepended. */
+final class SessionScripts {
+    static final LuaScript CREATE = load("create.lua");
+    static final LuaScript TOUCH = load("touch.lua");
+    static final LuaScript UPDATE = load("update.lua");
+    static final LuaScript DELETE = load("delete.lua");
+    static final LuaScript PRUNE = load("prune.lua");
+    static final LuaScript REGISTER = load("register.lua");
+    static final List<LuaScript> ALL = List.of(CREATE, TOUCH, UPDATE, DELETE, PRUNE, REGISTER);
+
+    private SessionScripts() {
+    }
+
+    static void registerAll(RedisManager redis) {
+        ALL.forEach(redis::registerScript);
+    }
+
+    private static LuaScript load(String resource) {
+        return LuaScript.of(SessionScripts.class.getSimpleName() + "/" + resource, read("lib.lua") + read(resource));
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = SessionScripts.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Lua script resource " + resource + " not found next to "
+                        + SessionScripts.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Lua script " + resource, e);
+        }
+    }
+}
