@@ -1,0 +1,102 @@
+package io.mcpcrew.crew.ejb.probe;
+
+import io.mcpcrew.crew.redis.DataType;
+import io.mcpcrew.crew.redis.PingResult;
+import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.redis.TenantRedis;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+/**
+ * Exercises every component from inside an enterprise bean and reports what each one did, so a container test
+ * (or an operator with curl) sees at once which component is not wired on a server.
+ *
+ * <p>Each component has one method here taking the tenant's {@link TenantRedis} and returning its report (a
+ * JSON-friendly map), and one line in {@link #probe}. A component that throws is reported with
+ * {@code "ok": false} and the error, never as an exception: the other components are still probed. The probe
+ * writes only short-lived keys ({@link DataType#CACHE} TTL) in the tenant's {@code probe} namespace.
+ *
+ * <p>To add a component: inject it, write {@code Map<String, Object> sessions(TenantRedis tenant)} that runs
+ * one real round trip, add {@code run(reports, "sessions", tenant, this::sessions)} to {@link #probe}, and one
+ * test method in the container suite ({@code EarContainerSuite}).
+ */
+@Stateless
+public class ComponentProbe {
+    /** The component name under which the probe writes its own keys. */
+    static final String COMPONENT = "probe";
+
+    @Inject
+    RedisManager redis;
+
+    /**
+     * Probes every component for {@code tenantId} (already validated by the caller; an invalid id is reported
+     * as a failed component, not thrown, because an enterprise bean would wrap the exception).
+     *
+     * @return {@code application} and {@code module} (where this bean runs, from {@code java:app/AppName} and
+     *         {@code java:module/ModuleName}), {@code tenant}, {@code ok} (all components ok) and
+     *         {@code components}: component name → its report, each with a boolean {@code ok}
+     */
+    public Map<String, Object> probe(String tenantId) {
+        Map<String, Map<String, Object>> reports = new LinkedHashMap<>();
+        run(reports, "redisManager", tenantId, this::redisManager);
+        // one line per component, e.g.: run(reports, "sessions", tenantId, this::sessions);
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("application", lookup("java:app/AppName"));
+        out.put("module", lookup("java:module/ModuleName"));
+        out.put("tenant", tenantId);
+        out.put("ok", reports.values().stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok"))));
+        out.put("components", reports);
+        return out;
+    }
+
+    /**
+     * RedisManager: injected, configured (target and key prefix come from MicroProfile Config), and a real round
+     * trip — a SET with the CACHE TTL and a GET of the same key through the circuit breaker.
+     */
+    Map<String, Object> redisManager(TenantRedis tenant) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        PingResult ping = redis.ping();
+        r.put("target", redis.config().target());
+        r.put("keyPrefix", redis.config().keyPrefix());
+        r.put("reachable", ping.reachable());
+        String key = tenant.keys().key(COMPONENT, "round-trip");
+        String value = Instant.now().toString();
+        long ttlSeconds = tenant.ttl(DataType.CACHE).getSeconds();
+        String read = tenant.execute(j -> {
+            j.setex(key, ttlSeconds, value);
+            return j.get(key);
+        });
+        r.put("key", key);
+        r.put("roundTrip", value.equals(read));
+        r.put("ok", ping.reachable() && value.equals(read));
+        return r;
+    }
+
+    private void run(Map<String, Map<String, Object>> reports, String component, String tenantId,
+            Function<TenantRedis, Map<String, Object>> check) {
+        Map<String, Object> report;
+        try {
+            report = check.apply(redis.forTenant(tenantId));
+        } catch (RuntimeException e) {
+            report = new LinkedHashMap<>();
+            report.put("ok", false);
+            report.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        reports.put(component, report);
+    }
+
+    private static String lookup(String name) {
+        try {
+            return InitialContext.doLookup(name);
+        } catch (NamingException e) {
+            return null;
+        }
+    }
+}
