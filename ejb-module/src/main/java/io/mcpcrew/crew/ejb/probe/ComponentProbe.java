@@ -5,6 +5,8 @@ import io.mcpcrew.crew.redis.PingResult;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.TenantRedis;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,17 +19,21 @@ import javax.naming.NamingException;
  * Exercises every component from inside an enterprise bean and reports what each one did, so a container test
  * (or an operator with curl) sees at once which component is not wired on a server.
  *
- * <p>Each component has one method here taking the tenant's {@link TenantRedis} and returning its report (a
- * JSON-friendly map), and one line in {@link #probe}. A component that throws is reported with
- * {@code "ok": false} and the error, never as an exception: the other components are still probed. The probe
- * writes only short-lived keys ({@link DataType#CACHE} TTL) in the tenant's {@code probe} namespace.
+ * <p>The probe works in its own reserved tenant, {@value #TENANT}, and writes only short-lived keys
+ * ({@link DataType#CACHE} TTL) there, under {@code <prefix>:crew-probe:}. Each component has one method here
+ * taking that tenant's {@link TenantRedis} and returning its report (a JSON-friendly map with a boolean
+ * {@code ok}), and one line in {@link #probe}. A component that throws is reported with {@code "ok": false} and
+ * the error, never as an exception (an enterprise bean would wrap it), and the others are still probed.
  *
- * <p>To add a component: inject it, write {@code Map<String, Object> sessions(TenantRedis tenant)} that runs
- * one real round trip, add {@code run(reports, "sessions", tenant, this::sessions)} to {@link #probe}, and one
- * test method in the container suite ({@code EarContainerSuite}).
+ * <p>To add a component: inject it, write {@code Map<String, Object> sessions(TenantRedis tenant)} that runs one
+ * real round trip, add {@code run(reports, "sessions", this::sessions)} to {@link #probe}, and one test method in
+ * the container suite ({@code EarContainerSuite}).
  */
 @Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED) // Redis only: no JTA resources to enlist
 public class ComponentProbe {
+    /** The tenant id the probe works in: reserved, give no real tenant this id. */
+    public static final String TENANT = "crew-probe";
     /** The component name under which the probe writes its own keys. */
     static final String COMPONENT = "probe";
 
@@ -35,22 +41,21 @@ public class ComponentProbe {
     RedisManager redis;
 
     /**
-     * Probes every component for {@code tenantId} (already validated by the caller; an invalid id is reported
-     * as a failed component, not thrown, because an enterprise bean would wrap the exception).
+     * Probes every component.
      *
      * @return {@code application} and {@code module} (where this bean runs, from {@code java:app/AppName} and
      *         {@code java:module/ModuleName}), {@code tenant}, {@code ok} (all components ok) and
      *         {@code components}: component name → its report, each with a boolean {@code ok}
      */
-    public Map<String, Object> probe(String tenantId) {
+    public Map<String, Object> probe() {
         Map<String, Map<String, Object>> reports = new LinkedHashMap<>();
-        run(reports, "redisManager", tenantId, this::redisManager);
-        // one line per component, e.g.: run(reports, "sessions", tenantId, this::sessions);
+        run(reports, "redisManager", this::redisManager);
+        // one line per component, e.g.: run(reports, "sessions", this::sessions);
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("application", lookup("java:app/AppName"));
         out.put("module", lookup("java:module/ModuleName"));
-        out.put("tenant", tenantId);
+        out.put("tenant", TENANT);
         out.put("ok", reports.values().stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok"))));
         out.put("components", reports);
         return out;
@@ -79,11 +84,11 @@ public class ComponentProbe {
         return r;
     }
 
-    private void run(Map<String, Map<String, Object>> reports, String component, String tenantId,
+    private void run(Map<String, Map<String, Object>> reports, String component,
             Function<TenantRedis, Map<String, Object>> check) {
         Map<String, Object> report;
         try {
-            report = check.apply(redis.forTenant(tenantId));
+            report = check.apply(redis.forTenant(TENANT));
         } catch (RuntimeException e) {
             report = new LinkedHashMap<>();
             report.put("ok", false);

@@ -55,8 +55,8 @@ public abstract class EarContainerSuite {
     public static final String HEALTH_PROPERTY = "crew.it.health";
     /** The key prefix the server gets from the environment (REDIS_CREW_KEY_PREFIX, failsafe). */
     protected static final String KEY_PREFIX = "crewit";
-    /** The tenant the suite probes. */
-    protected static final String TENANT = "it-servers";
+    /** The probe's reserved tenant (ComponentProbe.TENANT). */
+    protected static final String TENANT = "crew-probe";
     /** How long a state change (Redis down, Redis back) may take to show: generous, the machine is shared. */
     private static final Duration STATE_CHANGE_DEADLINE = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -129,23 +129,22 @@ public abstract class EarContainerSuite {
             JsonObject down = json(await(health("/ready"), 503));
             assertEquals("DOWN", down.getString("status"), down.toString());
             assertEquals("DOWN", check(down, "redis").getString("status"), down.toString());
-            JsonObject probe = json(await(api("v1/tenants/" + TENANT + "/probe"), 503));
+            JsonObject probe = json(await(api("v1/probe"), 503));
             assertEquals(false, component(probe, "redisManager").getBoolean("ok"), probe.toString());
         } finally {
             redis.start();
         }
         JsonObject up = json(await(health("/ready"), 200));
         assertEquals("UP", up.getString("status"), up.toString());
-        assertTrue(json(await(api("v1/tenants/" + TENANT + "/probe"), 200)).getBoolean("ok"));
+        assertTrue(json(await(api("v1/probe"), 200)).getBoolean("ok"));
     }
 
     @Test
     @Order(6)
-    void badTenantIdIsA400WithAJsonMessage() {
-        HttpResponse<String> r = expect(400, get(api("v1/tenants/bad.tenant/probe")));
-        JsonObject error = json(r);
-        assertEquals(400, error.getInt("status"), r.body());
-        assertTrue(error.getString("message").contains("bad.tenant"), r.body());
+    void unknownPathsAnswerJsonErrors() {
+        HttpResponse<String> r = expect(404, get(api("v1/no-such-resource")));
+        assertEquals(404, json(r).getInt("status"), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
     }
 
     @Test
@@ -153,14 +152,14 @@ public abstract class EarContainerSuite {
     void openApiDocumentListsTheEndpoints() {
         HttpResponse<String> r = expect(200, get(serverRoot() + "/openapi"));
         assertTrue(r.body().contains("Crew Redis API"), r.body());
-        assertTrue(r.body().contains("/v1/tenants/{tenant}/probe"), r.body());
+        assertTrue(r.body().contains("/v1/probe"), r.body());
     }
 
     // ---- helpers for the component tests ----
 
-    /** {@code GET /crew/api/v1/tenants/it-servers/probe}, expecting {@code status}. */
+    /** {@code GET /crew/api/v1/probe}, expecting {@code status}. */
     protected JsonObject probe(int status) {
-        return json(expect(status, get(api("v1/tenants/" + TENANT + "/probe"))));
+        return json(expect(status, get(api("v1/probe"))));
     }
 
     /** One component's report from a probe response; fails if the probe has no such component. */
