@@ -1,0 +1,248 @@
+package io.mcpcrew.crew.servers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpcrew.crew.testing.RedisServer;
+import io.mcpcrew.crew.testing.RedisServerExtension;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The checks every full server must pass with the EAR Maven built ({@code ear-module/target/crew-redis.ear},
+ * deployed unchanged): CDI injection of each component into an enterprise bean, the JAX-RS endpoints,
+ * MicroProfile Config from environment variables, MicroProfile Health following Redis, MicroProfile OpenAPI.
+ *
+ * <p>Each server module has a one-line subclass and an {@code arquillian.xml}; the subclass runs every test here
+ * on one server start. The private redis-server starts first (on the port Maven reserved, which the server gets
+ * as {@code REDIS_CREW_PORT}); the key prefix comes from {@code REDIS_CREW_KEY_PREFIX=crewit}.
+ *
+ * <p>System properties (set by failsafe): {@value #EAR_PROPERTY} (the EAR file) and {@value #HEALTH_PROPERTY}
+ * (the server's health root: Payara serves {@code /health} on its HTTP port, WildFly on its management port).
+ *
+ * <p>To add a component: one line in {@code ComponentProbe.probe} (EJB module) and one test method here,
+ * {@code @Test void sessionsAreInjectedIntoTheEnterpriseBean(RedisServer redis)}, that reads
+ * {@code component("sessions")} from the probe and checks what it did, in Redis through {@code redis} if it
+ * wrote something.
+ */
+@ExtendWith(RedisServerExtension.class) // first: Redis is up before Arquillian starts the server and deploys
+@ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public abstract class EarContainerSuite {
+    public static final String EAR_PROPERTY = "crew.it.ear";
+    public static final String HEALTH_PROPERTY = "crew.it.health";
+    /** The key prefix the server gets from the environment (REDIS_CREW_KEY_PREFIX, failsafe). */
+    protected static final String KEY_PREFIX = "crewit";
+    /** The probe's reserved tenant (ComponentProbe.TENANT). */
+    protected static final String TENANT = "crew-probe";
+    /** How long a state change (Redis down, Redis back) may take to show: generous, the machine is shared. */
+    private static final Duration STATE_CHANGE_DEADLINE = Duration.ofSeconds(90);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** The real EAR, as Maven built it: lib/ (core, Jedis), crew-redis-ejb.jar, crew-redis-web.war at /crew. */
+    @Deployment(testable = false)
+    public static EnterpriseArchive ear() {
+        File ear = new File(System.getProperty(EAR_PROPERTY, "target/crew-redis.ear"));
+        if (!ear.isFile()) {
+            throw new IllegalStateException(ear + " does not exist: build it with the reactor (-am), see docs/deploy.md");
+        }
+        return ShrinkWrap.create(ZipImporter.class, "crew-redis.ear").importFrom(ear).as(EnterpriseArchive.class);
+    }
+
+    /** The web module's root, e.g. {@code http://127.0.0.1:21080/crew/}. */
+    @ArquillianResource
+    protected URL base;
+
+    @Test
+    @Order(1)
+    void configurationComesFromTheEnvironment(RedisServer redis) {
+        JsonObject status = json(expect(200, get(api("v1/status"))));
+        assertEquals("127.0.0.1:" + redis.port(), status.getString("target"), "REDIS_CREW_HOST/PORT: " + status);
+        assertEquals(KEY_PREFIX, status.getString("keyPrefix"), "REDIS_CREW_KEY_PREFIX: " + status);
+        assertTrue(status.getBoolean("redisReachable"), status.toString());
+        assertEquals("CLOSED", status.getJsonObject("breaker").getString("state"), status.toString());
+    }
+
+    @Test
+    @Order(2)
+    void enterpriseBeanRunsInTheEjbModuleOfTheEar() {
+        JsonObject probe = probe(200);
+        assertEquals("crew-redis", probe.getString("application"), probe.toString());
+        assertEquals("crew-redis-ejb", probe.getString("module"), probe.toString());
+        assertEquals(TENANT, probe.getString("tenant"), probe.toString());
+        assertTrue(probe.getBoolean("ok"), probe.toString());
+    }
+
+    /** RedisManager (from lib/) injected into the EJB: a SET + GET round trip that lands in this test's Redis. */
+    @Test
+    @Order(3)
+    void redisManagerIsInjectedIntoTheEnterpriseBean(RedisServer redis) {
+        JsonObject c = component(probe(200), "redisManager");
+        assertTrue(c.getBoolean("ok"), c.toString());
+        assertTrue(c.getBoolean("roundTrip"), c.toString());
+        String key = KEY_PREFIX + ":" + TENANT + ":probe:round-trip";
+        assertEquals(key, c.getString("key"), c.toString());
+        assertEquals(List.of(key), redis.scanKeys(KEY_PREFIX + ":" + TENANT + ":probe:*"));
+        long ttl = redis.ttl(key);
+        assertTrue(ttl > 0 && ttl <= 3600, "the probe key has the CACHE TTL (1 h), not " + ttl);
+    }
+
+    @Test
+    @Order(4)
+    void healthIsUp() {
+        JsonObject ready = json(expect(200, get(health("/ready"))));
+        assertEquals("UP", ready.getString("status"), ready.toString());
+        JsonObject redisCheck = check(ready, "redis");
+        assertEquals("UP", redisCheck.getString("status"), ready.toString());
+        assertTrue(redisCheck.getJsonObject("data").containsKey("serverVersion"), ready.toString());
+        expect(200, get(health("/live")));
+        expect(200, get(health("/started")));
+    }
+
+    @Test
+    @Order(5)
+    void readinessAndProbeFollowRedisWithoutRedeploy(RedisServer redis) {
+        redis.stop();
+        try {
+            JsonObject down = json(await(health("/ready"), 503));
+            assertEquals("DOWN", down.getString("status"), down.toString());
+            assertEquals("DOWN", check(down, "redis").getString("status"), down.toString());
+            JsonObject probe = json(await(api("v1/probe"), 503));
+            assertEquals(false, component(probe, "redisManager").getBoolean("ok"), probe.toString());
+        } finally {
+            redis.start();
+        }
+        JsonObject up = json(await(health("/ready"), 200));
+        assertEquals("UP", up.getString("status"), up.toString());
+        assertTrue(json(await(api("v1/probe"), 200)).getBoolean("ok"));
+    }
+
+    @Test
+    @Order(6)
+    void unknownPathsAnswerJsonErrors() {
+        HttpResponse<String> r = expect(404, get(api("v1/no-such-resource")));
+        assertEquals(404, json(r).getInt("status"), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
+    }
+
+    @Test
+    @Order(7)
+    void openApiDocumentListsTheEndpoints() {
+        HttpResponse<String> r = expect(200, get(serverRoot() + "/openapi"));
+        assertTrue(r.body().contains("Crew Redis API"), r.body());
+        assertTrue(r.body().contains("/v1/probe"), r.body());
+    }
+
+    // ---- helpers for the component tests ----
+
+    /** {@code GET /crew/api/v1/probe}, expecting {@code status}. */
+    protected JsonObject probe(int status) {
+        return json(expect(status, get(api("v1/probe"))));
+    }
+
+    /** One component's report from a probe response; fails if the probe has no such component. */
+    protected static JsonObject component(JsonObject probe, String name) {
+        JsonObject components = probe.getJsonObject("components");
+        assertTrue(components != null && components.containsKey(name), "no component '" + name + "' in " + probe);
+        return components.getJsonObject(name);
+    }
+
+    protected String api(String path) {
+        return base + "api/" + path;
+    }
+
+    /** {@code http://host:port} of the deployment: /openapi (and Payara's /health) live there. */
+    protected String serverRoot() {
+        return base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
+    }
+
+    protected static String health(String path) {
+        String root = System.getProperty(HEALTH_PROPERTY);
+        if (root == null || root.isBlank()) {
+            throw new IllegalStateException("system property " + HEALTH_PROPERTY + " (the server's /health URL) is not set");
+        }
+        return root + path;
+    }
+
+    private static JsonObject check(JsonObject health, String name) {
+        return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> name.equals(c.getString("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no check '" + name + "' in " + health));
+    }
+
+    protected static HttpResponse<String> get(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + url + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected static HttpResponse<String> expect(int status, HttpResponse<String> r) {
+        assertEquals(status, r.statusCode(), r.request().uri() + " answered " + r.body());
+        return r;
+    }
+
+    /** Polls {@code url} until it answers {@code status} (connection errors count as "not yet"). */
+    protected static HttpResponse<String> await(String url, int status) {
+        long deadline = System.nanoTime() + STATE_CHANGE_DEADLINE.toNanos();
+        String last = "nothing";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = get(url);
+                if (r.statusCode() == status) {
+                    return r;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IllegalStateException e) {
+                last = e.getMessage();
+            }
+            sleep(250);
+        }
+        throw new AssertionError("expected " + status + " from " + url + " within " + STATE_CHANGE_DEADLINE.toSeconds()
+                + " s; last answer: " + last);
+    }
+
+    protected static JsonObject json(HttpResponse<String> r) {
+        try (JsonReader reader = Json.createReader(new StringReader(r.body()))) {
+            return reader.readObject();
+        } catch (RuntimeException e) {
+            throw new AssertionError(r.request().uri() + " did not answer a JSON object: " + r.body(), e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
