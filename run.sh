@@ -90,7 +90,7 @@ if [ -z "${MP_JWT_VERIFY_PUBLICKEY:-}${MP_JWT_VERIFY_PUBLICKEY_LOCATION:-}" ]; t
 fi
 
 echo "starting Payara Micro $PAYARA_VERSION on port $PORT (log: $RUN_DIR/payara-micro.log)..."
-java ${JAVA_OPTS:--Xmx512m} -jar "$MICRO" --deploy "$WAR" --port "$PORT" --nocluster --nohostaware \
+HZ_PHONE_HOME_ENABLED=false java ${JAVA_OPTS:--Xmx512m} -jar "$MICRO" --deploy "$WAR" --port "$PORT" --nocluster --nohostaware --disablephonehome \
   --logtofile "$RUN_DIR/payara-micro.log" > "$RUN_DIR/payara-micro.out" 2>&1 &
 micro_pid=$!
 

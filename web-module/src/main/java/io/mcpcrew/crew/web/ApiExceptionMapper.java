@@ -27,6 +27,9 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable e) {
+        if (e instanceof jakarta.ejb.EJBException && e.getCause() != null && e.getCause() != e) {
+            return toResponse(e.getCause()); // thrown inside an enterprise bean: map what was thrown
+        }
         if (e instanceof WebApplicationException) {
             Response r = ((WebApplicationException) e).getResponse();
             Throwable cause = e.getCause();

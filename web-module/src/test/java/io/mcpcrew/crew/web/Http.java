@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.web;
 
+import io.mcpcrew.crew.testing.TestTokens;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;

@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.web;
 
+import io.mcpcrew.crew.testing.TestTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -26,6 +26,7 @@ import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import io.mcpcrew.crew.testing.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -155,7 +156,62 @@ public abstract class EarContainerSuite {
         assertTrue(r.body().contains("/v1/probe"), r.body());
     }
 
+    @Test
+    @Order(8)
+    void tenantResourcesNeedTheTenantsToken() {
+        String url = api("v1/tenants/acme/whoami");
+        HttpResponse<String> none = send("GET", url, null, null);
+        assertEquals(401, none.statusCode(), none.body());
+        assertTrue(none.body().trim().startsWith("{"), "JSON error, not the server's page: " + none.body());
+        assertEquals(401, send("GET", url, null, "not.a.token").statusCode());
+        assertEquals(403, send("GET", url, null, TestTokens.forTenant("globex")).statusCode());
+        HttpResponse<String> own = expect(200, send("GET", url, null, TestTokens.forTenant("acme")));
+        assertEquals("acme", json(own).getString("tenant"), own.body());
+        expect(200, send("GET", url, null, TestTokens.admin()));
+    }
+
+    @Test
+    @Order(9)
+    void everyComponentAnswersOverHttp() {
+        String t = TestTokens.forTenant("acme");
+        String tenant = api("v1/tenants/acme/");
+        // sessions
+        HttpResponse<String> created = expect(201, send("POST", tenant + "sessions",
+                "{\"userId\":\"u1\",\"data\":{\"k\":\"v\"},\"ttlSeconds\":60}", t));
+        String id = json(created).getString("id");
+        assertTrue(expect(200, send("GET", tenant + "sessions/" + id, null, t)).body().contains("\"k\""));
+        // embeddings
+        expect(204, send("PUT", tenant + "embeddings/m1", "{\"items\":[{\"text\":\"hi\",\"vector\":[0.5,-1.0]}]}", t));
+        assertTrue(expect(200, send("POST", tenant + "embeddings/m1/lookup", "{\"texts\":[\"hi\",\"no\"]}", t))
+                .body().contains("null"));
+        // rate limits
+        assertTrue(expect(200, send("POST", tenant + "ratelimits/r1/check",
+                "{\"maxRequests\":5,\"windowSeconds\":60,\"cost\":1}", t)).body().contains("\"allowed\":true"));
+        // bad input is a JSON 400 on every server
+        HttpResponse<String> bad = expect(400, send("POST", tenant + "ratelimits/r1/check",
+                "{\"maxRequests\":-1,\"windowSeconds\":60}", t));
+        assertEquals(400, json(bad).getInt("status"), bad.body());
+    }
+
     // ---- helpers for the component tests ----
+
+    /** A request with a JSON body (null: none) and a bearer token (null: none). */
+    protected static HttpResponse<String> send(String method, String url, String json, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + url + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** {@code GET /crew/api/v1/probe}, expecting {@code status}. */
     protected JsonObject probe(int status) {

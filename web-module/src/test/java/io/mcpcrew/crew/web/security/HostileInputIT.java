@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import io.mcpcrew.crew.web.Http;
-import io.mcpcrew.crew.web.TestTokens;
+import io.mcpcrew.crew.testing.TestTokens;
 import java.io.File;
 import java.net.URL;
 import java.net.URLEncoder;

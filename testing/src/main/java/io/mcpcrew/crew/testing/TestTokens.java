@@ -1,4 +1,4 @@
-package io.mcpcrew.crew.web;
+package io.mcpcrew.crew.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ public final class TestTokens implements LauncherSessionListener {
         keys();
     }
 
-    static synchronized KeyPair keys() {
+    public static synchronized KeyPair keys() {
         if (keys == null) {
             try {
                 KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
