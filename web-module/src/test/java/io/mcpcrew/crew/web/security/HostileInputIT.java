@@ -58,7 +58,11 @@ class HostileInputIT {
             new String[] {"DELETE", "/sessions/{name}", null},
             new String[] {"GET", "/users/{name}/sessions", null},
             new String[] {"DELETE", "/users/{name}/sessions", null},
-            new String[] {"POST", "/ratelimits/{name}/check", "{\"maxRequests\":5,\"windowSeconds\":60,\"cost\":1}"});
+            new String[] {"POST", "/ratelimits/{name}/check", "{\"maxRequests\":5,\"windowSeconds\":60,\"cost\":1}"},
+            new String[] {"GET", "/ratelimits/{name}/policy", null},
+            new String[] {"PUT", "/ratelimits/{name}/policy", "{\"maxRequests\":5,\"windowSeconds\":30}"},
+            new String[] {"DELETE", "/ratelimits/{name}/policy", null},
+            new String[] {"DELETE", "/ratelimits/{name}", null});
 
     static final List<String> HOSTILE_NAMES = List.of("../x", "..", "a:b", "*", "a*", "{x}", "x".repeat(65), "a\u0001b",
             "a\nb", "é", "日本", " ", "a b", "a/b", "a\\b", "%", "a?b", "[x]");
