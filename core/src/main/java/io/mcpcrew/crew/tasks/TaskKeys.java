@@ -1,0 +1,59 @@
+package io.mcpcrew.crew.tasks;
+
+import io.mcpcrew.crew.redis.TenantKeys;
+import java.util.List;
+
+/**
+ * Every Redis key of one task queue, all in the queue's hash tag {@code {<tenant>.<queue>}} so that each script
+ * runs on one Cluster slot, plus the one key outside any tenant: the registry of queues the managed workers
+ * serve ({@link #registryKey}). The layout is the wire format of {@code docs/wire-format/tasks.md}.
+ */
+public final class TaskKeys {
+    static final String COMPONENT = "tasks";
+
+    final String pending;
+    final String scheduled;
+    final String retry;
+    final String running;
+    final String dead;
+    final String meta;
+    final String seq;
+    /** Prefix of task records: {@code taskPrefix + id}. */
+    final String taskPrefix;
+    /** Prefix of idempotency keys: {@code idemPrefix + key}. */
+    final String idemPrefix;
+
+    TaskKeys(TenantKeys keys, String queue) {
+        pending = keys.tagged(COMPONENT, queue, "pending");
+        scheduled = keys.tagged(COMPONENT, queue, "scheduled");
+        retry = keys.tagged(COMPONENT, queue, "retry");
+        running = keys.tagged(COMPONENT, queue, "running");
+        dead = keys.tagged(COMPONENT, queue, "dead");
+        meta = keys.tagged(COMPONENT, queue, "meta");
+        seq = keys.tagged(COMPONENT, queue, "seq");
+        taskPrefix = keys.tagged(COMPONENT, queue, "task") + ":";
+        idemPrefix = keys.tagged(COMPONENT, queue, "idem") + ":";
+    }
+
+    String task(String id) {
+        return taskPrefix + id;
+    }
+
+    List<String> claimKeys() {
+        return List.of(pending, scheduled, retry, running, dead, meta, seq);
+    }
+
+    /**
+     * {@code <keyPrefix>:_sys:tasks:queues}: a SET of {@code "<tenant>/<queue>"} members naming every queue that
+     * was ever enqueued to, read by the managed workers to find work. {@code _sys} can never be a tenant id (ids
+     * start with a letter or digit), so this key never collides with tenant data. Built here and nowhere else.
+     */
+    public static String registryKey(String keyPrefix) {
+        return keyPrefix + ":_sys:" + COMPONENT + ":queues";
+    }
+
+    /** The registry member of a queue: {@code "<tenant>/<queue>"}. */
+    static String registryMember(String tenant, String queue) {
+        return tenant + "/" + queue;
+    }
+}
