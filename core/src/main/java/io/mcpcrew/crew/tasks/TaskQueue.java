@@ -47,12 +47,16 @@ public interface TaskQueue {
     Optional<TaskInfo> get(String id);
 
     /**
-     * Cancels a PENDING, SCHEDULED or FAILED (waiting retry) task. Returns the state afterwards: CANCELLED, or
-     * the state that prevented it (RUNNING, SUCCEEDED, ...); empty if there is no such task.
+     * Cancels a PENDING, SCHEDULED or FAILED (waiting retry) task. Returns the state afterwards: CANCELLED (also
+     * when it was cancelled before: cancel is idempotent), or the state that prevented it (RUNNING, SUCCEEDED,
+     * DEAD); empty if there is no such task.
      */
     Optional<TaskState> cancel(String id);
 
-    /** Puts a DEAD task back as PENDING with fresh attempts. Returns the state afterwards; empty if no such task. */
+    /**
+     * Puts a DEAD task back as PENDING with fresh attempts. Returns the state afterwards: PENDING, or the state of
+     * a task that is not dead (then nothing changed); empty if there is no such task.
+     */
     Optional<TaskState> retryDead(String id);
 
     /** Dead letters, newest first, at most {@code limit}. */
