@@ -99,7 +99,7 @@ final class RedisTaskQueue implements TaskQueue {
     List<String> write(List<NewTask> tasks, List<String> ids, long now) {
         owner.register(tenant(), queue);
         TaskQueueConfig c = config();
-        List<String> args = new ArrayList<>(5 + tasks.size() * 11);
+        List<String> args = new ArrayList<>(5 + tasks.size() * 6);
         args.add(keys.taskPrefix);
         args.add(keys.idemPrefix);
         args.add(Long.toString(now));
@@ -108,17 +108,15 @@ final class RedisTaskQueue implements TaskQueue {
         for (int i = 0; i < tasks.size(); i++) {
             NewTask t = tasks.get(i);
             TaskOptions o = t.options();
+            String idem = o.idempotencyKey().orElse("");
             args.add(ids.get(i));
-            args.add(t.name());
+            args.add(new TaskSpec(t.name(), t.priority(), o.maxAttempts().orElse(c.maxAttempts()),
+                    o.backoffBase().orElse(c.backoffBase()).toMillis(), o.backoffCap().orElse(c.backoffCap()).toMillis(),
+                    o.timeout().map(Duration::toMillis).orElse(0L), now, idem).format());
             args.add(t.payload());
-            args.add(t.priority().name());
             args.add(Integer.toString(t.priority().rank()));
             args.add(Long.toString(o.runAtMillis(now)));
-            args.add(Integer.toString(o.maxAttempts().orElse(c.maxAttempts())));
-            args.add(Long.toString(o.backoffBase().orElse(c.backoffBase()).toMillis()));
-            args.add(Long.toString(o.backoffCap().orElse(c.backoffCap()).toMillis()));
-            args.add(Long.toString(o.timeout().map(Duration::toMillis).orElse(0L)));
-            args.add(o.idempotencyKey().orElse(""));
+            args.add(idem);
         }
         return (List<String>) redis.eval(RedisTaskQueues.ENQUEUE, List.of(keys.pending, keys.scheduled, keys.seq), args);
     }
@@ -162,10 +160,10 @@ final class RedisTaskQueue implements TaskQueue {
     public Optional<TaskInfo> get(String id) {
         String k = keys.task(requireId(id));
         Map<String, String> h = redis.execute(j -> j.hgetAll(k));
-        if (h == null || h.isEmpty() || h.get("state") == null) {
+        if (h == null || h.get("state") == null || h.get("spec") == null) {
             return Optional.empty();
         }
-        return Optional.of(new TaskInfo(tenant(), queue, h));
+        return Optional.of(new TaskInfo(tenant(), queue, id, h));
     }
 
     @Override
@@ -244,40 +242,38 @@ final class RedisTaskQueue implements TaskQueue {
 
     @Override
     @SuppressWarnings("unchecked")
-    public List<Task> claim(int max, Duration lease) {
-        if (max < 1) {
-            return List.of();
+    public ClaimBatch ackAndClaim(List<Task> done, List<String> results, int max, Duration lease) {
+        if (done.size() != results.size()) {
+            throw new IllegalArgumentException(done.size() + " tasks but " + results.size() + " results");
         }
-        String tokenPrefix = newId() + ".";
-        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.CLAIM, keys.claimKeys(), List.of(keys.taskPrefix,
-                now(), Integer.toString(max), Long.toString(lease.toMillis()), tokenPrefix,
-                ttlMillis(DataType.DEAD_LETTER)));
-        List<Task> out = new ArrayList<>(r.size() / 10);
-        for (int i = 0; i + 9 < r.size(); i += 10) {
-            out.add(new Task(tenant(), queue, str(r.get(i)), str(r.get(i + 5)), str(r.get(i + 6)),
-                    TaskPriority.valueOf(str(r.get(i + 7))), (int) num(r.get(i + 2)), (int) num(r.get(i + 3)),
-                    str(r.get(i + 1)), num(r.get(i + 4)), num(r.get(i + 8)), num(r.get(i + 9))));
+        if (done.isEmpty() && max < 1) {
+            return new ClaimBatch(List.of(), List.of());
         }
-        return out;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public List<Boolean> ack(List<Task> tasks, List<String> results) {
-        if (tasks.isEmpty()) {
-            return List.of();
-        }
-        List<String> args = new ArrayList<>(3 + tasks.size() * 3);
+        List<String> args = new ArrayList<>(7 + done.size() * 3);
         args.add(keys.taskPrefix);
         args.add(now());
+        args.add(Integer.toString(Math.max(0, max)));
+        args.add(Long.toString(lease.toMillis()));
+        args.add(max > 0 ? newId().substring(0, 12) + "." : "");
+        args.add(ttlMillis(DataType.DEAD_LETTER));
         args.add(ttlMillis(DataType.TASK_RESULT));
-        for (int i = 0; i < tasks.size(); i++) {
-            args.add(tasks.get(i).id());
-            args.add(tasks.get(i).leaseToken);
+        for (int i = 0; i < done.size(); i++) {
+            Task t = done.get(i);
+            args.add(t.id());
+            args.add(t.leaseToken);
             String result = results.get(i);
             args.add(result == null ? "" : result);
         }
-        return flags((List<Object>) redis.eval(RedisTaskQueues.ACK, List.of(keys.running, keys.meta), args));
+        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.CLAIM, keys.claimKeys(), args);
+        List<Object> c = (List<Object>) r.get(1);
+        List<Task> claimed = new ArrayList<>(c.size() / 5);
+        for (int i = 0; i + 4 < c.size(); i += 5) {
+            TaskSpec spec = TaskSpec.parse(str(c.get(i + 3)));
+            claimed.add(new Task(tenant(), queue, str(c.get(i)), spec.name, str(c.get(i + 4)), spec.priority,
+                    (int) num(c.get(i + 2)), spec.maxAttempts, str(c.get(i + 1)), spec.timeoutMillis,
+                    spec.backoffBaseMillis, spec.backoffCapMillis));
+        }
+        return new ClaimBatch(flags((List<Object>) r.get(0)), claimed);
     }
 
     @Override
@@ -297,11 +293,9 @@ final class RedisTaskQueue implements TaskQueue {
         if (tasks.isEmpty()) {
             return List.of();
         }
-        List<String> args = new ArrayList<>(2 + tasks.size() * 2);
-        args.add(keys.taskPrefix);
+        List<String> args = new ArrayList<>(1 + tasks.size());
         args.add(Long.toString(System.currentTimeMillis() + lease.toMillis()));
         for (Task t : tasks) {
-            args.add(t.id());
             args.add(t.leaseToken);
         }
         return flags((List<Object>) redis.eval(RedisTaskQueues.RENEW, List.of(keys.running), args));

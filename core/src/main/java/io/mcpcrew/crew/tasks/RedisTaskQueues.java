@@ -25,7 +25,6 @@ public class RedisTaskQueues implements TaskQueues {
 
     static final LuaScript ENQUEUE = LuaScript.fromResource(RedisTaskQueues.class, "enqueue.lua");
     static final LuaScript CLAIM = LuaScript.fromResource(RedisTaskQueues.class, "claim.lua");
-    static final LuaScript ACK = LuaScript.fromResource(RedisTaskQueues.class, "ack.lua");
     static final LuaScript FAIL = LuaScript.fromResource(RedisTaskQueues.class, "fail.lua");
     static final LuaScript RENEW = LuaScript.fromResource(RedisTaskQueues.class, "renew.lua");
     static final LuaScript RELEASE = LuaScript.fromResource(RedisTaskQueues.class, "release.lua");
@@ -47,7 +46,7 @@ public class RedisTaskQueues implements TaskQueues {
         this.redis = redis;
         this.config = TaskQueueConfig.load(redis.config().source());
         this.buffer = new FallbackBuffer<>("task", config.bufferCapacity());
-        for (LuaScript s : List.of(ENQUEUE, CLAIM, ACK, FAIL, RENEW, RELEASE, CANCEL, RETRY_DEAD, STATS)) {
+        for (LuaScript s : List.of(ENQUEUE, CLAIM, FAIL, RENEW, RELEASE, CANCEL, RETRY_DEAD, STATS)) {
             redis.registerScript(s);
         }
         redis.onRecovery(() -> {

@@ -26,24 +26,25 @@ public final class TaskInfo {
     private final String result;
     private final String idempotencyKey;
 
-    TaskInfo(String tenant, String queue, Map<String, String> h) {
+    TaskInfo(String tenant, String queue, String id, Map<String, String> h) {
         this.tenant = tenant;
         this.queue = queue;
-        this.id = h.get("id");
-        this.name = h.get("name");
+        TaskSpec spec = TaskSpec.parse(h.get("spec"));
+        this.id = id;
+        this.name = spec.name;
         this.payload = h.get("payload");
-        this.priority = TaskPriority.valueOf(h.getOrDefault("priority", "NORMAL"));
+        this.priority = spec.priority;
         this.state = TaskState.valueOf(h.get("state"));
         this.attempts = parseInt(h.get("attempts"));
-        this.maxAttempts = parseInt(h.get("maxAttempts"));
-        this.createdAt = instant(h.get("createdAt"));
-        this.runAt = instant(h.get("runAt"));
+        this.maxAttempts = spec.maxAttempts;
+        this.createdAt = Instant.ofEpochMilli(spec.createdAtMillis);
+        this.runAt = h.containsKey("runAt") ? instant(h.get("runAt")) : this.createdAt;
         this.startedAt = instant(h.get("startedAt"));
         this.finishedAt = instant(h.get("finishedAt"));
         this.lastError = emptyToNull(h.get("lastError"));
         this.errorStack = emptyToNull(h.get("errorStack"));
         this.result = emptyToNull(h.get("result"));
-        this.idempotencyKey = emptyToNull(h.get("idem"));
+        this.idempotencyKey = emptyToNull(spec.idempotencyKey);
     }
 
     private static int parseInt(String s) {

@@ -78,13 +78,21 @@ public interface TaskQueue {
     // ---- the worker protocol, for custom workers (TaskWorkerPool uses it) ----
 
     /**
-     * Claims up to {@code max} tasks, highest priority first, leased for {@code lease}. Also promotes due delayed
-     * and retry tasks and re-queues tasks whose lease expired. Returns nothing while the queue is paused.
+     * A worker's round trip, one script: completes {@code done} with their {@code results} (JSON text or null),
+     * then claims up to {@code max} tasks, highest priority first, leased for {@code lease}; claiming also promotes
+     * due delayed and retry tasks and re-queues tasks whose lease expired. Claims nothing while the queue is paused.
      */
-    List<Task> claim(int max, Duration lease);
+    ClaimBatch ackAndClaim(List<Task> done, List<String> results, int max, Duration lease);
+
+    /** Claims up to {@code max} tasks (see {@link #ackAndClaim}). */
+    default List<Task> claim(int max, Duration lease) {
+        return ackAndClaim(List.of(), List.of(), max, lease).claimed();
+    }
 
     /** Completes claimed tasks with their results (JSON text or null); true per task whose lease was still held. */
-    List<Boolean> ack(List<Task> tasks, List<String> results);
+    default List<Boolean> ack(List<Task> tasks, List<String> results) {
+        return tasks.isEmpty() ? List.of() : ackAndClaim(tasks, results, 0, Duration.ZERO).acked();
+    }
 
     /**
      * Records a failed attempt: FAILED with a retry after backoff, or DEAD after the last attempt (or at once when

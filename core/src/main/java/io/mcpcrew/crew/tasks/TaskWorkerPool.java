@@ -25,8 +25,13 @@ import java.util.logging.Logger;
 
 /**
  * A pool of workers serving one or many queues with one concurrency limit. One dispatcher thread claims tasks
- * (in batches, one script per queue and round), hands them to the executor, acknowledges finished ones in
- * batches, renews the leases of running ones every third of the lease, and fails those that exceed their timeout.
+ * and hands them to the executor; it acknowledges finished tasks in the same script as the next claim
+ * ({@link TaskQueue#ackAndClaim}), renews the leases of running ones every third of the lease, and fails those
+ * that exceed their timeout.
+ *
+ * <p><b>Batching</b>: while completions keep arriving, the dispatcher waits until half the slots are free before
+ * it acks and claims again (one round trip for many tasks); as soon as no completion arrives for
+ * {@value #LINGER_MILLIS} ms it acks and claims whatever is free, so slow tasks never leave slots idle for long.
  *
  * <p><b>Fairness</b>: each round visits the queues that have work in turn, starting one queue further each time,
  * and gives each at most its share of the free slots ({@code free / queues with work}, at least one). A queue
@@ -49,10 +54,14 @@ public final class TaskWorkerPool implements TaskWorker {
     private final ThreadFactory threadFactory;
     private final TaskQueueConfig config;
 
+    static final long LINGER_MILLIS = 2;
+    static final long MAX_ACK_DELAY_MILLIS = 50;
+
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final Map<Task, Running> inFlight = new IdentityHashMap<>();
     private final Map<TaskQueue, Long> nextCheck = new HashMap<>();
-    private final List<Completion> unacked = new ArrayList<>();
+    private final Map<TaskQueue, List<Completion>> pendingAcks = new LinkedHashMap<>();
+    private long oldestAckNanos;
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private volatile int inFlightCount;
@@ -168,6 +177,8 @@ public final class TaskWorkerPool implements TaskWorker {
         long lease = config.lease().toMillis();
         long renewEveryNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, lease / 3));
         long nextRenew = System.nanoTime() + renewEveryNanos;
+        int threshold = Math.max(1, concurrency / 2);
+        boolean quiet = false;
         List<Completion> batch = new ArrayList<>();
         try {
             while (true) {
@@ -176,10 +187,13 @@ public final class TaskWorkerPool implements TaskWorker {
                     stopDeadlineNanos = System.nanoTime() + config.shutdownGrace().toNanos();
                 }
                 completions.drainTo(batch);
-                settle(batch);
+                accept(batch);
                 batch.clear();
-                if (stopRequested && (inFlight.isEmpty() && unacked.isEmpty() || System.nanoTime() > stopDeadlineNanos)) {
-                    break;
+                if (stopRequested) {
+                    flushAcks();
+                    if (inFlight.isEmpty() && pendingAcks.isEmpty() || System.nanoTime() > stopDeadlineNanos) {
+                        break;
+                    }
                 }
                 long now = System.nanoTime();
                 if (now >= nextRenew) {
@@ -187,16 +201,32 @@ public final class TaskWorkerPool implements TaskWorker {
                     nextRenew = now + renewEveryNanos;
                 }
                 enforceTimeouts();
-                int claimed = stopRequested ? 0 : claimRound();
+                int free = concurrency - inFlight.size();
+                int claimed = 0;
+                boolean claimRound = !stopRequested && free > 0 && (free >= threshold || quiet || inFlight.isEmpty());
+                if (claimRound) {
+                    claimed = claimRound(free);
+                }
+                if (!pendingAcks.isEmpty() && (claimRound || quiet || free >= threshold
+                        || System.nanoTime() - oldestAckNanos > TimeUnit.MILLISECONDS.toNanos(MAX_ACK_DELAY_MILLIS))) {
+                    flushAcks();
+                }
+                quiet = false;
                 if (claimed == 0) {
-                    long waitMillis = stopRequested || inFlight.size() >= concurrency
-                            ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextRenew - System.nanoTime()))
-                            : config.pollInterval().toMillis();
-                    waitMillis = Math.min(waitMillis, config.pollInterval().toMillis() * 5);
+                    long waitMillis;
+                    if (claimRound || stopRequested || free == 0) {
+                        // nothing to claim, or every slot busy: sleep until a completion, the next poll or renewal
+                        waitMillis = Math.max(1, Math.min(config.pollInterval().toMillis(),
+                                TimeUnit.NANOSECONDS.toMillis(nextRenew - System.nanoTime())));
+                    } else {
+                        waitMillis = LINGER_MILLIS; // completions are arriving: gather a bigger batch
+                    }
                     try {
                         Completion c = completions.poll(waitMillis, TimeUnit.MILLISECONDS);
                         if (c != null) {
                             batch.add(c);
+                        } else {
+                            quiet = !claimRound;
                         }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -215,11 +245,7 @@ public final class TaskWorkerPool implements TaskWorker {
     }
 
     /** Claims for the free slots, visiting queues with work in turn (see the class comment). */
-    private int claimRound() {
-        int free = concurrency - inFlight.size();
-        if (free <= 0) {
-            return 0;
-        }
+    private int claimRound(int free) {
         long now = System.nanoTime();
         if (now - queuesReadAt > config.queueRefresh().toNanos() || queuesReadAt == 0) {
             try {
@@ -247,8 +273,9 @@ public final class TaskWorkerPool implements TaskWorker {
             TaskQueue q = eligible.get(i);
             int share = Math.min(config.claimBatch(), Math.max(1, free / (eligible.size() - i)));
             List<Task> got;
+            List<Completion> acks = pendingAcks.remove(q);
             try {
-                got = q.claim(share, config.lease());
+                got = send(q, acks, share);
             } catch (RedisCrewException e) {
                 noteError("claiming from " + q, e);
                 nextCheck.put(q, now + config.pollInterval().toNanos());
@@ -266,6 +293,62 @@ public final class TaskWorkerPool implements TaskWorker {
             claimed += got.size();
         }
         return claimed;
+    }
+
+    /** One ackAndClaim round trip; on a Redis error the acks go back to be sent again. */
+    private List<Task> send(TaskQueue q, List<Completion> acks, int claim) {
+        List<Task> tasks = new ArrayList<>(acks == null ? 0 : acks.size());
+        List<String> results = new ArrayList<>(tasks.size());
+        if (acks != null) {
+            for (Completion c : acks) {
+                tasks.add(c.running.task);
+                results.add(c.result);
+            }
+        }
+        ClaimBatch b;
+        try {
+            b = q.ackAndClaim(tasks, results, claim, config.lease());
+        } catch (RedisCrewException e) {
+            if (acks != null) {
+                long leaseNanos = config.lease().toNanos();
+                for (Completion c : acks) {
+                    if (System.nanoTime() - c.running.startedNanos < leaseNanos) {
+                        queueAck(c); // sent again next round while its lease may still hold
+                    }
+                }
+            }
+            throw e;
+        }
+        for (Boolean ok : b.acked()) {
+            if (ok) {
+                succeeded.increment();
+            } else {
+                LOG.warning(() -> name + ": a task of " + q + " finished after its lease was lost; it may run again "
+                        + "(at-least-once)");
+            }
+        }
+        return b.claimed();
+    }
+
+    private void flushAcks() {
+        if (pendingAcks.isEmpty()) {
+            return;
+        }
+        List<TaskQueue> qs = new ArrayList<>(pendingAcks.keySet());
+        for (TaskQueue q : qs) {
+            try {
+                send(q, pendingAcks.remove(q), 0);
+            } catch (RedisCrewException e) {
+                noteError("acknowledging tasks of " + q, e);
+            }
+        }
+    }
+
+    private void queueAck(Completion c) {
+        if (pendingAcks.isEmpty()) {
+            oldestAckNanos = System.nanoTime();
+        }
+        pendingAcks.computeIfAbsent(c.running.queue, k -> new ArrayList<>()).add(c);
     }
 
     private void dispatch(TaskQueue q, Task t) {
@@ -297,20 +380,14 @@ public final class TaskWorkerPool implements TaskWorker {
         }
     }
 
-    /** Acknowledges successes (one script per queue) and records failures, for tasks still in flight. */
-    private void settle(List<Completion> batch) {
-        Map<TaskQueue, List<Completion>> acks = new LinkedHashMap<>();
-        List<Completion> retryAcks = new ArrayList<>(unacked);
-        unacked.clear();
-        for (Completion c : retryAcks) {
-            acks.computeIfAbsent(c.running.queue, k -> new ArrayList<>()).add(c);
-        }
+    /** Queues successes for the next ack and records failures now, for tasks still in flight. */
+    private void accept(List<Completion> batch) {
         for (Completion c : batch) {
             if (inFlight.remove(c.running.task) == null) {
                 continue; // timed out and failed already, or released
             }
             if (c.error == null) {
-                acks.computeIfAbsent(c.running.queue, k -> new ArrayList<>()).add(c);
+                queueAck(c);
             } else {
                 try {
                     c.running.queue.fail(c.running.task, c.error);
@@ -321,33 +398,6 @@ public final class TaskWorkerPool implements TaskWorker {
             }
         }
         inFlightCount = inFlight.size();
-        long leaseNanos = config.lease().toNanos();
-        for (Map.Entry<TaskQueue, List<Completion>> e : acks.entrySet()) {
-            List<Task> tasks = new ArrayList<>(e.getValue().size());
-            List<String> results = new ArrayList<>(e.getValue().size());
-            for (Completion c : e.getValue()) {
-                tasks.add(c.running.task);
-                results.add(c.result);
-            }
-            try {
-                List<Boolean> ok = e.getKey().ack(tasks, results);
-                for (int i = 0; i < ok.size(); i++) {
-                    if (ok.get(i)) {
-                        succeeded.increment();
-                    } else {
-                        LOG.warning(() -> name + ": a task finished after its lease was lost; it may run again "
-                                + "(at-least-once)");
-                    }
-                }
-            } catch (RedisCrewException ex) {
-                noteError("acknowledging " + tasks.size() + " task(s)", ex);
-                for (Completion c : e.getValue()) {
-                    if (System.nanoTime() - c.running.startedNanos < leaseNanos) {
-                        unacked.add(c); // retried next round while its lease may still hold
-                    }
-                }
-            }
-        }
     }
 
     private void renewLeases() {

@@ -2,45 +2,44 @@
 -- KEYS[1] pending ZSET, KEYS[2] scheduled ZSET, KEYS[3] seq STRING
 -- ARGV[1] task key prefix ("<prefix>:<tenant>:tasks:{<tenant>.<queue>}:task:")
 -- ARGV[2] idempotency key prefix ("...:idem:"), ARGV[3] now (ms), ARGV[4] idempotency TTL (ms), ARGV[5] count
--- then per task 11 values: id, name, payload, priority name, priority rank (0..3), runAt (ms, 0 = now),
---   maxAttempts, backoffBase (ms), backoffCap (ms), timeout (ms, 0 = none), idempotency key ("" = none)
--- Returns the ids, in order: a duplicate idempotency key returns the first task's id and enqueues nothing.
+-- then per task 6 values: id, spec, payload, rank (0..3), runAt (ms, 0 = now), idempotency key ("" = none)
+-- where spec = "name|priority|maxAttempts|backoffBaseMs|backoffCapMs|timeoutMs|createdAtMs|idempotencyKey".
+-- Returns the ids, in order: a repeated idempotency key returns the first task's id and enqueues nothing.
 local now = tonumber(ARGV[3])
-local idemTtl = tonumber(ARGV[4])
 local n = tonumber(ARGV[5])
+local seq = redis.call('INCRBY', KEYS[3], n) - n
 local ids = {}
+local pending = {}
 for i = 0, n - 1 do
-  local b = 6 + i * 11
-  local id, name, payload, prio, rank = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], tonumber(ARGV[b + 4])
-  local runAt, idem = tonumber(ARGV[b + 5]), ARGV[b + 10]
+  local b = 6 + i * 6
+  local id, idem = ARGV[b], ARGV[b + 5]
   local existing = false
   if idem ~= '' then
     local ik = ARGV[2] .. idem
     existing = redis.call('GET', ik)
     if not existing then
-      redis.call('SET', ik, id, 'PX', idemTtl)
+      redis.call('SET', ik, id, 'PX', ARGV[4])
     end
   end
   if existing then
     ids[#ids + 1] = existing
   else
-    local k = ARGV[1] .. id
-    local score = string.format('%.0f', rank * 1e15 + redis.call('INCR', KEYS[3]))
-    local state = 'PENDING'
+    local score = string.format('%.0f', tonumber(ARGV[b + 3]) * 1e15 + seq + i + 1)
+    local runAt = tonumber(ARGV[b + 4])
     if runAt > now then
-      state = 'SCHEDULED'
-    else
-      runAt = now
-    end
-    redis.call('HSET', k, 'id', id, 'name', name, 'payload', payload, 'priority', prio, 'rank', rank,
-      'score', score, 'state', state, 'attempts', 0, 'maxAttempts', ARGV[b + 6], 'backoffBase', ARGV[b + 7],
-      'backoffCap', ARGV[b + 8], 'timeout', ARGV[b + 9], 'createdAt', now, 'runAt', runAt, 'idem', idem)
-    if state == 'SCHEDULED' then
+      redis.call('HSET', ARGV[1] .. id, 'spec', ARGV[b + 1], 'payload', ARGV[b + 2], 'state', 'SCHEDULED',
+        'score', score, 'runAt', runAt)
       redis.call('ZADD', KEYS[2], runAt, id)
     else
-      redis.call('ZADD', KEYS[1], score, id)
+      redis.call('HSET', ARGV[1] .. id, 'spec', ARGV[b + 1], 'payload', ARGV[b + 2], 'state', 'PENDING',
+        'score', score)
+      pending[#pending + 1] = score
+      pending[#pending + 1] = id
     end
     ids[#ids + 1] = id
   end
+end
+if #pending > 0 then
+  redis.call('ZADD', KEYS[1], unpack(pending))
 end
 return ids

@@ -1,14 +1,18 @@
--- Extends the leases of RUNNING tasks the caller still holds to the given deadline.
--- KEYS[1] running; ARGV[1] task key prefix, ARGV[2] new deadline (ms), then pairs: id, lease token
--- Returns one 1 (renewed) or 0 (lease lost) per task.
+-- Extends the leases the caller still holds (their "<id>|<token>" members are still in the running set).
+-- KEYS[1] running; ARGV[1] new deadline (ms), then the leases
+-- Returns one 1 (renewed) or 0 (lease lost) per lease.
+local members = {}
+for i = 2, #ARGV do
+  members[#members + 1] = ARGV[i]
+end
+local held = redis.call('ZMSCORE', KEYS[1], unpack(members))
 local out = {}
-for i = 3, #ARGV, 2 do
-  local id = ARGV[i]
-  if redis.call('HGET', ARGV[1] .. id, 'lease') == ARGV[i + 1] and redis.call('ZSCORE', KEYS[1], id) then
-    redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id)
-    out[#out + 1] = 1
+for j = 1, #members do
+  if held[j] then
+    redis.call('ZADD', KEYS[1], 'XX', ARGV[1], members[j])
+    out[j] = 1
   else
-    out[#out + 1] = 0
+    out[j] = 0
   end
 end
 return out

@@ -14,7 +14,8 @@ for rank = 0, 3 do
   local first = redis.call('ZRANGEBYSCORE', KEYS[1], string.format('%.0f', lo), '(' .. string.format('%.0f', lo + 1e15),
     'LIMIT', 0, 1)
   if first[1] then
-    local c = tonumber(redis.call('HGET', ARGV[1] .. first[1], 'createdAt'))
+    local spec = redis.call('HGET', ARGV[1] .. first[1], 'spec')
+    local c = spec and tonumber(string.match(spec, '^[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|([^|]*)'))
     if c and (oldest < 0 or c < oldest) then
       oldest = c
     end
