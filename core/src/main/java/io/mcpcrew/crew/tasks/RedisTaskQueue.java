@@ -118,7 +118,13 @@ final class RedisTaskQueue implements TaskQueue {
             args.add(Long.toString(o.runAtMillis(now)));
             args.add(idem);
         }
-        return (List<String>) redis.eval(RedisTaskQueues.ENQUEUE, List.of(keys.pending, keys.scheduled, keys.seq), args);
+        return (List<String>) redis.eval(RedisTaskQueues.ENQUEUE, enqueueKeys(), args);
+    }
+
+    private List<String> enqueueKeys() {
+        List<String> k = new ArrayList<>(keys.pending);
+        k.add(keys.scheduled);
+        return k;
     }
 
     private void validate(NewTask t) {
@@ -168,14 +174,16 @@ final class RedisTaskQueue implements TaskQueue {
 
     @Override
     public Optional<TaskState> cancel(String id) {
-        Object r = redis.eval(RedisTaskQueues.CANCEL, List.of(keys.pending, keys.scheduled, keys.retry, keys.meta),
+        List<String> k = new ArrayList<>(keys.pending);
+        k.addAll(List.of(keys.scheduled, keys.retry, keys.meta));
+        Object r = redis.eval(RedisTaskQueues.CANCEL, k,
                 List.of(keys.taskPrefix, requireId(id), now(), ttlMillis(DataType.TASK_RESULT)));
         return stateOf(r);
     }
 
     @Override
     public Optional<TaskState> retryDead(String id) {
-        Object r = redis.eval(RedisTaskQueues.RETRY_DEAD, List.of(keys.dead, keys.pending, keys.seq),
+        Object r = redis.eval(RedisTaskQueues.RETRY_DEAD, keys.withPending(keys.dead),
                 List.of(keys.taskPrefix, requireId(id), now()));
         return stateOf(r);
     }
@@ -210,9 +218,7 @@ final class RedisTaskQueue implements TaskQueue {
     @Override
     @SuppressWarnings("unchecked")
     public QueueStats stats() {
-        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.STATS,
-                List.of(keys.pending, keys.scheduled, keys.retry, keys.running, keys.dead, keys.meta),
-                List.of(keys.taskPrefix));
+        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.STATS, keys.queueKeys(), List.of(keys.taskPrefix));
         long[] v = new long[r.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = ((Number) r.get(i)).longValue();
@@ -264,7 +270,7 @@ final class RedisTaskQueue implements TaskQueue {
             String result = results.get(i);
             args.add(result == null ? "" : result);
         }
-        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.CLAIM, keys.claimKeys(), args);
+        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.CLAIM, keys.queueKeys(), args);
         List<Object> c = (List<Object>) r.get(1);
         List<Task> claimed = new ArrayList<>(c.size() / 5);
         for (int i = 0; i + 4 < c.size(); i += 5) {
@@ -312,7 +318,7 @@ final class RedisTaskQueue implements TaskQueue {
             args.add(t.id());
             args.add(t.leaseToken);
         }
-        return (int) num(redis.eval(RedisTaskQueues.RELEASE, List.of(keys.running, keys.pending), args));
+        return (int) num(redis.eval(RedisTaskQueues.RELEASE, keys.withPending(keys.running), args));
     }
 
     private static List<Boolean> flags(List<Object> r) {

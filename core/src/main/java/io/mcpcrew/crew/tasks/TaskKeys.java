@@ -1,7 +1,9 @@
 package io.mcpcrew.crew.tasks;
 
 import io.mcpcrew.crew.redis.TenantKeys;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Every Redis key of one task queue, all in the queue's hash tag {@code {<tenant>.<queue>}} so that each script
@@ -11,26 +13,29 @@ import java.util.List;
 public final class TaskKeys {
     static final String COMPONENT = "tasks";
 
-    final String pending;
+    /** The pending LISTs, by priority rank (CRITICAL first): {@code ...:pending:critical} ... {@code :low}. */
+    final List<String> pending;
     final String scheduled;
     final String retry;
     final String running;
     final String dead;
     final String meta;
-    final String seq;
     /** Prefix of task records: {@code taskPrefix + id}. */
     final String taskPrefix;
     /** Prefix of idempotency keys: {@code idemPrefix + key}. */
     final String idemPrefix;
 
     TaskKeys(TenantKeys keys, String queue) {
-        pending = keys.tagged(COMPONENT, queue, "pending");
+        List<String> lists = new ArrayList<>(4);
+        for (TaskPriority p : TaskPriority.values()) {
+            lists.add(keys.tagged(COMPONENT, queue, "pending", p.name().toLowerCase(Locale.ROOT)));
+        }
+        pending = List.copyOf(lists);
         scheduled = keys.tagged(COMPONENT, queue, "scheduled");
         retry = keys.tagged(COMPONENT, queue, "retry");
         running = keys.tagged(COMPONENT, queue, "running");
         dead = keys.tagged(COMPONENT, queue, "dead");
         meta = keys.tagged(COMPONENT, queue, "meta");
-        seq = keys.tagged(COMPONENT, queue, "seq");
         taskPrefix = keys.tagged(COMPONENT, queue, "task") + ":";
         idemPrefix = keys.tagged(COMPONENT, queue, "idem") + ":";
     }
@@ -39,8 +44,19 @@ public final class TaskKeys {
         return taskPrefix + id;
     }
 
-    List<String> claimKeys() {
-        return List.of(pending, scheduled, retry, running, dead, meta, seq);
+    /** The keys of {@code claim.lua} and {@code stats.lua}: pending lists, scheduled, retry, running, dead, meta. */
+    List<String> queueKeys() {
+        List<String> k = new ArrayList<>(pending);
+        k.addAll(List.of(scheduled, retry, running, dead, meta));
+        return k;
+    }
+
+    /** {@code first}, then the pending lists (CRITICAL first). */
+    List<String> withPending(String first) {
+        List<String> k = new ArrayList<>(5);
+        k.add(first);
+        k.addAll(pending);
+        return k;
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Locale;
 public enum TaskPriority {
     CRITICAL, HIGH, NORMAL, LOW;
 
-    /** 0 for CRITICAL to 3 for LOW: the band of the pending-set score ({@code rank * 10^15 + sequence}). */
+    /** 0 for CRITICAL to 3 for LOW: which pending list the task waits in (claims drain rank 0 first). */
     public int rank() {
         return ordinal();
     }

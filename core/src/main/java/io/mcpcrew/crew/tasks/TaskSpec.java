@@ -3,8 +3,8 @@ package io.mcpcrew.crew.tasks;
 /**
  * The fixed part of a task record, written once at enqueue as one hash field {@code spec}:
  * {@code name|priority|maxAttempts|backoffBaseMs|backoffCapMs|timeoutMs|createdAtMs|idempotencyKey}. Packing it
- * keeps the record to four hash fields at enqueue (spec, payload, state, score), which is most of the Redis CPU
- * an enqueue costs. No part can hold {@code |}: names and keys follow the name rule, the rest are numbers.
+ * keeps the record to three hash fields at enqueue (spec, payload, state), which is most of the Redis CPU an
+ * enqueue costs. No part can hold {@code |}: names and keys follow the name rule, the rest are numbers.
  */
 final class TaskSpec {
     final String name;

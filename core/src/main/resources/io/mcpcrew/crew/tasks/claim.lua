@@ -3,12 +3,13 @@
 --     the running set) becomes SUCCEEDED with its result; the record then expires after the task-result TTL.
 --     A task whose lease was lost (expired and reclaimed) is not touched.
 -- When N > 0:
---  1. promotes due SCHEDULED and FAILED (waiting retry) tasks to PENDING (fresh FIFO sequence in their priority);
---  2. reclaims RUNNING tasks whose lease expired (worker died): back to PENDING at their old place, or DEAD if
---     that was their last attempt;
+--  1. promotes due SCHEDULED and FAILED (waiting retry) tasks to PENDING (appended to their priority's list);
+--  2. reclaims RUNNING tasks whose lease expired (worker died): back to PENDING at the head of their priority's
+--     list, or DEAD if that was their last attempt;
 --  3. unless the queue is paused, pops up to N PENDING tasks, highest priority first, FIFO within a priority,
 --     marks them RUNNING with attempts+1, and leases them: running ZSET member "<id>|<token>", score now + lease.
--- KEYS[1] pending, KEYS[2] scheduled, KEYS[3] retry, KEYS[4] running, KEYS[5] dead, KEYS[6] meta, KEYS[7] seq
+-- KEYS[1..4] pending LISTs of ranks 0..3, KEYS[5] scheduled, KEYS[6] retry, KEYS[7] running, KEYS[8] dead,
+-- KEYS[9] meta
 -- ARGV[1] task key prefix, ARGV[2] now (ms), ARGV[3] N, ARGV[4] lease (ms), ARGV[5] lease token prefix,
 -- ARGV[6] dead-letter TTL (ms), ARGV[7] task-result TTL (ms), then triples to ack: id, lease, result ("" = none)
 -- Returns {acks, claimed}: acks = one 1 (completed) or 0 (lease lost) per triple; claimed = 5 values per claimed
@@ -21,8 +22,8 @@ if #ARGV >= 8 then
   for i = 9, #ARGV, 3 do
     members[#members + 1] = ARGV[i]
   end
-  local held = redis.call('ZMSCORE', KEYS[4], unpack(members))
-  redis.call('ZREM', KEYS[4], unpack(members))
+  local held = redis.call('ZMSCORE', KEYS[7], unpack(members))
+  redis.call('ZREM', KEYS[7], unpack(members))
   local done = 0
   for j = 1, #members do
     if held[j] then
@@ -41,11 +42,16 @@ if #ARGV >= 8 then
     end
   end
   if done > 0 then
-    redis.call('HINCRBY', KEYS[6], 'succeeded', done)
+    redis.call('HINCRBY', KEYS[9], 'succeeded', done)
   end
 end
 if max < 1 then
   return { acks, {} }
+end
+
+local RANKS = { CRITICAL = 1, HIGH = 2, NORMAL = 3, LOW = 4 }
+local function listOf(spec)
+  return KEYS[RANKS[string.match(spec, '^[^|]*|([^|]*)')] or 3]
 end
 
 local function promote(zset)
@@ -53,33 +59,25 @@ local function promote(zset)
   if #due == 0 then
     return
   end
-  local seq = redis.call('INCRBY', KEYS[7], #due) - #due
-  local add = {}
-  for i, id in ipairs(due) do
+  for _, id in ipairs(due) do
     local k = prefix .. id
     local spec = redis.call('HGET', k, 'spec')
     if spec then
-      local rank = ({ CRITICAL = 0, HIGH = 1, NORMAL = 2, LOW = 3 })[string.match(spec, '^[^|]*|([^|]*)')] or 2
-      local score = string.format('%.0f', rank * 1e15 + seq + i)
-      redis.call('HSET', k, 'state', 'PENDING', 'score', score)
-      add[#add + 1] = score
-      add[#add + 1] = id
+      redis.call('HSET', k, 'state', 'PENDING')
+      redis.call('RPUSH', listOf(spec), id)
     end
   end
   redis.call('ZREM', zset, unpack(due))
-  if #add > 0 then
-    redis.call('ZADD', KEYS[1], unpack(add))
-  end
 end
-promote(KEYS[2])
-promote(KEYS[3])
+promote(KEYS[5])
+promote(KEYS[6])
 
-local expired = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, 1000)
+local expired = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', now, 'LIMIT', 0, 1000)
 for _, member in ipairs(expired) do
-  redis.call('ZREM', KEYS[4], member)
+  redis.call('ZREM', KEYS[7], member)
   local id = string.match(member, '^(.-)|')
   local k = prefix .. id
-  local f = redis.call('HMGET', k, 'attempts', 'spec', 'score')
+  local f = redis.call('HMGET', k, 'attempts', 'spec')
   if f[2] then
     local maxAttempts = tonumber(string.match(f[2], '^[^|]*|[^|]*|([^|]*)'))
     if tonumber(f[1] or '0') >= maxAttempts then
@@ -87,25 +85,36 @@ for _, member in ipairs(expired) do
       redis.call('HSET', k, 'state', 'DEAD', 'finishedAt', now,
         'lastError', 'lease expired: the worker stopped renewing it (died or stalled) on the last attempt')
       redis.call('PEXPIRE', k, deadTtl)
-      redis.call('ZADD', KEYS[5], now, id)
-      redis.call('PEXPIRE', KEYS[5], deadTtl)
-      redis.call('HINCRBY', KEYS[6], 'dead', 1)
+      redis.call('ZADD', KEYS[8], now, id)
+      redis.call('PEXPIRE', KEYS[8], deadTtl)
+      redis.call('HINCRBY', KEYS[9], 'dead', 1)
     else
       redis.call('HSET', k, 'state', 'PENDING')
-      redis.call('ZADD', KEYS[1], f[3], id)
+      redis.call('LPUSH', listOf(f[2]), id)
     end
-    redis.call('HINCRBY', KEYS[6], 'expiredLeases', 1)
+    redis.call('HINCRBY', KEYS[9], 'expiredLeases', 1)
   end
 end
 
-if redis.call('HEXISTS', KEYS[6], 'paused') == 1 then
+if redis.call('HEXISTS', KEYS[9], 'paused') == 1 then
   return { acks, {} }
 end
-local popped = redis.call('ZPOPMIN', KEYS[1], max)
+local popped = {}
+for r = 1, 4 do
+  if #popped >= max then
+    break
+  end
+  local got = redis.call('LPOP', KEYS[r], max - #popped)
+  if got then
+    for _, id in ipairs(got) do
+      popped[#popped + 1] = id
+    end
+  end
+end
 local out = {}
 local leased = {}
 local deadline = now + lease
-for i = 1, #popped, 2 do
+for i = 1, #popped do
   local id = popped[i]
   local k = prefix .. id
   local f = redis.call('HMGET', k, 'spec', 'payload', 'attempts')
@@ -123,6 +132,6 @@ for i = 1, #popped, 2 do
   end
 end
 if #leased > 0 then
-  redis.call('ZADD', KEYS[4], unpack(leased))
+  redis.call('ZADD', KEYS[7], unpack(leased))
 end
 return { acks, out }

@@ -1,15 +1,15 @@
 -- Enqueues one or more tasks of one queue (all keys share the queue's hash tag).
--- KEYS[1] pending ZSET, KEYS[2] scheduled ZSET, KEYS[3] seq STRING
+-- KEYS[1..4] pending LISTs of ranks 0..3 (CRITICAL, HIGH, NORMAL, LOW), KEYS[5] scheduled ZSET
 -- ARGV[1] task key prefix ("<prefix>:<tenant>:tasks:{<tenant>.<queue>}:task:")
 -- ARGV[2] idempotency key prefix ("...:idem:"), ARGV[3] now (ms), ARGV[4] idempotency TTL (ms), ARGV[5] count
 -- then per task 6 values: id, spec, payload, rank (0..3), runAt (ms, 0 = now), idempotency key ("" = none)
 -- where spec = "name|priority|maxAttempts|backoffBaseMs|backoffCapMs|timeoutMs|createdAtMs|idempotencyKey".
+-- A task due now is appended (RPUSH) to the pending list of its priority; a later one goes to the scheduled set.
 -- Returns the ids, in order: a repeated idempotency key returns the first task's id and enqueues nothing.
 local now = tonumber(ARGV[3])
 local n = tonumber(ARGV[5])
-local seq = redis.call('INCRBY', KEYS[3], n) - n
 local ids = {}
-local pending = {}
+local pending = { {}, {}, {}, {} }
 for i = 0, n - 1 do
   local b = 6 + i * 6
   local id, idem = ARGV[b], ARGV[b + 5]
@@ -24,22 +24,22 @@ for i = 0, n - 1 do
   if existing then
     ids[#ids + 1] = existing
   else
-    local score = string.format('%.0f', tonumber(ARGV[b + 3]) * 1e15 + seq + i + 1)
     local runAt = tonumber(ARGV[b + 4])
     if runAt > now then
       redis.call('HSET', ARGV[1] .. id, 'spec', ARGV[b + 1], 'payload', ARGV[b + 2], 'state', 'SCHEDULED',
-        'score', score, 'runAt', runAt)
-      redis.call('ZADD', KEYS[2], runAt, id)
+        'runAt', runAt)
+      redis.call('ZADD', KEYS[5], runAt, id)
     else
-      redis.call('HSET', ARGV[1] .. id, 'spec', ARGV[b + 1], 'payload', ARGV[b + 2], 'state', 'PENDING',
-        'score', score)
-      pending[#pending + 1] = score
-      pending[#pending + 1] = id
+      redis.call('HSET', ARGV[1] .. id, 'spec', ARGV[b + 1], 'payload', ARGV[b + 2], 'state', 'PENDING')
+      local list = pending[tonumber(ARGV[b + 3]) + 1]
+      list[#list + 1] = id
     end
     ids[#ids + 1] = id
   end
 end
-if #pending > 0 then
-  redis.call('ZADD', KEYS[1], unpack(pending))
+for r = 1, 4 do
+  if #pending[r] > 0 then
+    redis.call('RPUSH', KEYS[r], unpack(pending[r]))
+  end
 end
 return ids

@@ -1,20 +1,21 @@
 -- Queue statistics in one consistent read.
--- KEYS[1] pending, KEYS[2] scheduled, KEYS[3] retry, KEYS[4] running, KEYS[5] dead, KEYS[6] meta
--- ARGV[1] task key prefix
+-- KEYS[1..4] pending LISTs of ranks 0..3, KEYS[5] scheduled, KEYS[6] retry, KEYS[7] running, KEYS[8] dead,
+-- KEYS[9] meta; ARGV[1] task key prefix
 -- Returns: pending, scheduled, retry, running, dead, pending per rank 0..3 (4 values),
---   oldest pending createdAt (ms, -1 none), paused (0/1), succeeded, failed, deadTotal, cancelled, expiredLeases
-local out = {}
-for i = 1, 5 do
+--   oldest createdAt at the head of a pending list (ms, -1 none), paused (0/1), succeeded, failed, deadTotal,
+--   cancelled, expiredLeases
+local out = { 0 }
+for i = 5, 8 do
   out[#out + 1] = redis.call('ZCARD', KEYS[i])
 end
 local oldest = -1
-for rank = 0, 3 do
-  local lo = rank * 1e15
-  out[#out + 1] = redis.call('ZCOUNT', KEYS[1], string.format('%.0f', lo), '(' .. string.format('%.0f', lo + 1e15))
-  local first = redis.call('ZRANGEBYSCORE', KEYS[1], string.format('%.0f', lo), '(' .. string.format('%.0f', lo + 1e15),
-    'LIMIT', 0, 1)
-  if first[1] then
-    local spec = redis.call('HGET', ARGV[1] .. first[1], 'spec')
+for r = 1, 4 do
+  local n = redis.call('LLEN', KEYS[r])
+  out[1] = out[1] + n
+  out[#out + 1] = n
+  local head = redis.call('LINDEX', KEYS[r], 0)
+  if head then
+    local spec = redis.call('HGET', ARGV[1] .. head, 'spec')
     local c = spec and tonumber(string.match(spec, '^[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|([^|]*)'))
     if c and (oldest < 0 or c < oldest) then
       oldest = c
@@ -22,7 +23,7 @@ for rank = 0, 3 do
   end
 end
 out[#out + 1] = oldest
-local m = redis.call('HMGET', KEYS[6], 'paused', 'succeeded', 'failed', 'dead', 'cancelled', 'expiredLeases')
+local m = redis.call('HMGET', KEYS[9], 'paused', 'succeeded', 'failed', 'dead', 'cancelled', 'expiredLeases')
 out[#out + 1] = m[1] and 1 or 0
 for i = 2, 6 do
   out[#out + 1] = tonumber(m[i] or '0')

@@ -81,13 +81,55 @@ class TaskLogicTest {
     @Test
     void keysOfOneQueueShareItsHashTagAndTheRegistryIsOutsideEveryTenant() {
         TaskKeys k = new TaskKeys(io.mcpcrew.crew.redis.TenantKeys.of("crew", "t1"), "emails");
-        assertEquals("crew:t1:tasks:{t1.emails}:pending", k.pending);
+        assertEquals("crew:t1:tasks:{t1.emails}:pending:critical", k.pending.get(0));
+        assertEquals("crew:t1:tasks:{t1.emails}:pending:low", k.pending.get(3));
         assertEquals("crew:t1:tasks:{t1.emails}:task:abc", k.task("abc"));
         assertEquals("crew:t1:tasks:{t1.emails}:idem:", k.idemPrefix);
-        for (String key : k.claimKeys()) {
+        for (String key : k.queueKeys()) {
             assertTrue(key.contains(":{t1.emails}:"), key);
         }
         assertEquals("crew:_sys:tasks:queues", TaskKeys.registryKey("crew"));
+    }
+
+    @Test
+    void defaultsFileListsEveryTaskKeyWithTheValueTheCodeUses() throws Exception {
+        java.util.Properties file = new java.util.Properties();
+        try (java.io.InputStream in = getClass().getResourceAsStream("/META-INF/microprofile-config.properties")) {
+            file.load(in);
+        }
+        Map<String, String> tasks = new java.util.HashMap<>();
+        for (String k : file.stringPropertyNames()) {
+            if (k.startsWith("redis.crew.tasks.")) {
+                tasks.put(k, file.getProperty(k));
+            }
+        }
+        assertEquals(12, tasks.size(), tasks.toString());
+        TaskQueueConfig fromFile = TaskQueueConfig.load(ConfigSource.of(tasks));
+        TaskQueueConfig code = TaskQueueConfig.load(ConfigSource.of(Map.of()));
+        assertEquals(code.lease(), fromFile.lease());
+        assertEquals(code.maxAttempts(), fromFile.maxAttempts());
+        assertEquals(code.backoffBase(), fromFile.backoffBase());
+        assertEquals(code.backoffCap(), fromFile.backoffCap());
+        assertEquals(code.maxPayloadBytes(), fromFile.maxPayloadBytes());
+        assertEquals(code.bufferCapacity(), fromFile.bufferCapacity());
+        assertEquals(code.claimBatch(), fromFile.claimBatch());
+        assertEquals(code.pollInterval(), fromFile.pollInterval());
+        assertEquals(code.workersEnabled(), fromFile.workersEnabled());
+        assertEquals(code.workersConcurrency(), fromFile.workersConcurrency());
+        assertEquals(code.shutdownGrace(), fromFile.shutdownGrace());
+        assertEquals(code.queueRefresh(), fromFile.queueRefresh());
+    }
+
+    @Test
+    void specPacksTheFixedFieldsAndParsesBack() {
+        TaskSpec s = TaskSpec.parse(new TaskSpec("send-mail", TaskPriority.HIGH, 5, 1000, 60000, 0, 1234, "k-1").format());
+        assertEquals("send-mail", s.name);
+        assertEquals(TaskPriority.HIGH, s.priority);
+        assertEquals(5, s.maxAttempts);
+        assertEquals(60000, s.backoffCapMillis);
+        assertEquals(1234, s.createdAtMillis);
+        assertEquals("k-1", s.idempotencyKey);
+        assertEquals("", TaskSpec.parse("a|LOW|1|0|0|0|1|").idempotencyKey);
     }
 
     @Test

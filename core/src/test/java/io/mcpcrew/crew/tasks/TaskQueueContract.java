@@ -297,10 +297,10 @@ abstract class TaskQueueContract {
     @Test
     void delayedTaskWaitsAsScheduledThenRuns() throws Exception {
         TaskQueue q = queue("acme", "delayed");
+        long enqueued = System.currentTimeMillis(); // runAt >= this + 300 ms
         String id = q.enqueue("job", "{}", TaskPriority.NORMAL, TaskOptions.defaults().withDelay(Duration.ofMillis(300)));
         assertEquals(TaskState.SCHEDULED, stateOf(q, id));
         assertEquals(1, q.stats().getScheduled());
-        long enqueued = System.currentTimeMillis();
         List<Task> got = new ArrayList<>();
         await("due and claimed", () -> {
             got.addAll(q.claim(1, Duration.ofSeconds(30)));

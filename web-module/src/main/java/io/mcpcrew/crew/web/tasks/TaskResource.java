@@ -214,11 +214,7 @@ public class TaskResource {
     }
 
     private static void instant(JsonObjectBuilder b, String name, Instant i) {
-        if (i == null) {
-            b.addNull(name);
-        } else {
-            b.add(name, i.toString());
-        }
+        text(b, name, i == null ? null : i.toString());
     }
 
     private static void text(JsonObjectBuilder b, String name, String s) {
