@@ -65,6 +65,7 @@ public final class TasksBenchmark {
                     double[] drainCpu = new double[reps];
                     double[] totalCpu = new double[reps];
                     double[] calls = new double[reps];
+                    double[] inScripts = new double[reps];
                     double drain = medianOf(reps, i -> {
                         server.flushAll();
                         TaskQueue q = queues.queue("bench", "drain");
@@ -72,16 +73,19 @@ public final class TasksBenchmark {
                         enqueue(q, n, randomPriorities);
                         long c1 = Bench.redisCpuMicros(server);
                         long e1 = evalCalls(server);
+                        long u1 = evalMicros(server);
                         double rate = drain(q, n, concurrency);
                         long c2 = Bench.redisCpuMicros(server);
                         calls[i] = (evalCalls(server) - e1) / (double) n;
+                        inScripts[i] = (evalMicros(server) - u1) / (double) n;
                         drainCpu[i] = (c2 - c1) / (double) n;
                         totalCpu[i] = (c2 - c0) / (double) n;
                         return rate;
                     });
                     System.out.printf("%-52s %10.0f tasks/s  %6.2fx raw ZPOPMIN Redis CPU %5.1f µs/task process, "
-                            + "%5.1f add+process, %.3f scripts/task%n", "drain, concurrency " + concurrency + p, drain,
-                            drain / rawPop, Bench.median(drainCpu), Bench.median(totalCpu), Bench.median(calls));
+                            + "%5.1f add+process; %.3f scripts/task, %4.1f µs/task inside them%n",
+                            "drain, concurrency " + concurrency + p, drain, drain / rawPop, Bench.median(drainCpu),
+                            Bench.median(totalCpu), Bench.median(calls), Bench.median(inScripts));
                 }
             }
         }
@@ -102,9 +106,22 @@ public final class TasksBenchmark {
 
     /** EVALSHA calls so far (INFO commandstats). */
     static long evalCalls(RedisServer server) {
+        return evalStat(server, "calls");
+    }
+
+    /** Microseconds spent in EVALSHA so far (INFO commandstats). */
+    static long evalMicros(RedisServer server) {
+        return evalStat(server, "usec");
+    }
+
+    private static long evalStat(RedisServer server, String field) {
         for (String line : server.command("INFO", "commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_evalsha:calls=")) {
-                return Long.parseLong(line.substring("cmdstat_evalsha:calls=".length(), line.indexOf(',')));
+            if (line.startsWith("cmdstat_evalsha:")) {
+                for (String part : line.substring("cmdstat_evalsha:".length()).split(",")) {
+                    if (part.startsWith(field + "=")) {
+                        return Long.parseLong(part.substring(field.length() + 1));
+                    }
+                }
             }
         }
         return 0;
