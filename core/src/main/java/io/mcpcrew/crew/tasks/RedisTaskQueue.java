@@ -71,6 +71,12 @@ final class RedisTaskQueue implements TaskQueue {
         if (owner.redis().useFallback()) {
             return buffer(tasks, ids, now);
         }
+        if (owner.bufferedTasks() > 0) {
+            owner.flushBuffer(); // tasks accepted earlier go first: the order of acceptance is kept
+            if (owner.bufferedTasks() > 0) {
+                return buffer(tasks, ids, now);
+            }
+        }
         List<String> out = new ArrayList<>(tasks.size());
         for (int from = 0; from < tasks.size(); from += ENQUEUE_BATCH) {
             int to = Math.min(tasks.size(), from + ENQUEUE_BATCH);

@@ -3,6 +3,7 @@ package io.mcpcrew.crew.tasks;
 import io.mcpcrew.crew.redis.FallbackBuffer;
 import io.mcpcrew.crew.redis.LuaScript;
 import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisManager;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -109,10 +111,18 @@ public class RedisTaskQueues implements TaskQueues {
         buffer.add(task);
     }
 
-    /** Writes buffered tasks to Redis in order; stops at the first failure (the rest stay buffered). */
+    /**
+     * Writes buffered tasks to Redis in order; stops while Redis is unavailable (the rest stay buffered, in
+     * order). A task Redis rejects as data (it never will accept it) is logged as SEVERE and skipped.
+     */
     public int flushBuffer() {
         int n = buffer.flush(t -> {
-            t.queue.write(List.of(t.task), List.of(t.id), t.createdAt);
+            try {
+                t.queue.write(List.of(t.task), List.of(t.id), t.createdAt);
+            } catch (RedisDataException e) {
+                LOG.log(Level.SEVERE, "Redis rejected buffered task " + t.id + " of " + t.queue + " ("
+                        + t.task.name() + "); it is dropped: " + e.getMessage(), e);
+            }
             return true;
         });
         if (n > 0) {

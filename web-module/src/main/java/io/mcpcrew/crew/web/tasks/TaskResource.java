@@ -140,9 +140,15 @@ public class TaskResource {
     /** Dead letters, newest first. */
     @GET
     @Path("dead")
-    public JsonObject dead(@QueryParam("limit") @DefaultValue("100") int limit) {
+    public JsonObject dead(@QueryParam("limit") @DefaultValue("100") String limit) {
+        int n;
+        try {
+            n = Integer.parseInt(limit.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("invalid limit " + Names.quote(limit) + ": must be an integer from 1 to 1000");
+        }
         JsonArrayBuilder a = Json.createArrayBuilder();
-        for (TaskInfo t : queue().deadLetters(limit)) {
+        for (TaskInfo t : queue().deadLetters(n)) {
             a.add(view(t));
         }
         return Json.createObjectBuilder().add("tasks", a).build();

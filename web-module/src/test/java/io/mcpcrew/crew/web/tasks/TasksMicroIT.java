@@ -97,6 +97,8 @@ class TasksMicroIT {
                 "too large");
         assertBadRequest(Http.send("POST", queueUrl("_bad", "demo") + "/tasks", "{\"name\":\"echo\"}"), "tenant id");
         assertBadRequest(Http.send("POST", tasks, "{\"name\":"), "malformed JSON");
+        assertBadRequest(Http.get(queueUrl("acme", "demo") + "/dead?limit=lots"), "limit");
+        assertBadRequest(Http.get(queueUrl("acme", "demo") + "/dead?limit=0"), "limit");
         assertEquals(404, Http.get(tasks + "/0123456789abcdef0123456789abcdef").statusCode());
         assertEquals(404, Http.send("DELETE", tasks + "/0123456789abcdef0123456789abcdef", null).statusCode());
         assertEquals(404, Http.send("POST", queueUrl("acme", "demo") + "/dead/0123456789abcdef0123456789abcdef/retry",
