@@ -73,7 +73,7 @@ public final class TaskQueueConfig {
         return claimBatch;
     }
 
-    /** How often an idle worker asks an empty queue again. */
+    /** How soon a worker asks an empty queue again (doubling while it stays empty, up to ten times this). */
     public Duration pollInterval() {
         return pollInterval;
     }

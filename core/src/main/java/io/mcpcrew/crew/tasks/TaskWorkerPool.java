@@ -36,7 +36,8 @@ import java.util.logging.Logger;
  * <p><b>Fairness</b>: each round visits the queues that have work in turn, starting one queue further each time,
  * and gives each at most its share of the free slots ({@code free / queues with work}, at least one). A queue
  * with 100,000 waiting tasks therefore gets no more of the pool than one with 10 while both have work. A queue
- * found empty is asked again after the poll interval.
+ * found empty is asked again after the poll interval, then less often while it stays empty (up to ten times the
+ * interval).
  *
  * <p><b>Shutdown</b> ({@link #stop}): no more claims; running tasks may finish within the grace period and are
  * acknowledged; the rest are released back to their queue and interrupted.
@@ -56,10 +57,12 @@ public final class TaskWorkerPool implements TaskWorker {
 
     static final long LINGER_MILLIS = 2;
     static final long MAX_ACK_DELAY_MILLIS = 50;
+    static final long IDLE_BACKOFF_FACTOR = 10;
 
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final Map<Task, Running> inFlight = new IdentityHashMap<>();
-    private final Map<TaskQueue, Long> nextCheck = new HashMap<>();
+    /** When an empty queue is asked again (System.nanoTime), and how many times in a row it was found empty. */
+    private final Map<TaskQueue, long[]> nextCheck = new HashMap<>();
     private final Map<TaskQueue, List<Completion>> pendingAcks = new LinkedHashMap<>();
     private long oldestAckNanos;
     private final LongAdder succeeded = new LongAdder();
@@ -262,8 +265,8 @@ public final class TaskWorkerPool implements TaskWorker {
         List<TaskQueue> eligible = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             TaskQueue q = queues.get((cursor + i) % n);
-            Long at = nextCheck.get(q);
-            if (at == null || at - now <= 0) {
+            long[] at = nextCheck.get(q);
+            if (at == null || at[0] - now <= 0) {
                 eligible.add(q);
             }
         }
@@ -278,11 +281,11 @@ public final class TaskWorkerPool implements TaskWorker {
                 got = send(q, acks, share);
             } catch (RedisCrewException e) {
                 noteError("claiming from " + q, e);
-                nextCheck.put(q, now + config.pollInterval().toNanos());
+                backOff(q, now);
                 continue;
             }
             if (got.isEmpty()) {
-                nextCheck.put(q, now + config.pollInterval().toNanos());
+                backOff(q, now);
                 continue;
             }
             nextCheck.remove(q);
@@ -293,6 +296,19 @@ public final class TaskWorkerPool implements TaskWorker {
             claimed += got.size();
         }
         return claimed;
+    }
+
+    /**
+     * An empty queue is asked again after the poll interval, doubling each time it is still empty up to
+     * {@value #IDLE_BACKOFF_FACTOR} times the interval: a thousand idle tenants' queues cost a few scripts a
+     * second, not thousands, and a queue that gets work is served again within that bound.
+     */
+    private void backOff(TaskQueue q, long now) {
+        long[] at = nextCheck.computeIfAbsent(q, k -> new long[2]);
+        long poll = config.pollInterval().toNanos();
+        long delay = Math.min(poll * IDLE_BACKOFF_FACTOR, poll << Math.min(at[1], 10));
+        at[1]++;
+        at[0] = now + delay;
     }
 
     /** One ackAndClaim round trip; on a Redis error the acks go back to be sent again. */
