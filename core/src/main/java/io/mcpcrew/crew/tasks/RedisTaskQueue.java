@@ -1,0 +1,373 @@
+package io.mcpcrew.crew.tasks;
+
+import io.mcpcrew.crew.redis.DataType;
+import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.redis.RedisUnavailableException;
+import io.mcpcrew.crew.redis.TenantRedis;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@link TaskQueue} on Redis: every operation is one Lua script over the queue's keys ({@link TaskKeys}, one hash
+ * tag), so it is atomic and runs on Redis Cluster. Cheap to create; holds no state of its own.
+ */
+final class RedisTaskQueue implements TaskQueue {
+    static final int ENQUEUE_BATCH = 500;
+
+    private final RedisTaskQueues owner;
+    private final TenantRedis redis;
+    private final String queue;
+    private final TaskKeys keys;
+
+    RedisTaskQueue(RedisTaskQueues owner, TenantRedis redis, String queue) {
+        this.owner = owner;
+        this.redis = redis;
+        this.queue = queue;
+        this.keys = new TaskKeys(redis.keys(), queue);
+    }
+
+    @Override
+    public String tenant() {
+        return redis.tenantId();
+    }
+
+    @Override
+    public String name() {
+        return queue;
+    }
+
+    TaskKeys keys() {
+        return keys;
+    }
+
+    private TaskQueueConfig config() {
+        return owner.config();
+    }
+
+    @Override
+    public String enqueue(String taskName, String payload, TaskPriority priority, TaskOptions options) {
+        return enqueueAll(List.of(new NewTask(taskName, payload, priority, options))).get(0);
+    }
+
+    @Override
+    public List<String> enqueueAll(List<NewTask> tasks) {
+        for (NewTask t : tasks) {
+            validate(t);
+        }
+        List<String> ids = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            ids.add(newId());
+        }
+        long now = System.currentTimeMillis();
+        if (owner.redis().useFallback()) {
+            return buffer(tasks, ids, now);
+        }
+        if (owner.bufferedTasks() > 0) {
+            owner.flushBuffer(); // tasks accepted earlier go first: the order of acceptance is kept
+            if (owner.bufferedTasks() > 0) {
+                return buffer(tasks, ids, now);
+            }
+        }
+        List<String> out = new ArrayList<>(tasks.size());
+        for (int from = 0; from < tasks.size(); from += ENQUEUE_BATCH) {
+            int to = Math.min(tasks.size(), from + ENQUEUE_BATCH);
+            try {
+                out.addAll(write(tasks.subList(from, to), ids.subList(from, to), now));
+            } catch (RedisUnavailableException e) {
+                if (!owner.redis().config().fallbackEnabled()) {
+                    throw e;
+                }
+                out.addAll(buffer(tasks.subList(from, tasks.size()), ids.subList(from, tasks.size()), now));
+                return out;
+            }
+        }
+        return out;
+    }
+
+    private List<String> buffer(List<NewTask> tasks, List<String> ids, long now) {
+        for (int i = 0; i < tasks.size(); i++) {
+            owner.buffer(new RedisTaskQueues.BufferedTask(this, tasks.get(i), ids.get(i), now));
+        }
+        return ids;
+    }
+
+    /** One enqueue script for up to {@link #ENQUEUE_BATCH} tasks; returns the ids Redis kept. */
+    @SuppressWarnings("unchecked")
+    List<String> write(List<NewTask> tasks, List<String> ids, long now) {
+        owner.register(tenant(), queue);
+        TaskQueueConfig c = config();
+        List<String> args = new ArrayList<>(5 + tasks.size() * 6);
+        args.add(keys.taskPrefix);
+        args.add(keys.idemPrefix);
+        args.add(Long.toString(now));
+        args.add(Long.toString(redis.ttl(DataType.IDEMPOTENCY).toMillis()));
+        args.add(Integer.toString(tasks.size()));
+        for (int i = 0; i < tasks.size(); i++) {
+            NewTask t = tasks.get(i);
+            TaskOptions o = t.options();
+            String idem = o.idempotencyKey().orElse("");
+            args.add(ids.get(i));
+            args.add(new TaskSpec(t.name(), t.priority(), o.maxAttempts().orElse(c.maxAttempts()),
+                    o.backoffBase().orElse(c.backoffBase()).toMillis(), o.backoffCap().orElse(c.backoffCap()).toMillis(),
+                    o.timeout().map(Duration::toMillis).orElse(0L), now, idem).format());
+            args.add(t.payload());
+            args.add(Integer.toString(t.priority().rank()));
+            args.add(Long.toString(o.runAtMillis(now)));
+            args.add(idem);
+        }
+        return (List<String>) redis.eval(RedisTaskQueues.ENQUEUE, enqueueKeys(), args);
+    }
+
+    private List<String> enqueueKeys() {
+        List<String> k = new ArrayList<>(keys.pending);
+        k.add(keys.scheduled);
+        return k;
+    }
+
+    private void validate(NewTask t) {
+        Names.require("task name", t.name());
+        String p = t.payload();
+        if (p == null) {
+            throw new InvalidInputException("payload null: must be JSON text (use \"null\" or \"{}\" for none)");
+        }
+        int max = config().maxPayloadBytes();
+        if (p.length() > max / 3 && p.getBytes(StandardCharsets.UTF_8).length > max) {
+            throw new InvalidInputException("payload of " + p.getBytes(StandardCharsets.UTF_8).length
+                    + " bytes is too large: must be at most " + max + " bytes (redis.crew.tasks.max-payload-bytes)");
+        }
+        if (t.options().backoffBase().isEmpty() && t.options().backoffCap().isPresent()
+                && t.options().backoffCap().get().compareTo(config().backoffBase()) < 0) {
+            throw new InvalidInputException("backoff cap " + t.options().backoffCap().get()
+                    + " is below the default base " + config().backoffBase());
+        }
+    }
+
+    /** 32 hex digits (128 random bits): unique across nodes without coordination, valid in a key. */
+    static String newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        String a = Long.toHexString(r.nextLong());
+        String b = Long.toHexString(r.nextLong());
+        return "0".repeat(16 - a.length()) + a + "0".repeat(16 - b.length()) + b;
+    }
+
+    /** Task ids are checked before they reach a key: 1 to 128 of A-Z a-z 0-9 _ - . (as a key part). */
+    static String requireId(String id) {
+        if (id == null || !id.matches("[A-Za-z0-9_.-]{1,128}")) {
+            throw new InvalidInputException("invalid task id " + Names.quote(id)
+                    + ": must be 1 to 128 characters from A-Z, a-z, 0-9, '_', '-' and '.'");
+        }
+        return id;
+    }
+
+    @Override
+    public Optional<TaskInfo> get(String id) {
+        String k = keys.task(requireId(id));
+        Map<String, String> h = redis.execute(j -> j.hgetAll(k));
+        if (h == null || h.get("state") == null || h.get("spec") == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new TaskInfo(tenant(), queue, id, h));
+    }
+
+    @Override
+    public Optional<TaskState> cancel(String id) {
+        List<String> k = new ArrayList<>(keys.pending);
+        k.addAll(List.of(keys.scheduled, keys.retry, keys.meta));
+        Object r = redis.eval(RedisTaskQueues.CANCEL, k,
+                List.of(keys.taskPrefix, requireId(id), now(), ttlMillis(DataType.TASK_RESULT)));
+        return stateOf(r);
+    }
+
+    @Override
+    public Optional<TaskState> retryDead(String id) {
+        Object r = redis.eval(RedisTaskQueues.RETRY_DEAD, keys.withPending(keys.dead),
+                List.of(keys.taskPrefix, requireId(id), now()));
+        return stateOf(r);
+    }
+
+    private static Optional<TaskState> stateOf(Object r) {
+        return "MISSING".equals(r) ? Optional.empty() : Optional.of(TaskState.valueOf((String) r));
+    }
+
+    @Override
+    public List<TaskInfo> deadLetters(int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new InvalidInputException("invalid limit " + limit + ": must be from 1 to 1000");
+        }
+        List<String> ids = redis.execute(j -> j.zrevrange(keys.dead, 0, limit - 1));
+        List<TaskInfo> out = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            get(id).filter(t -> t.getState() == TaskState.DEAD).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public void pause() {
+        redis.execute(j -> j.hset(keys.meta, "paused", "1"));
+    }
+
+    @Override
+    public void resume() {
+        redis.execute(j -> j.hdel(keys.meta, "paused"));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public QueueStats stats() {
+        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.STATS, keys.queueKeys(), List.of(keys.taskPrefix));
+        long[] v = new long[r.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = ((Number) r.get(i)).longValue();
+        }
+        Map<TaskPriority, Long> byPriority = new EnumMap<>(TaskPriority.class);
+        for (TaskPriority p : TaskPriority.values()) {
+            byPriority.put(p, v[5 + p.rank()]);
+        }
+        return new QueueStats(tenant(), queue, v, byPriority, System.currentTimeMillis());
+    }
+
+    @Override
+    public TaskWorker startWorker(TaskHandler handler, int concurrency) {
+        return startWorker(handler, concurrency, null);
+    }
+
+    @Override
+    public TaskWorker startWorker(TaskHandler handler, int concurrency, ExecutorService executor) {
+        Objects.requireNonNull(handler, "handler");
+        TaskWorkerPool pool = new TaskWorkerPool("tasks-" + tenant() + "-" + queue, () -> List.of(this),
+                name -> handler, concurrency, executor, null, config());
+        pool.start();
+        return pool;
+    }
+
+    // ---- worker protocol ----
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public ClaimBatch ackAndClaim(List<Task> done, List<String> results, int max, Duration lease) {
+        if (done.size() != results.size()) {
+            throw new IllegalArgumentException(done.size() + " tasks but " + results.size() + " results");
+        }
+        if (done.isEmpty() && max < 1) {
+            return new ClaimBatch(List.of(), List.of());
+        }
+        List<String> args = new ArrayList<>(7 + done.size() * 3);
+        args.add(keys.taskPrefix);
+        args.add(now());
+        args.add(Integer.toString(Math.max(0, max)));
+        args.add(Long.toString(lease.toMillis()));
+        args.add(max > 0 ? newId().substring(0, 12) + "." : "");
+        args.add(ttlMillis(DataType.DEAD_LETTER));
+        args.add(ttlMillis(DataType.TASK_RESULT));
+        for (int i = 0; i < done.size(); i++) {
+            Task t = done.get(i);
+            args.add(t.id());
+            args.add(t.leaseToken);
+            String result = results.get(i);
+            args.add(result == null ? "" : result);
+        }
+        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.CLAIM, keys.queueKeys(), args);
+        List<Object> c = (List<Object>) r.get(1);
+        List<Task> claimed = new ArrayList<>(c.size() / 5);
+        for (int i = 0; i + 4 < c.size(); i += 5) {
+            TaskSpec spec = TaskSpec.parse(str(c.get(i + 3)));
+            claimed.add(new Task(tenant(), queue, str(c.get(i)), spec.name, str(c.get(i + 4)), spec.priority,
+                    (int) num(c.get(i + 2)), spec.maxAttempts, str(c.get(i + 1)), spec.timeoutMillis,
+                    spec.backoffBaseMillis, spec.backoffCapMillis));
+        }
+        return new ClaimBatch(flags((List<Object>) r.get(0)), claimed);
+    }
+
+    @Override
+    public Optional<TaskState> fail(Task task, Throwable error) {
+        long delay = Backoff.delayMillis(task.backoffBaseMillis, task.backoffCapMillis, task.attempt());
+        boolean permanent = error instanceof PermanentTaskFailure;
+        Object r = redis.eval(RedisTaskQueues.FAIL, List.of(keys.running, keys.retry, keys.dead, keys.meta),
+                List.of(keys.taskPrefix, task.id(), task.leaseToken, now(), Backoff.errorMessage(error),
+                        Backoff.stackSummary(error), Long.toString(delay), ttlMillis(DataType.DEAD_LETTER),
+                        permanent ? "1" : "0"));
+        return "LOST".equals(r) ? Optional.empty() : Optional.of(TaskState.valueOf((String) r));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<Boolean> renew(List<Task> tasks, Duration lease) {
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>(1 + tasks.size());
+        args.add(Long.toString(System.currentTimeMillis() + lease.toMillis()));
+        for (Task t : tasks) {
+            args.add(t.leaseToken);
+        }
+        return flags((List<Object>) redis.eval(RedisTaskQueues.RENEW, List.of(keys.running), args));
+    }
+
+    @Override
+    public int release(List<Task> tasks) {
+        if (tasks.isEmpty()) {
+            return 0;
+        }
+        List<String> args = new ArrayList<>(1 + tasks.size() * 2);
+        args.add(keys.taskPrefix);
+        for (Task t : tasks) {
+            args.add(t.id());
+            args.add(t.leaseToken);
+        }
+        return (int) num(redis.eval(RedisTaskQueues.RELEASE, keys.withPending(keys.running), args));
+    }
+
+    private static List<Boolean> flags(List<Object> r) {
+        List<Boolean> out = new ArrayList<>(r.size());
+        for (Object o : r) {
+            out.add(num(o) == 1);
+        }
+        return out;
+    }
+
+    private String ttlMillis(DataType type) {
+        return Long.toString(redis.ttl(type).toMillis());
+    }
+
+    private static String now() {
+        return Long.toString(System.currentTimeMillis());
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o instanceof byte[] ? new String((byte[]) o, StandardCharsets.UTF_8) : o.toString();
+    }
+
+    private static long num(Object o) {
+        if (o instanceof Number) {
+            return ((Number) o).longValue();
+        }
+        String s = str(o);
+        return s == null || s.isEmpty() ? 0 : Long.parseLong(s);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RedisTaskQueue && ((RedisTaskQueue) o).tenant().equals(tenant())
+                && ((RedisTaskQueue) o).queue.equals(queue);
+    }
+
+    @Override
+    public int hashCode() {
+        return tenant().hashCode() * 31 + queue.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TaskQueue[" + tenant() + "/" + queue + "]";
+    }
+}

@@ -1,0 +1,148 @@
+package io.mcpcrew.crew.tasks;
+
+import io.mcpcrew.crew.redis.FallbackBuffer;
+import io.mcpcrew.crew.redis.LuaScript;
+import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.redis.RedisDataException;
+import io.mcpcrew.crew.redis.RedisManager;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * {@link TaskQueues} on Redis: holds the scripts, the configuration, the registry of queues and the one local
+ * {@link FallbackBuffer} of tasks enqueued while Redis is down (flushed, in order, when it is back).
+ * A CDI bean, or {@code new RedisTaskQueues(redis)} in plain Java.
+ */
+@ApplicationScoped
+public class RedisTaskQueues implements TaskQueues {
+    private static final Logger LOG = Logger.getLogger(RedisTaskQueues.class.getName());
+
+    static final LuaScript ENQUEUE = LuaScript.fromResource(RedisTaskQueues.class, "enqueue.lua");
+    static final LuaScript CLAIM = LuaScript.fromResource(RedisTaskQueues.class, "claim.lua");
+    static final LuaScript FAIL = LuaScript.fromResource(RedisTaskQueues.class, "fail.lua");
+    static final LuaScript RENEW = LuaScript.fromResource(RedisTaskQueues.class, "renew.lua");
+    static final LuaScript RELEASE = LuaScript.fromResource(RedisTaskQueues.class, "release.lua");
+    static final LuaScript CANCEL = LuaScript.fromResource(RedisTaskQueues.class, "cancel.lua");
+    static final LuaScript RETRY_DEAD = LuaScript.fromResource(RedisTaskQueues.class, "retry_dead.lua");
+    static final LuaScript STATS = LuaScript.fromResource(RedisTaskQueues.class, "stats.lua");
+
+    private RedisManager redis;
+    private TaskQueueConfig config;
+    private FallbackBuffer<BufferedTask> buffer;
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+
+    /** For the CDI proxy. */
+    protected RedisTaskQueues() {
+    }
+
+    @Inject
+    public RedisTaskQueues(RedisManager redis) {
+        this.redis = redis;
+        this.config = TaskQueueConfig.load(redis.config().source());
+        this.buffer = new FallbackBuffer<>("task", config.bufferCapacity());
+        for (LuaScript s : List.of(ENQUEUE, CLAIM, FAIL, RENEW, RELEASE, CANCEL, RETRY_DEAD, STATS)) {
+            redis.registerScript(s);
+        }
+        redis.onRecovery(() -> {
+            registered.clear(); // Redis may have come back empty: register queues again on their next write
+            flushBuffer();
+        });
+    }
+
+    @Override
+    public TaskQueue queue(String tenantId, String queueName) {
+        return new RedisTaskQueue(this, redis.forTenant(tenantId), Names.require("queue name", queueName));
+    }
+
+    @Override
+    public List<TaskQueue> registeredQueues() {
+        String key = TaskKeys.registryKey(redis.config().keyPrefix());
+        List<TaskQueue> out = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            String c = cursor;
+            ScanResult<String> page = redis.execute(j -> j.sscan(key, c, new ScanParams().count(500)));
+            for (String member : page.getResult()) {
+                int slash = member.indexOf('/');
+                if (slash > 0 && Names.isValid(member.substring(0, slash)) && Names.isValid(member.substring(slash + 1))) {
+                    out.add(queue(member.substring(0, slash), member.substring(slash + 1)));
+                }
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        out.sort((a, b) -> (a.tenant() + "/" + a.name()).compareTo(b.tenant() + "/" + b.name()));
+        return out;
+    }
+
+    @Override
+    public TaskQueueConfig config() {
+        return config;
+    }
+
+    @Override
+    public int bufferedTasks() {
+        return buffer.size();
+    }
+
+    RedisManager redis() {
+        return redis;
+    }
+
+    /** Adds the queue to the registry once per process (retried after a failure). */
+    void register(String tenant, String queue) {
+        String member = TaskKeys.registryMember(tenant, queue);
+        if (registered.contains(member)) {
+            return;
+        }
+        String key = TaskKeys.registryKey(redis.config().keyPrefix());
+        redis.execute(j -> j.sadd(key, member));
+        registered.add(member);
+    }
+
+    void buffer(BufferedTask task) {
+        buffer.add(task);
+    }
+
+    /**
+     * Writes buffered tasks to Redis in order; stops while Redis is unavailable (the rest stay buffered, in
+     * order). A task Redis rejects as data (it never will accept it) is logged as SEVERE and skipped.
+     */
+    public int flushBuffer() {
+        int n = buffer.flush(t -> {
+            try {
+                t.queue.write(List.of(t.task), List.of(t.id), t.createdAt);
+            } catch (RedisDataException e) {
+                LOG.log(Level.SEVERE, "Redis rejected buffered task " + t.id + " of " + t.queue + " ("
+                        + t.task.name() + "); it is dropped: " + e.getMessage(), e);
+            }
+            return true;
+        });
+        if (n > 0) {
+            LOG.info(() -> n + " buffered task(s) written to Redis after it came back; " + buffer.size() + " still buffered");
+        }
+        return n;
+    }
+
+    /** A task accepted while Redis was down, with the id and time it was given then. */
+    static final class BufferedTask {
+        final RedisTaskQueue queue;
+        final NewTask task;
+        final String id;
+        final long createdAt;
+
+        BufferedTask(RedisTaskQueue queue, NewTask task, String id, long createdAt) {
+            this.queue = queue;
+            this.task = task;
+            this.id = id;
+            this.createdAt = createdAt;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.mcpcrew.crew.tasks;
+
+import io.mcpcrew.crew.config.ConfigSource;
+import java.time.Duration;
+
+/**
+ * The {@code redis.crew.tasks.*} settings (env {@code REDIS_CREW_TASKS_*}), read and validated once. Defaults are
+ * also listed in {@code META-INF/microprofile-config.properties} and in {@code docs/tasks.md}.
+ */
+public final class TaskQueueConfig {
+    static final String PREFIX = "redis.crew.tasks.";
+
+    private final Duration lease;
+    private final int maxAttempts;
+    private final Duration backoffBase;
+    private final Duration backoffCap;
+    private final int maxPayloadBytes;
+    private final int bufferCapacity;
+    private final int claimBatch;
+    private final Duration pollInterval;
+    private final boolean workersEnabled;
+    private final int workersConcurrency;
+    private final Duration shutdownGrace;
+    private final Duration queueRefresh;
+
+    private TaskQueueConfig(ConfigSource c) {
+        lease = c.duration(PREFIX + "lease", Duration.ofSeconds(30), Duration.ofMillis(100));
+        maxAttempts = c.integer(PREFIX + "max-attempts", 3, 1, 1000);
+        backoffBase = c.duration(PREFIX + "backoff-base", Duration.ofSeconds(1), Duration.ZERO);
+        backoffCap = c.duration(PREFIX + "backoff-cap", Duration.ofMinutes(5), backoffBase);
+        maxPayloadBytes = c.integer(PREFIX + "max-payload-bytes", 1_048_576, 16, 64 * 1_048_576);
+        bufferCapacity = c.integer(PREFIX + "buffer-capacity", 10_000, 1, 10_000_000);
+        claimBatch = c.integer(PREFIX + "claim-batch", 100, 1, 1000);
+        pollInterval = c.duration(PREFIX + "poll-interval", Duration.ofMillis(200), Duration.ofMillis(1));
+        workersEnabled = c.bool(PREFIX + "workers.enabled", true);
+        workersConcurrency = c.integer(PREFIX + "workers.concurrency", 8, 1, 10_000);
+        shutdownGrace = c.duration(PREFIX + "workers.shutdown-grace", Duration.ofSeconds(30), Duration.ZERO);
+        queueRefresh = c.duration(PREFIX + "workers.queue-refresh", Duration.ofSeconds(2), Duration.ofMillis(10));
+    }
+
+    public static TaskQueueConfig load(ConfigSource source) {
+        return new TaskQueueConfig(source);
+    }
+
+    /** How long a claimed task stays leased without a renewal; workers renew every third of it. */
+    public Duration lease() {
+        return lease;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public Duration backoffBase() {
+        return backoffBase;
+    }
+
+    public Duration backoffCap() {
+        return backoffCap;
+    }
+
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    /** Tasks accepted into the local buffer while Redis is down, before enqueue fails. */
+    public int bufferCapacity() {
+        return bufferCapacity;
+    }
+
+    /** The most tasks one claim script takes for a worker. */
+    public int claimBatch() {
+        return claimBatch;
+    }
+
+    /** How soon a worker asks an empty queue again (doubling while it stays empty, up to ten times this). */
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    public boolean workersEnabled() {
+        return workersEnabled;
+    }
+
+    /** Tasks the server's managed workers run at once, over all tenants' queues. */
+    public int workersConcurrency() {
+        return workersConcurrency;
+    }
+
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
+    /** How often the managed workers re-read the registry of queues. */
+    public Duration queueRefresh() {
+        return queueRefresh;
+    }
+}

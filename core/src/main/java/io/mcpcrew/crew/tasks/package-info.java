@@ -1,0 +1,13 @@
+/**
+ * TaskQueue: a per-tenant priority queue of tasks on Redis with leased workers, retries with exponential backoff
+ * and jitter, dead letters, idempotent enqueue, pause/resume and statistics.
+ *
+ * <p>Entry points: {@link io.mcpcrew.crew.tasks.TaskQueues} (CDI bean {@link io.mcpcrew.crew.tasks.RedisTaskQueues},
+ * or {@code new RedisTaskQueues(redis)} outside a container) gives a {@link io.mcpcrew.crew.tasks.TaskQueue} per
+ * tenant and queue name. Workers: {@link io.mcpcrew.crew.tasks.TaskQueue#startWorker} (plain Java) or
+ * {@link io.mcpcrew.crew.tasks.TaskWorkerPool} serving many queues fairly (the EJB supervisor runs one on the
+ * server's managed executor, with {@link io.mcpcrew.crew.tasks.NamedTaskHandler} beans found by
+ * {@link io.mcpcrew.crew.tasks.TaskHandlers}). Every state change is one Lua script over keys of one hash tag
+ * (see {@link io.mcpcrew.crew.tasks.TaskKeys} and {@code docs/wire-format/tasks.md}).
+ */
+package io.mcpcrew.crew.tasks;

@@ -1,0 +1,146 @@
+package io.mcpcrew.crew.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpcrew.crew.config.ConfigSource;
+import io.mcpcrew.crew.config.ConfigurationException;
+import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.redis.InvalidNameException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Pure logic of the task queue: backoff, priorities, options, ids, configuration, keys. */
+class TaskLogicTest {
+
+    @Test
+    void backoffDoublesUpToTheCapWithJitterInTheUpperHalf() {
+        assertEquals(100, Backoff.ceilingMillis(100, 10_000, 1));
+        assertEquals(200, Backoff.ceilingMillis(100, 10_000, 2));
+        assertEquals(800, Backoff.ceilingMillis(100, 10_000, 4));
+        assertEquals(10_000, Backoff.ceilingMillis(100, 10_000, 10));
+        assertEquals(10_000, Backoff.ceilingMillis(100, 10_000, 1000), "no overflow");
+        assertEquals(0, Backoff.ceilingMillis(0, 10_000, 3));
+        boolean sawLow = false;
+        boolean sawHigh = false;
+        for (int i = 0; i < 2000; i++) {
+            long d = Backoff.delayMillis(1000, 60_000, 3); // ceiling 4000
+            assertTrue(d >= 2000 && d <= 4000, "delay " + d);
+            sawLow |= d < 2500;
+            sawHigh |= d > 3500;
+        }
+        assertTrue(sawLow && sawHigh, "jitter spreads delays over the upper half");
+    }
+
+    @Test
+    void stackSummaryNamesTheExceptionAndItsFirstFrames() {
+        Exception e = new IllegalStateException("boom", new java.io.IOException("disk"));
+        String s = Backoff.stackSummary(e);
+        assertTrue(s.startsWith("java.lang.IllegalStateException: boom\n\tat "), s);
+        assertTrue(s.contains("caused by: java.io.IOException: disk"), s);
+        assertTrue(s.length() <= 4000);
+        assertEquals("IllegalStateException: boom", Backoff.errorMessage(e));
+        assertEquals("java.lang.NullPointerException", Backoff.errorMessage(new NullPointerException()));
+    }
+
+    @Test
+    void prioritiesOrderCriticalFirstAndParseCaseInsensitively() {
+        assertEquals(0, TaskPriority.CRITICAL.rank());
+        assertEquals(3, TaskPriority.LOW.rank());
+        assertEquals(TaskPriority.HIGH, TaskPriority.parse("high"));
+        assertEquals(TaskPriority.NORMAL, TaskPriority.parse(null));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> TaskPriority.parse("urgent"));
+        assertTrue(e.getMessage().contains("\"urgent\"") && e.getMessage().contains("CRITICAL, HIGH, NORMAL, LOW"));
+    }
+
+    @Test
+    void optionsValidateAndComputeRunAt() {
+        long now = 1_000_000;
+        assertEquals(0, TaskOptions.defaults().runAtMillis(now));
+        assertEquals(now + 5000, TaskOptions.defaults().withDelay(Duration.ofSeconds(5)).runAtMillis(now));
+        assertEquals(0, TaskOptions.defaults().withRunAt(Instant.ofEpochMilli(now - 1)).runAtMillis(now));
+        assertEquals(now + 1, TaskOptions.defaults().withRunAt(Instant.ofEpochMilli(now + 1)).runAtMillis(now));
+        assertThrows(InvalidInputException.class, () -> TaskOptions.defaults().withBackoff(Duration.ofSeconds(2),
+                Duration.ofSeconds(1)));
+        assertThrows(InvalidInputException.class, () -> TaskOptions.defaults().withTimeout(Duration.ofMillis(-1)));
+        assertThrows(InvalidNameException.class, () -> TaskOptions.defaults().withIdempotencyKey("a b"));
+    }
+
+    @Test
+    void idsAreThirtyTwoHexDigits() {
+        for (int i = 0; i < 100; i++) {
+            String id = RedisTaskQueue.newId();
+            assertTrue(id.matches("[0-9a-f]{32}"), id);
+        }
+        assertThrows(InvalidInputException.class, () -> RedisTaskQueue.requireId("a:b"));
+    }
+
+    @Test
+    void keysOfOneQueueShareItsHashTagAndTheRegistryIsOutsideEveryTenant() {
+        TaskKeys k = new TaskKeys(io.mcpcrew.crew.redis.TenantKeys.of("crew", "t1"), "emails");
+        assertEquals("crew:t1:tasks:{t1.emails}:pending:critical", k.pending.get(0));
+        assertEquals("crew:t1:tasks:{t1.emails}:pending:low", k.pending.get(3));
+        assertEquals("crew:t1:tasks:{t1.emails}:task:abc", k.task("abc"));
+        assertEquals("crew:t1:tasks:{t1.emails}:idem:", k.idemPrefix);
+        for (String key : k.queueKeys()) {
+            assertTrue(key.contains(":{t1.emails}:"), key);
+        }
+        assertEquals("crew:_sys:tasks:queues", TaskKeys.registryKey("crew"));
+    }
+
+    @Test
+    void defaultsFileListsEveryTaskKeyWithTheValueTheCodeUses() throws Exception {
+        java.util.Properties file = new java.util.Properties();
+        try (java.io.InputStream in = getClass().getResourceAsStream("/META-INF/microprofile-config.properties")) {
+            file.load(in);
+        }
+        Map<String, String> tasks = new java.util.HashMap<>();
+        for (String k : file.stringPropertyNames()) {
+            if (k.startsWith("redis.crew.tasks.")) {
+                tasks.put(k, file.getProperty(k));
+            }
+        }
+        assertEquals(12, tasks.size(), tasks.toString());
+        TaskQueueConfig fromFile = TaskQueueConfig.load(ConfigSource.of(tasks));
+        TaskQueueConfig code = TaskQueueConfig.load(ConfigSource.of(Map.of()));
+        assertEquals(code.lease(), fromFile.lease());
+        assertEquals(code.maxAttempts(), fromFile.maxAttempts());
+        assertEquals(code.backoffBase(), fromFile.backoffBase());
+        assertEquals(code.backoffCap(), fromFile.backoffCap());
+        assertEquals(code.maxPayloadBytes(), fromFile.maxPayloadBytes());
+        assertEquals(code.bufferCapacity(), fromFile.bufferCapacity());
+        assertEquals(code.claimBatch(), fromFile.claimBatch());
+        assertEquals(code.pollInterval(), fromFile.pollInterval());
+        assertEquals(code.workersEnabled(), fromFile.workersEnabled());
+        assertEquals(code.workersConcurrency(), fromFile.workersConcurrency());
+        assertEquals(code.shutdownGrace(), fromFile.shutdownGrace());
+        assertEquals(code.queueRefresh(), fromFile.queueRefresh());
+    }
+
+    @Test
+    void specPacksTheFixedFieldsAndParsesBack() {
+        TaskSpec s = TaskSpec.parse(new TaskSpec("send-mail", TaskPriority.HIGH, 5, 1000, 60000, 0, 1234, "k-1").format());
+        assertEquals("send-mail", s.name);
+        assertEquals(TaskPriority.HIGH, s.priority);
+        assertEquals(5, s.maxAttempts);
+        assertEquals(60000, s.backoffCapMillis);
+        assertEquals(1234, s.createdAtMillis);
+        assertEquals("k-1", s.idempotencyKey);
+        assertEquals("", TaskSpec.parse("a|LOW|1|0|0|0|1|").idempotencyKey);
+    }
+
+    @Test
+    void configurationHasDefaultsAndNamesBadValues() {
+        TaskQueueConfig d = TaskQueueConfig.load(ConfigSource.of(Map.of()));
+        assertEquals(Duration.ofSeconds(30), d.lease());
+        assertEquals(3, d.maxAttempts());
+        assertEquals(8, d.workersConcurrency());
+        assertEquals(10_000, d.bufferCapacity());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> TaskQueueConfig.load(ConfigSource.of(Map.of("redis.crew.tasks.workers.concurrency", "0"))));
+        assertTrue(e.getMessage().contains("REDIS_CREW_TASKS_WORKERS_CONCURRENCY"), e.getMessage());
+    }
+}

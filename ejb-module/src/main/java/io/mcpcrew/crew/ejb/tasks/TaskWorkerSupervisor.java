@@ -1,0 +1,99 @@
+package io.mcpcrew.crew.ejb.tasks;
+
+import io.mcpcrew.crew.health.WorkerHealth;
+import io.mcpcrew.crew.tasks.TaskHandlers;
+import io.mcpcrew.crew.tasks.TaskQueueConfig;
+import io.mcpcrew.crew.tasks.TaskQueues;
+import io.mcpcrew.crew.tasks.TaskWorkerPool;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Local;
+import jakarta.ejb.LocalBean;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.inject.Inject;
+import java.util.logging.Logger;
+
+/**
+ * Runs the application's task handlers ({@link io.mcpcrew.crew.tasks.NamedTaskHandler} beans, by task name) for
+ * every tenant's queues in the registry, with {@code redis.crew.tasks.workers.concurrency} tasks at once on the
+ * server's {@link ManagedExecutorService}, fairly across queues (see {@link TaskWorkerPool}). The dispatcher
+ * thread comes from the {@link ManagedThreadFactory}. On undeploy or shutdown it stops claiming, lets running
+ * tasks finish within {@code redis.crew.tasks.workers.shutdown-grace}, and gives the rest back to their queues.
+ * Reports to the liveness check as {@code task-workers}.
+ */
+@Singleton
+@Startup
+@LocalBean
+@Local(WorkerHealth.class)
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class TaskWorkerSupervisor implements WorkerHealth {
+    private static final Logger LOG = Logger.getLogger(TaskWorkerSupervisor.class.getName());
+
+    @Inject
+    TaskQueues queues;
+
+    @Inject
+    TaskHandlers handlers;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    private volatile TaskWorkerPool pool;
+    private volatile TaskQueueConfig config;
+
+    @PostConstruct
+    void start() {
+        config = queues.config();
+        if (!config.workersEnabled()) {
+            LOG.info("Crew task workers are disabled (redis.crew.tasks.workers.enabled=false)");
+            return;
+        }
+        TaskWorkerPool p = new TaskWorkerPool("crew-task-workers", queues::registeredQueues,
+                name -> handlers.handler(name).orElse(null), config.workersConcurrency(), executor, threads, config);
+        p.start();
+        pool = p;
+        LOG.info(() -> "Crew task workers started: concurrency " + config.workersConcurrency() + ", handlers "
+                + handlers.taskNames());
+    }
+
+    @PreDestroy
+    void stop() {
+        TaskWorkerPool p = pool;
+        if (p != null) {
+            LOG.info(() -> "Crew task workers stopping: " + p.inFlight() + " task(s) running, grace "
+                    + config.shutdownGrace());
+            p.stop(config.shutdownGrace());
+        }
+    }
+
+    @Override
+    public String workerName() {
+        return "task-workers";
+    }
+
+    @Override
+    public boolean alive() {
+        TaskWorkerPool p = pool;
+        return p == null ? !config.workersEnabled() : p.isAlive();
+    }
+
+    @Override
+    public String detail() {
+        TaskWorkerPool p = pool;
+        if (p == null) {
+            return "disabled";
+        }
+        String err = p.lastError();
+        return p.inFlight() + "/" + p.concurrency() + " running, " + p.succeeded() + " succeeded, " + p.failed()
+                + " failed" + (err.isEmpty() ? "" : ", last error: " + err);
+    }
+}

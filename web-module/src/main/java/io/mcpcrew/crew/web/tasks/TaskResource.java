@@ -1,0 +1,235 @@
+package io.mcpcrew.crew.web.tasks;
+
+import jakarta.annotation.security.RolesAllowed;
+import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.tasks.QueueStats;
+import io.mcpcrew.crew.tasks.TaskHandlers;
+import io.mcpcrew.crew.tasks.TaskInfo;
+import io.mcpcrew.crew.tasks.TaskOptions;
+import io.mcpcrew.crew.tasks.TaskPriority;
+import io.mcpcrew.crew.tasks.TaskQueue;
+import io.mcpcrew.crew.tasks.TaskQueues;
+import io.mcpcrew.crew.tasks.TaskState;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * {@code /api/v1/tenants/{tenant}/queues/{queue}}: enqueue a task, read or cancel it, queue statistics,
+ * pause/resume, dead letters and their retry. Bad input is 400 (through the one exception mapper), an unknown
+ * task id 404, a state that forbids the operation 409.
+ */
+@RolesAllowed("**") // MP-JWT: any authenticated caller; TenantAuthorizationFilter checks the tenant
+@Path("/v1/tenants/{tenant}/queues/{queue}")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class TaskResource {
+    @Inject
+    TaskQueues queues;
+
+    @Inject
+    TaskHandlers handlers;
+
+    @PathParam("tenant")
+    String tenant;
+
+    @PathParam("queue")
+    String queueName;
+
+    @Context
+    UriInfo uri;
+
+    private TaskQueue queue() {
+        return queues.queue(tenant, queueName);
+    }
+
+    /** Enqueues a task: 201 {@code {"id"}} with a Location header naming the task. */
+    @POST
+    @Path("tasks")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response enqueue(EnqueueRequest body) {
+        if (body == null) {
+            throw new InvalidInputException("missing body: send {\"name\":\"echo\",\"payload\":{...}}");
+        }
+        String name = Names.require("task name", body.getName());
+        if (handlers.handler(name).isEmpty()) {
+            throw new InvalidInputException("unknown task name " + Names.quote(name)
+                    + ": no handler is registered for it (registered: " + handlers.taskNames() + ")");
+        }
+        TaskPriority priority = TaskPriority.parse(body.getPriority());
+        TaskOptions options = TaskOptions.defaults();
+        if (body.getDelaySeconds() != null) {
+            if (body.getDelaySeconds() < 0 || body.getDelaySeconds() > 366L * 24 * 3600) {
+                throw new InvalidInputException("invalid delaySeconds " + body.getDelaySeconds()
+                        + ": must be from 0 to 31622400 (366 days)");
+            }
+            options = options.withDelay(Duration.ofSeconds(body.getDelaySeconds()));
+        }
+        if (body.getMaxAttempts() != null) {
+            options = options.withMaxAttempts(body.getMaxAttempts());
+        }
+        if (body.getIdempotencyKey() != null) {
+            options = options.withIdempotencyKey(body.getIdempotencyKey());
+        }
+        JsonValue payload = body.getPayload() == null ? JsonValue.NULL : body.getPayload();
+        String id = queue().enqueue(name, payload.toString(), priority, options);
+        return Response.created(uri.getAbsolutePathBuilder().path(id).build())
+                .entity(Json.createObjectBuilder().add("id", id).build()).build();
+    }
+
+    @GET
+    @Path("tasks/{id}")
+    public JsonObject task(@PathParam("id") String id) {
+        return view(queue().get(id).orElseThrow(() -> notFound(id)));
+    }
+
+    /** Cancels a PENDING, SCHEDULED or FAILED task: 200 {@code {"id","state":"CANCELLED"}}; 409 otherwise. */
+    @DELETE
+    @Path("tasks/{id}")
+    public JsonObject cancel(@PathParam("id") String id) {
+        TaskState s = queue().cancel(id).orElseThrow(() -> notFound(id));
+        if (s != TaskState.CANCELLED) {
+            throw conflict("task " + id + " is " + s + ": only PENDING, SCHEDULED or FAILED tasks can be cancelled");
+        }
+        return Json.createObjectBuilder().add("id", id).add("state", s.name()).build();
+    }
+
+    @GET
+    public JsonObject stats() {
+        return view(queue().stats());
+    }
+
+    @POST
+    @Path("pause")
+    public JsonObject pause() {
+        TaskQueue q = queue();
+        q.pause();
+        return view(q.stats());
+    }
+
+    @POST
+    @Path("resume")
+    public JsonObject resume() {
+        TaskQueue q = queue();
+        q.resume();
+        return view(q.stats());
+    }
+
+    /** Dead letters, newest first. */
+    @GET
+    @Path("dead")
+    public JsonObject dead(@QueryParam("limit") @DefaultValue("100") String limit) {
+        int n;
+        try {
+            n = Integer.parseInt(limit.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("invalid limit " + Names.quote(limit) + ": must be an integer from 1 to 1000");
+        }
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (TaskInfo t : queue().deadLetters(n)) {
+            a.add(view(t));
+        }
+        return Json.createObjectBuilder().add("tasks", a).build();
+    }
+
+    /** Puts a dead letter back in the queue: 200 {@code {"id","state":"PENDING"}}; 409 if it is not DEAD. */
+    @POST
+    @Path("dead/{id}/retry")
+    public JsonObject retry(@PathParam("id") String id) {
+        TaskState s = queue().retryDead(id).orElseThrow(() -> notFound(id));
+        if (s != TaskState.PENDING) {
+            throw conflict("task " + id + " is " + s + ", not DEAD: only dead letters can be retried");
+        }
+        return Json.createObjectBuilder().add("id", id).add("state", s.name()).build();
+    }
+
+    private NotFoundException notFound(String id) {
+        return new NotFoundException("no task " + Names.quote(id) + " in queue " + queueName + " of tenant " + tenant
+                + " (unknown, or its record expired)");
+    }
+
+    private static ClientErrorException conflict(String message) {
+        return new ClientErrorException(message, Response.Status.CONFLICT);
+    }
+
+    static JsonObject view(TaskInfo t) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("id", t.getId()).add("tenant", t.getTenant())
+                .add("queue", t.getQueue()).add("name", t.getName()).add("state", t.getState().name())
+                .add("priority", t.getPriority().name()).add("attempts", t.getAttempts())
+                .add("maxAttempts", t.getMaxAttempts());
+        b.add("payload", json(t.getPayload()));
+        b.add("result", json(t.getResult()));
+        instant(b, "createdAt", t.getCreatedAt());
+        instant(b, "runAt", t.getRunAt());
+        instant(b, "startedAt", t.getStartedAt());
+        instant(b, "finishedAt", t.getFinishedAt());
+        text(b, "lastError", t.getLastError());
+        text(b, "errorStack", t.getErrorStack());
+        text(b, "idempotencyKey", t.getIdempotencyKey());
+        return b.build();
+    }
+
+    static JsonObject view(QueueStats s) {
+        JsonObjectBuilder byPriority = Json.createObjectBuilder();
+        for (TaskPriority p : TaskPriority.values()) {
+            byPriority.add(p.name(), s.getPendingByPriority().get(p));
+        }
+        return Json.createObjectBuilder().add("tenant", s.getTenant()).add("queue", s.getQueue())
+                .add("paused", s.isPaused())
+                .add("pending", s.getPending()).add("pendingByPriority", byPriority)
+                .add("scheduled", s.getScheduled()).add("failedWaitingRetry", s.getFailedWaitingRetry())
+                .add("running", s.getRunning()).add("dead", s.getDead())
+                .add("oldestPendingAgeMillis", s.getOldestPendingAgeMillis())
+                .add("succeededTotal", s.getSucceededTotal()).add("failedAttemptsTotal", s.getFailedAttemptsTotal())
+                .add("deadTotal", s.getDeadTotal()).add("cancelledTotal", s.getCancelledTotal())
+                .add("expiredLeasesTotal", s.getExpiredLeasesTotal()).build();
+    }
+
+    /** Stored JSON text as a JSON value (text that is not JSON, e.g. written by another client, as a string). */
+    private static JsonValue json(String text) {
+        if (text == null) {
+            return JsonValue.NULL;
+        }
+        try (JsonReader r = Json.createReader(new StringReader(text))) {
+            return r.readValue();
+        } catch (RuntimeException e) {
+            return Json.createValue(text);
+        }
+    }
+
+    private static void instant(JsonObjectBuilder b, String name, Instant i) {
+        text(b, name, i == null ? null : i.toString());
+    }
+
+    private static void text(JsonObjectBuilder b, String name, String s) {
+        if (s == null) {
+            b.addNull(name);
+        } else {
+            b.add(name, s);
+        }
+    }
+}
