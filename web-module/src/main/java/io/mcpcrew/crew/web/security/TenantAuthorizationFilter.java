@@ -18,11 +18,12 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * Tenant authorization for every request that names a {@code {tenant}}: the caller's MicroProfile JWT (verified by
  * the server: signature, issuer, expiry) must carry that tenant in its tenant claim, or belong to the admin group.
  * No token → 401 (with {@code WWW-Authenticate: Bearer}); another tenant → 403; a malformed tenant id → 400.
- * It runs after the server's {@code @RolesAllowed} check, and fails closed: a tenant resource that forgot
+ * It runs before the {@code @RolesAllowed} check (so a missing token is a 401 on every server, where WildFly
+ * would answer 403), and fails closed: a tenant resource that forgot
  * {@code @RolesAllowed("**")} (so the server did not authenticate the token) answers 401, never serves.
  */
 @Provider
-@Priority(Priorities.AUTHORIZATION + 10)
+@Priority(Priorities.AUTHENTICATION + 10)
 public class TenantAuthorizationFilter implements ContainerRequestFilter {
 
     @Inject
