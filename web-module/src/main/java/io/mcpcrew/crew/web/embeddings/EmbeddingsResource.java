@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.web.embeddings;
 
+import io.mcpcrew.crew.web.ratelimit.RateLimited;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.embeddings.EmbeddingCache;
 import io.mcpcrew.crew.embeddings.EmbeddingStats;
@@ -41,6 +42,8 @@ public class EmbeddingsResource {
     EmbeddingCache embeddings;
 
     /** Stores every item (a text given twice: the last vector wins); 204. */
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
     @PUT
     @Path("{model: .+}")
     @Operation(summary = "Store vectors", description = "204; 400 for a bad text, vector, dimension or batch size")
@@ -63,6 +66,8 @@ public class EmbeddingsResource {
     }
 
     /** The vectors of the texts, aligned with them: null for a miss. */
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
     @POST
     @Path("{model: .+}/lookup")
     @Operation(summary = "Look vectors up", description = "One entry per text, in order; null for a miss")
@@ -80,6 +85,8 @@ public class EmbeddingsResource {
     }
 
     /** Removes every vector of the tenant's model (and its dimension): {@code {"removed":n}}. */
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
     @DELETE
     @Path("{model: .+}")
     @Operation(summary = "Clear the model", description = "Removes every vector and the established dimension")

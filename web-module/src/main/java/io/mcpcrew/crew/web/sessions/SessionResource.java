@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.web.sessions;
 
+import io.mcpcrew.crew.web.ratelimit.RateLimited;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.Json;
@@ -49,6 +50,8 @@ public class SessionResource {
         return sessions.forTenant(tenant);
     }
 
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
     @POST
     public Response create(CreateSessionRequest request) {
         if (request == null) {
@@ -74,6 +77,8 @@ public class SessionResource {
         return new SessionView(tenantSessions().getSession(id).orElseThrow(() -> notFound(id)));
     }
 
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
     @PATCH
     @Path("{id}")
     public SessionView update(@PathParam("id") String id, Map<String, Object> changes) {
@@ -87,6 +92,8 @@ public class SessionResource {
         return new SessionView(s.getSession(id).orElseThrow(() -> notFound(id)));
     }
 
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
     @POST
     @Path("{id}/touch")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
@@ -98,6 +105,8 @@ public class SessionResource {
                 : s.touch(id, ttl(request.getTtlSeconds()))).orElseThrow(() -> notFound(id));
         return Map.of("id", id, "expiresAt", expires.toString());
     }
+
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
 
     @DELETE
     @Path("{id}")

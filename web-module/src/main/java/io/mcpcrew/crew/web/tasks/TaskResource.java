@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.web.tasks;
 
+import io.mcpcrew.crew.web.ratelimit.RateLimited;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.Names;
@@ -68,6 +69,8 @@ public class TaskResource {
     }
 
     /** Enqueues a task: 201 {@code {"id"}} with a Location header naming the task. */
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
     @POST
     @Path("tasks")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -108,6 +111,8 @@ public class TaskResource {
     }
 
     /** Cancels a PENDING, SCHEDULED or FAILED task: 200 {@code {"id","state":"CANCELLED"}}; 409 otherwise. */
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
     @DELETE
     @Path("tasks/{id}")
     public JsonObject cancel(@PathParam("id") String id) {
@@ -123,6 +128,8 @@ public class TaskResource {
         return view(queue().stats());
     }
 
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
     @POST
     @Path("pause")
     public JsonObject pause() {
@@ -130,6 +137,8 @@ public class TaskResource {
         q.pause();
         return view(q.stats());
     }
+
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
 
     @POST
     @Path("resume")
@@ -157,6 +166,8 @@ public class TaskResource {
     }
 
     /** Puts a dead letter back in the queue: 200 {@code {"id","state":"PENDING"}}; 409 if it is not DEAD. */
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
     @POST
     @Path("dead/{id}/retry")
     public JsonObject retry(@PathParam("id") String id) {
