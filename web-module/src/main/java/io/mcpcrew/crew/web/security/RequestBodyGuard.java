@@ -24,9 +24,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
 public class RequestBodyGuard implements ContainerRequestFilter {
+    /** How much of an oversized body is read and dropped before answering 413 (more: the connection is closed). */
+    static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     @Inject
-    @ConfigProperty(name = "redis.crew.http.max-body-bytes", defaultValue = "1048576")
+    @ConfigProperty(name = "redis.crew.http.max-body-bytes", defaultValue = "16777216")
     int maxBodyBytes;
 
     @Inject
@@ -39,17 +41,16 @@ public class RequestBodyGuard implements ContainerRequestFilter {
             return;
         }
         int declared = request.getLength();
-        if (declared > maxBodyBytes) {
-            request.abortWith(tooLarge(declared));
-            return;
-        }
         byte[] body;
         try (InputStream in = request.getEntityStream()) {
-            body = in.readNBytes(maxBodyBytes + 1);
-        }
-        if (body.length > maxBodyBytes) {
-            request.abortWith(tooLarge(-1));
-            return;
+            body = declared > maxBodyBytes ? new byte[0] : in.readNBytes(maxBodyBytes + 1);
+            if (declared > maxBodyBytes || body.length > maxBodyBytes) {
+                // read (and drop) what the client is still sending, up to a bound, so that it reads our answer
+                // instead of blocking on a full socket; past the bound the connection is closed
+                long drained = drain(in, DRAIN_LIMIT);
+                request.abortWith(tooLarge(declared, drained >= DRAIN_LIMIT));
+                return;
+            }
         }
         MediaType type = request.getMediaType();
         if (type == null || type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.getSubtype().endsWith("+json")) {
@@ -63,9 +64,22 @@ public class RequestBodyGuard implements ContainerRequestFilter {
         request.setEntityStream(new ByteArrayInputStream(body));
     }
 
-    private jakarta.ws.rs.core.Response tooLarge(int declared) {
-        return ApiExceptionMapper.error(413, "request body " + (declared > 0 ? "of " + declared + " bytes " : "")
-                + "exceeds the maximum of " + maxBodyBytes + " bytes (redis.crew.http.max-body-bytes)");
+    private jakarta.ws.rs.core.Response tooLarge(int declared, boolean closeConnection) {
+        jakarta.ws.rs.core.Response.ResponseBuilder r = ApiExceptionMapper.errorBuilder(413, "request body "
+                + (declared > 0 ? "of " + declared + " bytes " : "") + "exceeds the maximum of " + maxBodyBytes
+                + " bytes (redis.crew.http.max-body-bytes)");
+        return (closeConnection ? r.header("Connection", "close") : r).build();
+    }
+
+    /** Reads and drops up to {@code limit} bytes; returns how many were read. */
+    static long drain(InputStream in, long limit) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while (total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) > 0) {
+            total += n;
+        }
+        return total;
     }
 
     /** The deepest nesting of objects and arrays, outside strings; stops counting past {@code limit}. */
