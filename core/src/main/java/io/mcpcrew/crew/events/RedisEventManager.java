@@ -91,9 +91,14 @@ public class RedisEventManager implements EventManager, AutoCloseable {
         this(redis, managedThreadFactory(), beans);
     }
 
+    /** Outside a container, readers on daemon threads of its own; no CDI bridge. */
+    public RedisEventManager(RedisManager redis) {
+        this(redis, (ThreadFactory) null, null);
+    }
+
     /** Outside a container: {@code threads} runs the readers (null: daemon threads of its own); no CDI bridge. */
     public RedisEventManager(RedisManager redis, ThreadFactory threads) {
-        this(redis, threads, null);
+        this(redis, threads, (BeanManager) null);
     }
 
     private RedisEventManager(RedisManager redis, ThreadFactory threads, BeanManager beans) {
