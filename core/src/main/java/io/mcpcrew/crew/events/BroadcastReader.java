@@ -83,6 +83,7 @@ final class BroadcastReader implements Runnable {
         private final EventHandler handler;
         volatile StreamEntryID position;
         private volatile boolean active = true;
+        private volatile String lastError;
 
         Sub(EventHandler handler, StreamEntryID position) {
             this.handler = handler;
@@ -96,6 +97,7 @@ final class BroadcastReader implements Runnable {
             try {
                 handler.onEvent(event);
             } catch (Exception | LinkageError e) {
+                lastError = GroupConsumer.describe(e);
                 LOG.log(Level.WARNING, "a subscriber of stream " + stream + " (tenant " + redis.tenantId()
                         + ") failed on event " + id + "; it receives the next events", e);
             }
@@ -131,6 +133,11 @@ final class BroadcastReader implements Runnable {
         public String lastDeliveredId() {
             StreamEntryID p = position;
             return p == null ? null : p.toString();
+        }
+
+        @Override
+        public String lastError() {
+            return lastError;
         }
 
         @Override

@@ -45,6 +45,7 @@ final class GroupConsumer implements Runnable, Subscription {
     private final EventSettings settings;
     private volatile boolean active = true;
     private volatile String lastDeliveredId;
+    private volatile String lastError;
     private boolean retriesPending;
     private long nextReclaimNanos;
     private long nextRetryNanos;
@@ -157,6 +158,7 @@ final class GroupConsumer implements Runnable, Subscription {
                 handler.onEvent(event);
                 acks.add(entry.getID());
             } catch (Exception | LinkageError e) {
+                lastError = describe(e);
                 if (n >= settings.maxDeliveries()) {
                     deadLetter(entry.getID(), describe(e), n);
                 } else {
@@ -280,6 +282,11 @@ final class GroupConsumer implements Runnable, Subscription {
     @Override
     public String lastDeliveredId() {
         return lastDeliveredId;
+    }
+
+    @Override
+    public String lastError() {
+        return lastError;
     }
 
     @Override

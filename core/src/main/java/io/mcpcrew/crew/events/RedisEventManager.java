@@ -129,7 +129,10 @@ public class RedisEventManager implements EventManager, AutoCloseable {
         if (beans == null) {
             throw new IllegalStateException("no CDI container: this RedisEventManager was built without a BeanManager");
         }
-        EventHandler fire = e -> beans.getEvent().select(Event.class, new FromStream.Literal(stream),
+        // the caller's module BeanManager (java:comp/BeanManager) sees the application's observers; the one injected
+        // here belongs to this library's bean archive, which a server may not let see beans of the WAR or EJB jar
+        BeanManager target = moduleBeanManager().orElse(beans);
+        EventHandler fire = e -> target.getEvent().select(Event.class, new FromStream.Literal(stream),
                 new OfType.Literal(e.type().name())).fire(e);
         TenantEvents t = forTenant(tenantId);
         return group == null ? t.subscribe(stream, fire) : t.subscribe(stream, group, fire);
@@ -472,6 +475,11 @@ public class RedisEventManager implements EventManager, AutoCloseable {
             }
 
             @Override
+            public String lastError() {
+                return s.lastError();
+            }
+
+            @Override
             public void close() {
                 s.close();
                 subscriptions.remove(s);
@@ -642,6 +650,14 @@ public class RedisEventManager implements EventManager, AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    private static Optional<BeanManager> moduleBeanManager() {
+        try {
+            return Optional.of(InitialContext.doLookup("java:comp/BeanManager"));
+        } catch (NamingException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     static ThreadFactory managedThreadFactory() {

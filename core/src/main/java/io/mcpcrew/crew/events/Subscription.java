@@ -20,6 +20,9 @@ public interface Subscription extends AutoCloseable {
     /** The id of the last event handed to the handler (acknowledged or not), or null before the first. */
     String lastDeliveredId();
 
+    /** The last error of the handler ({@code ExceptionClass: message}), or null if it never failed. */
+    String lastError();
+
     @Override
     void close();
 }
