@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * EventManager throughput and latency beside raw Redis, on one private redis-server, in one run:
  * <ul>
  * <li>raw {@code redis-benchmark} XADD (pipelined -P 16 and not pipelined, 8 clients);</li>
- * <li>publish: single events on 8 threads, publishAll batches of 100 on 1 and 4 threads;</li>
+ * <li>publish: single events on 8 threads, publishAll batches of 100 on 1 and 4 threads, of 500 on 4;</li>
  * <li>consume + ack: a group of 1 and of 3 consumers draining 200,000 events (batch-size 500);</li>
  * <li>end-to-end latency (publish → handler) at a steady 5,000 events/s, broadcast and group.</li>
  * </ul>
@@ -44,7 +44,9 @@ public final class EventsBenchmark {
         try (RedisServer server = Bench.startRedis()) {
             JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
                     "redis.crew.port", String.valueOf(server.port()), "redis.crew.pool.max-total", "32",
-                    "redis.crew.pool.max-idle", "32", "redis.crew.events.batch-size", "500")), null);
+                    "redis.crew.pool.max-idle", "32", "redis.crew.events.batch-size", "500",
+                    // no trimming: the drain test reads back all 200,000 events it wrote
+                    "redis.crew.events.max-len", "0")), null);
             try (redis; RedisEventManager events = new RedisEventManager(redis)) {
                 run(server, events.forTenant("bench"));
             }
@@ -54,6 +56,7 @@ public final class EventsBenchmark {
     private static void run(RedisServer server, TenantEvents t) throws Exception {
         String sample = "{\"n\":12345,\"agent\":\"agent-7\",\"status\":\"running\"}";
         System.out.println("# redis-server on port " + server.port() + "; event data " + sample.length() + " bytes JSON;"
+                + " streams not trimmed (max-len 0), batch-size 500;"
                 + " median of " + REPS + " runs of " + RUN.getSeconds() + " s (after " + WARMUP.getSeconds() + " s warm-up)");
 
         // raw Redis, same server, same run
@@ -78,6 +81,12 @@ public final class EventsBenchmark {
         Bench.row("publishAll x100, 1 thread", batched1, rawPipelined);
         double batched4 = Bench.medianOf(REPS, () -> 100 * Bench.throughput(4, WARMUP, RUN, (th, i) -> t.publishAll(batch, "p-batch")));
         Bench.row("publishAll x100, 4 threads", batched4, rawPipelined);
+        List<Event> big = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            big.add(event);
+        }
+        double batched500 = Bench.medianOf(REPS, () -> 500 * Bench.throughput(4, WARMUP, RUN, (th, i) -> t.publishAll(big, "p-batch")));
+        Bench.row("publishAll x500, 4 threads", batched500, rawPipelined);
         server.command("DEL", "crew:bench:events:{bench.p-single}", "crew:bench:events:{bench.p-batch}");
 
         for (int consumers : new int[] {1, 3}) {
