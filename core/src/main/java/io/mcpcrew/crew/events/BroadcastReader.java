@@ -79,13 +79,12 @@ final class BroadcastReader implements Runnable {
     }
 
     /** One broadcast subscriber: its handler and the id of the last entry it was given. */
-    final class Sub implements Subscription {
+    final class Sub extends BaseSubscription {
         private final EventHandler handler;
         volatile StreamEntryID position;
-        private volatile boolean active = true;
-        private volatile String lastError;
 
         Sub(EventHandler handler, StreamEntryID position) {
+            super(BroadcastReader.this.owner, BroadcastReader.this.redis, BroadcastReader.this.stream);
             this.handler = handler;
             this.position = position;
         }
@@ -102,16 +101,7 @@ final class BroadcastReader implements Runnable {
                         + ") failed on event " + id + "; it receives the next events", e);
             }
             position = id;
-        }
-
-        @Override
-        public String tenant() {
-            return redis.tenantId();
-        }
-
-        @Override
-        public String stream() {
-            return stream;
+            lastDeliveredId = event.id();
         }
 
         @Override
@@ -125,25 +115,9 @@ final class BroadcastReader implements Runnable {
         }
 
         @Override
-        public boolean isActive() {
-            return active && !owner.isClosed();
-        }
-
-        @Override
-        public String lastDeliveredId() {
-            StreamEntryID p = position;
-            return p == null ? null : p.toString();
-        }
-
-        @Override
-        public String lastError() {
-            return lastError;
-        }
-
-        @Override
         public void close() {
-            active = false;
             subscribers.remove(this);
+            super.close();
         }
     }
 }

@@ -31,33 +31,31 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * An entry whose handler throws stays pending; at the {@code max-deliveries}-th failed delivery (or when reclaimed
  * past it) {@code dead_letter.lua} copies it to {@code <stream>:dead} with the error and acknowledges it, atomically.
  */
-final class GroupConsumer implements Runnable, Subscription {
+final class GroupConsumer extends BaseSubscription implements Runnable {
     private static final Logger LOG = Logger.getLogger(GroupConsumer.class.getName());
 
-    private final RedisEventManager owner;
-    private final TenantRedis redis;
-    private final String stream;
     private final String group;
     private final String consumer;
     private final EventHandler handler;
     private final String key;
     private final String deadKey;
     private final EventSettings settings;
-    private volatile boolean active = true;
-    private volatile String lastDeliveredId;
-    private volatile String lastError;
+    private final String initialCreateAt;
     private boolean retriesPending;
     private long nextReclaimNanos;
     private long nextRetryNanos;
 
+    /**
+     * {@code createAt}: null if the group exists already; else where to create it once Redis answers (the
+     * subscription time as an id, so events published — or buffered — since then are delivered).
+     */
     GroupConsumer(RedisEventManager owner, TenantRedis redis, String stream, String group, String consumer,
-            EventHandler handler) {
-        this.owner = owner;
-        this.redis = redis;
-        this.stream = stream;
+            EventHandler handler, String createAt) {
+        super(owner, redis, stream);
         this.group = group;
         this.consumer = consumer;
         this.handler = handler;
+        this.initialCreateAt = createAt;
         this.key = RedisEventManager.streamKey(redis, stream);
         this.deadKey = RedisEventManager.deadKey(redis, stream);
         this.settings = owner.settings();
@@ -68,21 +66,22 @@ final class GroupConsumer implements Runnable, Subscription {
     @Override
     public void run() {
         int failures = 0;
-        boolean groupReady = false;
+        boolean groupReady = initialCreateAt == null;
+        String createAt = initialCreateAt;
         while (isActive()) {
             try {
                 if (!groupReady) {
-                    owner.ensureGroup(redis, stream, group, "$");
+                    owner.ensureGroup(redis, stream, group, createAt);
                     groupReady = true;
                 }
                 long now = System.nanoTime();
                 if (now - nextReclaimNanos >= 0) {
-                    reclaimAbandoned();
                     nextReclaimNanos = now + settings.claimTimeout().toNanos() / 2;
+                    reclaimAbandoned();
                 }
                 if (retriesPending && now - nextRetryNanos >= 0) {
-                    retryOwnFailures();
                     nextRetryNanos = now + TimeUnit.MILLISECONDS.toNanos(Math.max(1, settings.retryBackoff().toMillis() / 2));
+                    retryOwnFailures();
                 }
                 long block = settings.block().toMillis();
                 if (retriesPending) {
@@ -102,7 +101,7 @@ final class GroupConsumer implements Runnable, Subscription {
                     // the stream and its group are gone (Redis restarted empty, or the key was deleted): re-create the
                     // group at the start of the new stream, so events written meanwhile are not skipped
                     groupReady = false;
-                    tryRecreateGroup();
+                    createAt = "0";
                 } else {
                     failures++;
                     LOG.log(Level.WARNING, "consumer " + consumer + " of group " + group + " on stream " + stream
@@ -120,14 +119,6 @@ final class GroupConsumer implements Runnable, Subscription {
             }
         }
         leaveGroupIfIdle();
-    }
-
-    private void tryRecreateGroup() {
-        try {
-            owner.ensureGroup(redis, stream, group, "0");
-        } catch (RedisCrewException e) {
-            owner.pause(200L);
-        }
     }
 
     /** Handles entries; {@code deliveries} null means first delivery (1) for all of them. */
@@ -255,16 +246,6 @@ final class GroupConsumer implements Runnable, Subscription {
     }
 
     @Override
-    public String tenant() {
-        return redis.tenantId();
-    }
-
-    @Override
-    public String stream() {
-        return stream;
-    }
-
-    @Override
     public String group() {
         return group;
     }
@@ -272,25 +253,5 @@ final class GroupConsumer implements Runnable, Subscription {
     @Override
     public String consumer() {
         return consumer;
-    }
-
-    @Override
-    public boolean isActive() {
-        return active && !owner.isClosed();
-    }
-
-    @Override
-    public String lastDeliveredId() {
-        return lastDeliveredId;
-    }
-
-    @Override
-    public String lastError() {
-        return lastError;
-    }
-
-    @Override
-    public void close() {
-        active = false;
     }
 }

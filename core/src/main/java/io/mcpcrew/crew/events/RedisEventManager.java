@@ -401,12 +401,14 @@ public class RedisEventManager implements EventManager, AutoCloseable {
         Names.require("consumer group name", group);
         requireHandler(handler);
         String consumer = settings.nodeId() + "-" + consumerSeq.incrementAndGet();
-        GroupConsumer c = new GroupConsumer(this, t, stream, group, consumer, handler);
+        String createAt = null;
         try {
             ensureGroup(t, stream, group, "$"); // so events published right after this call reach the group
         } catch (RedisUnavailableException e) {
-            LOG.log(Level.FINE, "group {0} is created when Redis answers", group);
+            // created by the consumer when Redis answers, from now: events buffered meanwhile are not skipped
+            createAt = System.currentTimeMillis() + "-0";
         }
+        GroupConsumer c = new GroupConsumer(this, t, stream, group, consumer, handler, createAt);
         synchronized (this) {
             requireOpen();
             spawn(c, "crew-events-" + t.tenantId() + "-" + stream + "-" + group);
@@ -443,54 +445,11 @@ public class RedisEventManager implements EventManager, AutoCloseable {
 
     private Subscription track(Subscription s) {
         subscriptions.add(s);
-        return new Subscription() {
-            @Override
-            public String tenant() {
-                return s.tenant();
-            }
+        return s;
+    }
 
-            @Override
-            public String stream() {
-                return s.stream();
-            }
-
-            @Override
-            public String group() {
-                return s.group();
-            }
-
-            @Override
-            public String consumer() {
-                return s.consumer();
-            }
-
-            @Override
-            public boolean isActive() {
-                return s.isActive();
-            }
-
-            @Override
-            public String lastDeliveredId() {
-                return s.lastDeliveredId();
-            }
-
-            @Override
-            public String lastError() {
-                return s.lastError();
-            }
-
-            @Override
-            public void close() {
-                s.close();
-                subscriptions.remove(s);
-            }
-
-            @Override
-            public String toString() {
-                return "Subscription[" + s.tenant() + "/" + s.stream() + (s.group() == null ? "" : " group " + s.group()
-                        + " as " + s.consumer()) + "]";
-            }
-        };
+    void untrack(Subscription s) {
+        subscriptions.remove(s);
     }
 
     private static void requireHandler(EventHandler handler) {
