@@ -406,7 +406,7 @@ public class RedisEventManager implements EventManager, AutoCloseable {
             ensureGroup(t, stream, group, "$"); // so events published right after this call reach the group
         } catch (RedisUnavailableException e) {
             // created by the consumer when Redis answers, from now: events buffered meanwhile are not skipped
-            createAt = System.currentTimeMillis() + "-0";
+            createAt = (System.currentTimeMillis() - 1) + "-" + Long.MAX_VALUE;
         }
         GroupConsumer c = new GroupConsumer(this, t, stream, group, consumer, handler, createAt);
         synchronized (this) {

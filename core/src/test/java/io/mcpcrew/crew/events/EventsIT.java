@@ -289,6 +289,21 @@ class EventsIT {
     }
 
     @Test
+    void aGroupSubscribedWhileRedisIsDownReceivesTheEventsPublishedSince() {
+        TenantEvents t = events().forTenant("t1");
+        server.stop();
+        List<Integer> got = new CopyOnWriteArrayList<>();
+        try {
+            t.subscribe("late", "g", e -> got.add(n(e)));
+            t.publishAll(numbered(0, 3), "late");
+        } finally {
+            server.start();
+        }
+        await("3 group events", () -> got.size() >= 3);
+        assertEquals(List.of(0, 1, 2), got);
+    }
+
+    @Test
     void aFullBufferRefusesTheEventInsteadOfDroppingIt() {
         RedisEventManager events = events("redis.crew.events.buffer.capacity", "3");
         TenantEvents t = events.forTenant("t1");
