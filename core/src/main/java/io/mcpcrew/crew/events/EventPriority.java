@@ -3,7 +3,6 @@ package io.mcpcrew.crew.events;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.Names;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -11,7 +10,7 @@ import java.util.regex.Pattern;
  * other name read from Redis (kept as it is, with {@link #rank()} 0 like NORMAL). Priority is information for
  * consumers; streams deliver in publication order whatever the priority.
  */
-public final class EventPriority {
+public final class EventPriority extends EventName {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
 
     public static final EventPriority LOW = new EventPriority("low", -1);
@@ -19,11 +18,10 @@ public final class EventPriority {
     public static final EventPriority HIGH = new EventPriority("high", 1);
     public static final EventPriority CRITICAL = new EventPriority("critical", 2);
 
-    private final String name;
     private final int rank;
 
     private EventPriority(String name, int rank) {
-        this.name = name;
+        super(name);
         this.rank = rank;
     }
 
@@ -56,27 +54,8 @@ public final class EventPriority {
         }
     }
 
-    public String name() {
-        return name;
-    }
-
     /** LOW -1, NORMAL 0, HIGH 1, CRITICAL 2; unknown names 0. */
     public int rank() {
         return rank;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof EventPriority && ((EventPriority) o).name.equals(name);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hashCode(name);
-    }
-
-    @Override
-    public String toString() {
-        return name;
     }
 }

@@ -2,7 +2,6 @@ package io.mcpcrew.crew.events;
 
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.Names;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -12,7 +11,7 @@ import java.util.regex.Pattern;
  *
  * <p>Rule: 1 to 64 characters from {@code A-Z a-z 0-9 _ - . :}, starting with a letter or digit.
  */
-public final class EventType {
+public final class EventType extends EventName {
     public static final String RULE = "must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '-', '.' and ':', "
             + "starting with a letter or digit";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
@@ -25,10 +24,8 @@ public final class EventType {
     public static final EventType MESSAGE = new EventType("message");
     public static final EventType CUSTOM = new EventType("custom");
 
-    private final String name;
-
     private EventType(String name) {
-        this.name = name;
+        super(name);
     }
 
     /** The type named {@code name}; throws {@link InvalidInputException} naming the value and {@link #RULE}. */
@@ -42,24 +39,5 @@ public final class EventType {
     /** A type read from Redis: kept as written (another service may use names outside {@link #RULE}). */
     static EventType read(String name) {
         return name == null || name.isEmpty() ? CUSTOM : new EventType(name);
-    }
-
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof EventType && ((EventType) o).name.equals(name);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hashCode(name);
-    }
-
-    @Override
-    public String toString() {
-        return name;
     }
 }

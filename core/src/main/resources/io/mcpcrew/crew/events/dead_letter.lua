@@ -17,18 +17,11 @@ local args = {'XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*'}
 for i = 1, #fields do
   args[#args + 1] = fields[i]
 end
-args[#args + 1] = 'dead_original_id'
-args[#args + 1] = ARGV[2]
-args[#args + 1] = 'dead_error'
-args[#args + 1] = ARGV[3]
-args[#args + 1] = 'dead_deliveries'
-args[#args + 1] = ARGV[4]
-args[#args + 1] = 'dead_group'
-args[#args + 1] = ARGV[1]
-args[#args + 1] = 'dead_consumer'
-args[#args + 1] = ARGV[5]
-args[#args + 1] = 'dead_at'
-args[#args + 1] = ARGV[8]
+local about = {'dead_original_id', ARGV[2], 'dead_error', ARGV[3], 'dead_deliveries', ARGV[4],
+  'dead_group', ARGV[1], 'dead_consumer', ARGV[5], 'dead_at', ARGV[8]}
+for i = 1, #about do
+  args[#args + 1] = about[i]
+end
 local id = redis.call(unpack(args))
 if tonumber(ARGV[6]) > 0 then
   redis.call('PEXPIRE', KEYS[2], ARGV[6])
