@@ -25,6 +25,7 @@ final class BroadcastReader implements Runnable {
     private final String stream;
     private final String key;
     final List<Sub> subscribers = new CopyOnWriteArrayList<>();
+    volatile Thread thread;
 
     BroadcastReader(RedisEventManager owner, TenantRedis redis, String stream) {
         this.owner = owner;
@@ -95,13 +96,19 @@ final class BroadcastReader implements Runnable {
             }
             try {
                 handler.onEvent(event);
-            } catch (Exception | LinkageError e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) { // an AssertionError of a handler must not end the reader
                 lastError = GroupConsumer.describe(e);
                 LOG.log(Level.WARNING, "a subscriber of stream " + stream + " (tenant " + redis.tenantId()
                         + ") failed on event " + id + "; it receives the next events", e);
             }
             position = id;
             lastDeliveredId = event.id();
+        }
+
+        BroadcastReader reader() {
+            return BroadcastReader.this;
         }
 
         @Override

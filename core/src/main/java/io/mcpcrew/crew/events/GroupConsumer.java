@@ -41,6 +41,7 @@ final class GroupConsumer extends BaseSubscription implements Runnable {
     private final String deadKey;
     private final EventSettings settings;
     private final String initialCreateAt;
+    volatile Thread thread;
     private boolean retriesPending;
     private long nextReclaimNanos;
     private long nextRetryNanos;
@@ -148,7 +149,9 @@ final class GroupConsumer extends BaseSubscription implements Runnable {
             try {
                 handler.onEvent(event);
                 acks.add(entry.getID());
-            } catch (Exception | LinkageError e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) { // an AssertionError of a handler must not end the reader
                 lastError = describe(e);
                 if (n >= settings.maxDeliveries()) {
                     deadLetter(entry.getID(), describe(e), n);

@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.events;
 
+import io.mcpcrew.crew.health.WorkerHealth;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.FallbackBuffer;
 import io.mcpcrew.crew.redis.FallbackBufferFullException;
@@ -50,12 +51,14 @@ import redis.clients.jedis.resps.StreamGroupInfo;
  * {@code XREAD}/{@code XREADGROUP BLOCK} (at most {@code redis.crew.events.block}), so size
  * {@code redis.crew.pool.max-total} at least (readers + group consumers + concurrent request threads).
  *
+ * <p>As a {@link WorkerHealth} it is part of the liveness check: DOWN if a reader thread died.
+ *
  * <p>Dedicated threads, not a managed executor: subscriptions are loops that live as long as the application, and
  * a managed executor's few pool threads would be taken by them; the Concurrency specification names
  * {@code ManagedThreadFactory} for such long-running work.
  */
 @ApplicationScoped
-public class RedisEventManager implements EventManager, AutoCloseable {
+public class RedisEventManager implements EventManager, WorkerHealth, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisEventManager.class.getName());
     static final String COMPONENT = "events";
     static final String MANAGED_THREAD_FACTORY = "java:comp/DefaultManagedThreadFactory";
@@ -375,7 +378,7 @@ public class RedisEventManager implements EventManager, AutoCloseable {
             reader.subscribers.add(sub);
             if (fresh) {
                 readers.put(key, reader);
-                spawn(reader, "crew-events-" + t.tenantId() + "-" + stream);
+                reader.thread = spawn(reader, "crew-events-" + t.tenantId() + "-" + stream);
             }
         }
         return track(sub);
@@ -411,7 +414,7 @@ public class RedisEventManager implements EventManager, AutoCloseable {
         GroupConsumer c = new GroupConsumer(this, t, stream, group, consumer, handler, createAt);
         synchronized (this) {
             requireOpen();
-            spawn(c, "crew-events-" + t.tenantId() + "-" + stream + "-" + group);
+            c.thread = spawn(c, "crew-events-" + t.tenantId() + "-" + stream + "-" + group);
         }
         return track(c);
     }
@@ -465,7 +468,7 @@ public class RedisEventManager implements EventManager, AutoCloseable {
     }
 
     /** Runs {@code work} on a new thread of the factory, tracked until it ends (close() waits for it). */
-    private void spawn(Runnable work, String name) {
+    private Thread spawn(Runnable work, String name) {
         Thread[] self = new Thread[1];
         Thread t = threads.newThread(() -> {
             try {
@@ -482,6 +485,7 @@ public class RedisEventManager implements EventManager, AutoCloseable {
         }
         running.add(t);
         t.start();
+        return t;
     }
 
     /** Sleeps up to {@code ms}, returning early on interrupt. */
@@ -567,6 +571,37 @@ public class RedisEventManager implements EventManager, AutoCloseable {
                     s.getFirstEntry() == null ? null : s.getFirstEntry().getID().toString(),
                     s.getLastEntry() == null ? null : s.getLastEntry().getID().toString(), groups, deadCount));
         });
+    }
+
+    // ---- health -----------------------------------------------------------------------------------------------
+
+    @Override
+    public String workerName() {
+        return "event-readers";
+    }
+
+    /** True unless a subscription's reader thread ended while the subscription is still open. */
+    @Override
+    public boolean alive() {
+        for (Subscription s : subscriptions) {
+            Thread t = s instanceof GroupConsumer ? ((GroupConsumer) s).thread
+                    : ((BroadcastReader.Sub) s).reader().thread;
+            if (s.isActive() && t != null && !t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String detail() {
+        long groups = subscriptions.stream().filter(s -> s.group() != null).count();
+        int broadcastReaders;
+        synchronized (this) {
+            broadcastReaders = readers.size();
+        }
+        return broadcastReaders + " broadcast reader(s), " + groups + " group consumer(s), " + buffer.size()
+                + " buffered event(s)";
     }
 
     // ---- lifecycle --------------------------------------------------------------------------------------------

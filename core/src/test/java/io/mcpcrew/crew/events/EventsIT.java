@@ -398,12 +398,29 @@ class EventsIT {
         Subscription b = t.subscribe("x", "g", e -> { });
         assertEquals(2, threads.size());
         assertTrue(a.isActive() && b.isActive());
+        assertTrue(events.alive(), events.detail());
+        assertEquals("1 broadcast reader(s), 1 group consumer(s), 0 buffered event(s)", events.detail());
         events.close();
         assertFalse(a.isActive() || b.isActive());
         for (Thread th : threads) {
             assertFalse(th.isAlive(), th + " still running after close()");
         }
         assertThrows(IllegalStateException.class, () -> t.subscribe("x", e -> { }));
+    }
+
+    @Test
+    void livenessTurnsFalseWhenAReaderThreadIsGone() {
+        Map<String, String> cfg = new HashMap<>(Map.of("redis.crew.host", server.host(),
+                "redis.crew.port", String.valueOf(server.port())));
+        JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(cfg), null);
+        toClose.add(redis);
+        RedisEventManager events = new RedisEventManager(redis, r -> new Thread(() -> { })); // threads that do nothing
+        toClose.add(events);
+        assertTrue(events.alive());
+        Subscription s = events.forTenant("t1").subscribe("x", "g", e -> { });
+        await("the dead reader noticed", () -> !events.alive());
+        s.close();
+        assertTrue(events.alive(), "a closed subscription no longer counts");
     }
 
     @Test
