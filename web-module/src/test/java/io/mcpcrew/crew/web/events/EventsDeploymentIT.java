@@ -3,6 +3,7 @@ package io.mcpcrew.crew.web.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import io.mcpcrew.crew.web.Http;
 import jakarta.json.JsonArray;
@@ -106,6 +107,31 @@ class EventsDeploymentIT {
                 "tenant");
         assertError(400, Http.get(streams("web") + "orders/events?after=nope"), "nope");
         assertError(400, Http.get(streams("web") + "orders/events?limit=0"), "limit");
+    }
+
+    @Test
+    void publishingWhileRedisIsDownIsAcceptedAndWrittenWhenItReturns(RedisServer redis) throws Exception {
+        redis.stop();
+        HttpResponse<String> r;
+        try {
+            r = Http.send("POST", streams("web") + "outage/events", "{\"type\":\"alert\",\"data\":{\"n\":1}}");
+        } finally {
+            redis.start();
+        }
+        assertEquals(202, r.statusCode(), r.body());
+        assertTrue(object(r.body()).getBoolean("buffered"), r.body());
+        JsonArray replayed = null;
+        for (int i = 0; i < 600; i++) {
+            HttpResponse<String> g = Http.get(streams("web") + "outage/events");
+            if (g.statusCode() == 200) {
+                replayed = array(g.body());
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(1, replayed == null ? 0 : replayed.size(), "the buffered event was not written after Redis returned");
+        assertEquals("alert", replayed.getJsonObject(0).getString("type"));
+        assertEquals(1, replayed.getJsonObject(0).getJsonObject("data").getInt("n"));
     }
 
     private static void assertError(int status, HttpResponse<String> r, String mentioned) {
