@@ -334,7 +334,13 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         }
         nextAgeTrim.put(key, now + 1000);
         String minId = (now - maxAge) + "-0";
-        t.execute(j -> j.xtrim(key, XTrimParams.xTrimParams().minId(minId).exactTrimming()));
+        try {
+            t.execute(j -> j.xtrim(key, XTrimParams.xTrimParams().minId(minId).exactTrimming()));
+        } catch (RuntimeException e) {
+            // best effort: the event is written; a failed trim must not make the caller buffer it a second time
+            nextAgeTrim.remove(key);
+            LOG.log(Level.FINE, "trimming " + key + " by age failed; retried on the next publish", e);
+        }
     }
 
     long trim(TenantRedis t, String stream) {
