@@ -263,6 +263,9 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         DefaultJedisClientConfig.Builder cb = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .socketTimeoutMillis(timeout)
+                // blocking reads (XREAD/XREADGROUP BLOCK, at most ~30 s here) give up after this: a silent network
+                // partition is noticed instead of waiting for TCP
+                .blockingSocketTimeoutMillis((int) Math.min(Integer.MAX_VALUE, (long) timeout + 30_000))
                 .database(config.database())
                 .ssl(config.ssl())
                 .clientName("crew-redis");

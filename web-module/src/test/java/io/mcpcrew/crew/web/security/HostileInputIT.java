@@ -47,6 +47,7 @@ class HostileInputIT {
             new String[] {"POST", "/streams/{name}/events", "{\"type\":\"AGENT\",\"data\":{\"a\":1}}"},
             new String[] {"GET", "/streams/{name}/events?after=0-0&limit=10", null},
             new String[] {"GET", "/streams/{name}", null},
+            new String[] {"GET", "/streams/{name}/dead-letters", null},
             new String[] {"PUT", "/embeddings/{name}", "{\"items\":[{\"text\":\"hello\",\"vector\":[0.5,-1.0]}]}"},
             new String[] {"POST", "/embeddings/{name}/lookup", "{\"texts\":[\"hello\"]}"},
             new String[] {"GET", "/embeddings/{name}/stats", null},
@@ -63,6 +64,12 @@ class HostileInputIT {
             new String[] {"PUT", "/ratelimits/{name}/policy", "{\"maxRequests\":5,\"windowSeconds\":30}"},
             new String[] {"DELETE", "/ratelimits/{name}/policy", null},
             new String[] {"DELETE", "/ratelimits/{name}", null});
+
+    /** Hostile tenant ids: the tenant filter is one piece of code for every endpoint, so a few suffice. */
+    static final List<String> HOSTILE_TENANTS = List.of("a:b", "*", "{x}", "x".repeat(65), "é");
+
+    /** Embedding model names may hold ':' '/' '.' '@' '+' (real model names do), up to 128 chars: hashed into the key. */
+    static final java.util.regex.Pattern MODEL_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._:/@+-]{1,128}");
 
     static final List<String> HOSTILE_NAMES = List.of("../x", "..", "a:b", "*", "a*", "{x}", "x".repeat(65), "a\u0001b",
             "a\nb", "é", "日本", " ", "a b", "a/b", "a\\b", "%", "a?b", "[x]");
@@ -91,12 +98,14 @@ class HostileInputIT {
         for (String[] e : ENDPOINTS) {
             // hostile names in each name slot, and as the tenant id (the admin token may act on any tenant)
             for (String name : HOSTILE_NAMES) {
-                String enc = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-                String path = e[1].replace("{name}", enc);
                 if (e[1].contains("{name}")) {
-                    check(failures, e[0], url(TENANT, path.replace("{name}", "ok")), e[2], admin, true);
+                    boolean modelSlot = e[1].startsWith("/embeddings/");
+                    boolean mustRefuse = !(modelSlot && MODEL_NAME.matcher(name).matches() && !name.matches("\\.+"));
+                    check(failures, e[0], url(TENANT, e[1].replace("{name}", enc(name))), e[2], admin, mustRefuse);
                 }
-                check(failures, e[0], url(enc, e[1].replace("{name}", "ok")), e[2], admin, true);
+            }
+            for (String tenant : HOSTILE_TENANTS) {
+                check(failures, e[0], url(enc(tenant), e[1].replace("{name}", "ok")), e[2], admin, true);
             }
             // hostile bodies on endpoints that take one
             if (e[2] != null) {
@@ -124,6 +133,10 @@ class HostileInputIT {
         assertEquals(List.of(), escaped, "keys outside the tenant's namespace");
     }
 
+    private static String enc(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private String url(String tenant, String path) {
         return base + "api/v1/tenants/" + tenant + path;
     }
@@ -142,6 +155,10 @@ class HostileInputIT {
             failures.add(s + " " + what + " -> " + r.body().substring(0, Math.min(300, r.body().length())));
         } else if (must4xx && (s < 400)) {
             failures.add("accepted (" + s + ") " + what);
+        } else if (s == 400 && r.body().isEmpty() && url.contains("%5C")) {
+            // an encoded backslash is refused by the HTTP server itself, before any application code: an empty
+            // 400 is the best any deployment gets there (documented)
+            return;
         } else if (s >= 400 && !r.body().trim().startsWith("{")) {
             failures.add("non-JSON " + s + " " + what + " -> " + r.body().substring(0, Math.min(120, r.body().length())));
         }

@@ -1,0 +1,56 @@
+package io.mcpcrew.crew.events;
+
+import io.mcpcrew.crew.redis.TenantRedis;
+
+/** What broadcast subscribers and group consumers share: identity, state, last delivery and last error. */
+abstract class BaseSubscription implements Subscription {
+    final RedisEventManager owner;
+    final TenantRedis redis;
+    final String stream;
+    volatile boolean active = true;
+    volatile String lastDeliveredId;
+    volatile String lastError;
+
+    BaseSubscription(RedisEventManager owner, TenantRedis redis, String stream) {
+        this.owner = owner;
+        this.redis = redis;
+        this.stream = stream;
+    }
+
+    @Override
+    public String tenant() {
+        return redis.tenantId();
+    }
+
+    @Override
+    public String stream() {
+        return stream;
+    }
+
+    @Override
+    public boolean isActive() {
+        return active && !owner.isClosed();
+    }
+
+    @Override
+    public String lastDeliveredId() {
+        return lastDeliveredId;
+    }
+
+    @Override
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public void close() {
+        active = false;
+        owner.untrack(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription[" + tenant() + "/" + stream + (group() == null ? "" : " group " + group() + " as "
+                + consumer()) + "]";
+    }
+}

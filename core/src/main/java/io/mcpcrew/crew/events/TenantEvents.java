@@ -1,0 +1,60 @@
+package io.mcpcrew.crew.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One tenant's event streams. Stream names follow {@link io.mcpcrew.crew.redis.Names#RULE}; the Redis key is
+ * {@code <prefix>:<tenant>:events:{<tenant>.<stream>}} (its dead letters: the same key + {@code :dead}).
+ */
+public interface TenantEvents {
+    /** Returned by {@link #publish} when Redis was down and the event waits in the local buffer. */
+    String BUFFERED = "buffered";
+
+    String tenant();
+
+    /**
+     * Appends {@code event} to {@code stream} (trimmed by its retention) and returns the entry id. While Redis is
+     * unavailable the event is kept in a bounded, ordered local buffer written to Redis when it returns, and
+     * {@link #BUFFERED} is returned; a full buffer throws {@link io.mcpcrew.crew.redis.FallbackBufferFullException}.
+     * An event whose {@link Event#tenant()} is another tenant is refused ({@link io.mcpcrew.crew.redis.InvalidInputException}).
+     */
+    String publish(Event event, String stream);
+
+    /** Appends all events in one pipelined round trip, in order; returns their ids (all {@link #BUFFERED} if buffered). */
+    List<String> publishAll(List<Event> events, String stream);
+
+    /** Broadcast: {@code handler} receives every event published to {@code stream} after this call. */
+    Subscription subscribe(String stream, EventHandler handler);
+
+    /**
+     * Broadcast from a position: every event after {@code afterId} (exclusive; {@code "0"} is the whole stream),
+     * then every new one. An SSE client resuming with {@code Last-Event-ID} uses this.
+     */
+    Subscription subscribeAfter(String stream, String afterId, EventHandler handler);
+
+    /**
+     * Competing consumers: each event of {@code stream} reaches one consumer of {@code group} across all nodes
+     * (the group is created at the stream's end on first use). At-least-once, see {@link EventHandler}.
+     */
+    Subscription subscribe(String stream, String group, EventHandler handler);
+
+    /** Creates {@code group} at {@code startId} ({@code "0"}: the whole stream, {@code "$"}: new events); false if it exists. */
+    boolean createGroup(String stream, String group, String startId);
+
+    /** Up to {@code limit} events after {@code afterId} (exclusive; null or {@code "0"}: from the oldest kept). */
+    List<Event> replay(String stream, String afterId, int limit);
+
+    /** Up to {@code limit} events published at or after {@code since} (entry-id time). */
+    List<Event> replaySince(String stream, Instant since, int limit);
+
+    /** Up to {@code limit} dead letters of {@code stream} after {@code afterId} (null: from the oldest). */
+    List<DeadLetter> deadLetters(String stream, String afterId, int limit);
+
+    /** Length, first/last id, groups with pending counts and dead letters; empty if the stream does not exist. */
+    Optional<StreamInfo> info(String stream);
+
+    /** Applies the stream's retention now (MAXLEN ~ and MINID by age); returns how many entries were removed. */
+    long trim(String stream);
+}

@@ -1,0 +1,260 @@
+package io.mcpcrew.crew.web.events;
+
+import io.mcpcrew.crew.web.ratelimit.RateLimited;
+import jakarta.annotation.security.RolesAllowed;
+import io.mcpcrew.crew.events.DeadLetter;
+import io.mcpcrew.crew.events.Event;
+import io.mcpcrew.crew.events.EventManager;
+import io.mcpcrew.crew.events.EventPriority;
+import io.mcpcrew.crew.events.EventType;
+import io.mcpcrew.crew.events.StreamInfo;
+import io.mcpcrew.crew.events.Subscription;
+import io.mcpcrew.crew.events.TenantEvents;
+import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.redis.Names;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.io.StringReader;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code /api/v1/tenants/{tenant}/streams/{stream}}: publish, replay, live SSE, stream information, dead letters.
+ * Events are JSON objects {@code {"id","type","tenant","timestamp","priority","source","correlationId","data"}}.
+ */
+@RolesAllowed("**") // MP-JWT: any authenticated caller; TenantAuthorizationFilter checks the tenant
+@Path("/v1/tenants/{tenant}/streams/{stream}")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class EventsResource {
+    static final int DEFAULT_LIMIT = 100;
+    static final long HEARTBEAT_SECONDS = 15;
+
+    @Inject
+    EventManager events;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @PathParam("tenant")
+    String tenant;
+
+    @PathParam("stream")
+    String stream;
+
+    /** Body {@code {"type","data","priority","correlationId","source"}} → 201 {@code {"id"}} (202 while buffered). */
+    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
+
+    @POST
+    @Path("/events")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response publish(JsonObject body) {
+        TenantEvents t = tenantEvents();
+        if (body == null) {
+            throw new InvalidInputException("request body must be a JSON object {\"type\", \"data\", ...}");
+        }
+        String type = string(body, "type");
+        if (type == null) {
+            throw new InvalidInputException("field \"type\" is required: the event type, e.g. \"agent\" or \"task.done\"");
+        }
+        Event.Builder b = Event.builder(EventType.of(type));
+        JsonValue data = body.get("data");
+        b.dataJson(data == null ? "null" : data.toString());
+        String priority = string(body, "priority");
+        if (priority != null) {
+            b.priority(EventPriority.of(priority));
+        }
+        String correlationId = string(body, "correlationId");
+        if (correlationId != null) {
+            b.correlationId(correlationId);
+        }
+        String source = string(body, "source");
+        if (source != null) {
+            b.source(source);
+        }
+        String id = t.publish(b.build(), stream);
+        if (TenantEvents.BUFFERED.equals(id)) {
+            return Response.status(Response.Status.ACCEPTED).entity(Json.createObjectBuilder().addNull("id")
+                    .add("buffered", true).build()).build();
+        }
+        return Response.status(Response.Status.CREATED).entity(Json.createObjectBuilder().add("id", id).build()).build();
+    }
+
+    /** Replay: events after {@code after} (exclusive, default: from the oldest) or since {@code since} (ISO-8601). */
+    @GET
+    @Path("/events")
+    public JsonArray replay(@QueryParam("after") String after, @QueryParam("since") String since,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        TenantEvents t = tenantEvents();
+        if (after != null && since != null) {
+            throw new InvalidInputException("give either after (an event id) or since (a time), not both");
+        }
+        List<Event> found = since != null ? t.replaySince(stream, instant(since), limit) : t.replay(stream, after, limit);
+        if (found.isEmpty()) {
+            requireStream(t);
+        }
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        found.forEach(e -> out.add(json(e)));
+        return out.build();
+    }
+
+    /**
+     * Live events as {@code text/event-stream}: each SSE {@code id} is the entry id, {@code event} the type, {@code data}
+     * the event JSON. A reconnecting client sends {@code Last-Event-ID} and first receives what it missed; without it,
+     * {@code ?after=<id>} does the same and no position means "from now on". A comment every 15 s keeps proxies
+     * from closing an idle connection and notices gone clients.
+     */
+    @GET
+    @Path("/sse")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void sse(@Context SseEventSink sink, @Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId,
+            @QueryParam("after") String after) {
+        TenantEvents t = tenantEvents();
+        Names.require("stream name", stream);
+        String from = lastEventId != null && !lastEventId.isBlank() ? lastEventId.trim() : after;
+        AtomicReference<Subscription> sub = new AtomicReference<>();
+        AtomicReference<ScheduledFuture<?>> heartbeat = new AtomicReference<>();
+        Runnable stop = () -> {
+            Subscription s = sub.get();
+            if (s != null) {
+                s.close();
+            }
+            ScheduledFuture<?> h = heartbeat.get();
+            if (h != null) {
+                h.cancel(false);
+            }
+            try {
+                sink.close();
+            } catch (RuntimeException ignored) {
+                // already closed by the client
+            }
+        };
+        io.mcpcrew.crew.events.EventHandler send = e -> {
+            if (sink.isClosed()) {
+                stop.run();
+                return;
+            }
+            sink.send(sse.newEventBuilder().id(e.id()).name(e.type().name())
+                    .data(String.class, json(e).toString()).build()).whenComplete((r, err) -> {
+                        if (err != null) {
+                            stop.run();
+                        }
+                    });
+        };
+        sub.set(from == null ? t.subscribe(stream, send) : t.subscribeAfter(stream, from, send));
+        if (scheduler != null) {
+            heartbeat.set(scheduler.scheduleWithFixedDelay(() -> {
+                if (sink.isClosed()) {
+                    stop.run();
+                } else {
+                    sink.send(sse.newEventBuilder().comment("keep-alive").build()).whenComplete((r, err) -> {
+                        if (err != null) {
+                            stop.run();
+                        }
+                    });
+                }
+            }, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Length, first/last id, groups (consumers, pending, lag) and dead-letter count; 404 for a stream never written. */
+    @GET
+    public StreamInfo info() {
+        return requireStream(tenantEvents());
+    }
+
+    /** Dead letters of the stream's groups, oldest first. */
+    @GET
+    @Path("/dead-letters")
+    public JsonArray deadLetters(@QueryParam("after") String after, @QueryParam("limit") @DefaultValue("100") int limit) {
+        TenantEvents t = tenantEvents();
+        List<DeadLetter> dead = t.deadLetters(stream, after, limit);
+        if (dead.isEmpty()) {
+            requireStream(t);
+        }
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        for (DeadLetter d : dead) {
+            out.add(Json.createObjectBuilder().add("event", json(d.event()))
+                    .add("originalId", nullable(d.originalId())).add("error", nullable(d.error()))
+                    .add("deliveries", d.deliveries()).add("group", nullable(d.group()))
+                    .add("consumer", nullable(d.consumer())).add("deadAt", d.deadAt().toString()));
+        }
+        return out.build();
+    }
+
+    private TenantEvents tenantEvents() {
+        TenantEvents t = events.forTenant(tenant);
+        Names.require("stream name", stream);
+        return t;
+    }
+
+    private StreamInfo requireStream(TenantEvents t) {
+        return t.info(stream).orElseThrow(() -> new NotFoundException("stream " + Names.quote(stream)
+                + " of tenant " + Names.quote(tenant) + " does not exist (no event was ever published to it)"));
+    }
+
+    static JsonObject json(Event e) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("id", nullable(e.id())).add("type", e.type().name())
+                .add("tenant", nullable(e.tenant())).add("timestamp", e.timestamp().toString())
+                .add("priority", e.priority().name()).add("source", nullable(e.source()))
+                .add("correlationId", nullable(e.correlationId()));
+        try (jakarta.json.JsonReader r = Json.createReader(new StringReader(e.dataJson()))) {
+            b.add("data", r.readValue());
+        } catch (RuntimeException bad) {
+            b.add("data", e.dataJson()); // written by another service as plain text: pass it on as a string
+        }
+        return b.build();
+    }
+
+    private static JsonValue nullable(String s) {
+        return s == null ? JsonValue.NULL : Json.createValue(s);
+    }
+
+    private static String string(JsonObject body, String field) {
+        JsonValue v = body.get(field);
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(v instanceof JsonString)) {
+            throw new InvalidInputException("field \"" + field + "\" must be a string, got " + v);
+        }
+        return ((JsonString) v).getString();
+    }
+
+    private static Instant instant(String since) {
+        try {
+            return Instant.parse(since);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException("invalid since " + Names.quote(since)
+                    + ": must be an ISO-8601 instant such as 2026-01-02T03:04:05Z");
+        }
+    }
+}
