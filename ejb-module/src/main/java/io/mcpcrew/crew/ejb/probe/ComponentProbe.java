@@ -1,5 +1,21 @@
 package io.mcpcrew.crew.ejb.probe;
 
+import io.mcpcrew.crew.embeddings.EmbeddingCache;
+import io.mcpcrew.crew.embeddings.ModelEmbeddingCache;
+import io.mcpcrew.crew.events.Event;
+import io.mcpcrew.crew.events.EventManager;
+import io.mcpcrew.crew.events.EventType;
+import io.mcpcrew.crew.events.TenantEvents;
+import io.mcpcrew.crew.ratelimit.RateLimiter;
+import io.mcpcrew.crew.sessions.SessionManager;
+import io.mcpcrew.crew.sessions.TenantSessions;
+import io.mcpcrew.crew.tasks.TaskInfo;
+import io.mcpcrew.crew.tasks.TaskPriority;
+import io.mcpcrew.crew.tasks.TaskQueue;
+import io.mcpcrew.crew.tasks.TaskQueues;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.PingResult;
 import io.mcpcrew.crew.redis.RedisManager;
@@ -39,6 +55,16 @@ public class ComponentProbe {
 
     @Inject
     RedisManager redis;
+    @Inject
+    TaskQueues tasks;
+    @Inject
+    EventManager events;
+    @Inject
+    EmbeddingCache embeddings;
+    @Inject
+    SessionManager sessions;
+    @Inject
+    RateLimiter rateLimiter;
 
     /**
      * Probes every component.
@@ -50,7 +76,11 @@ public class ComponentProbe {
     public Map<String, Object> probe() {
         Map<String, Map<String, Object>> reports = new LinkedHashMap<>();
         run(reports, "redisManager", this::redisManager);
-        // one line per component, e.g.: run(reports, "sessions", this::sessions);
+        run(reports, "taskQueue", this::taskQueue);
+        run(reports, "eventManager", this::eventManager);
+        run(reports, "embeddingCache", this::embeddingCache);
+        run(reports, "sessionManager", this::sessionManager);
+        run(reports, "rateLimiter", this::rateLimiter);
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("application", lookup("java:app/AppName"));
@@ -81,6 +111,64 @@ public class ComponentProbe {
         r.put("key", key);
         r.put("roundTrip", value.equals(read));
         r.put("ok", ping.reachable() && value.equals(read));
+        return r;
+    }
+
+    /** TaskQueue: enqueue an {@code echo} task (the managed workers may run it) and read its state back. */
+    Map<String, Object> taskQueue(TenantRedis tenant) {
+        TaskQueue queue = tasks.queue(TENANT, COMPONENT);
+        String id = queue.enqueue("echo", "{\"probe\":true}", TaskPriority.LOW);
+        Optional<TaskInfo> info = queue.get(id);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", id);
+        r.put("state", info.map(i -> String.valueOf(i.getState())).orElse(null));
+        r.put("ok", info.isPresent());
+        return r;
+    }
+
+    /** EventManager: publish one event and find it again by replay. */
+    Map<String, Object> eventManager(TenantRedis tenant) {
+        TenantEvents t = events.forTenant(TENANT);
+        String id = t.publish(Event.of(EventType.SYSTEM, Map.of("probe", Instant.now().toString())), COMPONENT);
+        boolean found = t.replay(COMPONENT, "0-0", 10_000).stream().anyMatch(e -> id.equals(e.id()));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", id);
+        r.put("replayed", found);
+        r.put("ok", found);
+        return r;
+    }
+
+    /** EmbeddingCache: store a vector and read it back bit for bit. */
+    Map<String, Object> embeddingCache(TenantRedis tenant) {
+        ModelEmbeddingCache cache = embeddings.forModel(TENANT, COMPONENT);
+        float[] vector = {1.0f, -0.5f, 0.25f};
+        cache.store("probe", vector);
+        boolean same = cache.retrieve("probe").map(v -> Arrays.equals(v, vector)).orElse(false);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("roundTrip", same);
+        r.put("ok", same);
+        return r;
+    }
+
+    /** SessionManager: create a one-minute session, read it, delete it. */
+    Map<String, Object> sessionManager(TenantRedis tenant) {
+        TenantSessions t = sessions.forTenant(TENANT);
+        String id = t.createSession(COMPONENT, Map.of("probe", "yes"), Duration.ofMinutes(1));
+        boolean read = t.getSession(id).map(s -> "yes".equals(s.getData().get("probe"))).orElse(false);
+        boolean deleted = t.deleteSession(id);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("read", read);
+        r.put("deleted", deleted);
+        r.put("ok", read && deleted);
+        return r;
+    }
+
+    /** RateLimiter: one check against a generous limit. */
+    Map<String, Object> rateLimiter(TenantRedis tenant) {
+        boolean allowed = rateLimiter.forTenant(TENANT).checkLimit(COMPONENT, 1_000_000, Duration.ofSeconds(1));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("allowed", allowed);
+        r.put("ok", allowed);
         return r;
     }
 

@@ -158,6 +158,16 @@ public abstract class EarContainerSuite {
 
     @Test
     @Order(8)
+    void everyComponentIsInjectedIntoTheEnterpriseBean() {
+        JsonObject probe = probe(200);
+        for (String name : List.of("taskQueue", "eventManager", "embeddingCache", "sessionManager", "rateLimiter")) {
+            JsonObject c = component(probe, name);
+            assertTrue(c.getBoolean("ok"), name + ": " + c);
+        }
+    }
+
+    @Test
+    @Order(8)
     void tenantResourcesNeedTheTenantsToken() {
         String url = api("v1/tenants/acme/whoami");
         HttpResponse<String> none = send("GET", url, null, null);

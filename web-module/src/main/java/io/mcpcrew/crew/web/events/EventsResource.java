@@ -73,14 +73,29 @@ public class EventsResource {
     /** Body {@code {"type","data","priority","correlationId","source"}} → 201 {@code {"id"}} (202 while buffered). */
     @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
 
+    /** The body as a JSON object; anything else (an array, a number, null, malformed JSON) is a 400. */
+    static JsonObject jsonObject(String raw) {
+        String problem = "request body must be a JSON object {\"type\", \"data\", ...}";
+        if (raw == null || raw.isBlank()) {
+            throw new InvalidInputException(problem);
+        }
+        try (jakarta.json.JsonReader reader = Json.createReader(new java.io.StringReader(raw))) {
+            JsonValue v = reader.readValue();
+            if (!(v instanceof JsonObject)) {
+                throw new InvalidInputException(problem + ", not " + v.getValueType().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            return (JsonObject) v;
+        } catch (jakarta.json.JsonException e) {
+            throw new InvalidInputException("malformed JSON body: " + e.getMessage());
+        }
+    }
+
     @POST
     @Path("/events")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response publish(JsonObject body) {
+    public Response publish(String raw) {
         TenantEvents t = tenantEvents();
-        if (body == null) {
-            throw new InvalidInputException("request body must be a JSON object {\"type\", \"data\", ...}");
-        }
+        JsonObject body = jsonObject(raw);
         String type = string(body, "type");
         if (type == null) {
             throw new InvalidInputException("field \"type\" is required: the event type, e.g. \"agent\" or \"task.done\"");

@@ -8,8 +8,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * The error page for statuses the server answers before JAX-RS runs (an invalid or expired token is rejected
- * by the server's MP-JWT mechanism): the same JSON body as every other API error instead of the server's HTML.
+ * The error page for statuses the server answers itself, outside the JAX-RS exception mapper (an invalid or
+ * expired token rejected by the MP-JWT mechanism, a path outside the API, an error escaping JAX-RS): the same JSON
+ * body as every other API error instead of the server's HTML.
  */
 @WebServlet("/errors/json")
 public class ErrorJsonServlet extends HttpServlet {
@@ -30,6 +31,12 @@ public class ErrorJsonServlet extends HttpServlet {
                 break;
             case 404:
                 message = "no such resource";
+                break;
+            case 405:
+                message = "method not allowed on this resource";
+                break;
+            case 500:
+                message = "internal error (see the server log)";
                 break;
             default:
                 message = "request failed";
