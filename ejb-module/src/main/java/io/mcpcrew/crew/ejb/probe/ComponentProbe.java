@@ -165,7 +165,7 @@ public class ComponentProbe {
 
     /** RateLimiter: one check against a generous limit. */
     Map<String, Object> rateLimiter(TenantRedis tenant) {
-        boolean allowed = rateLimiter.forTenant(TENANT).checkLimit(COMPONENT, 1_000_000, Duration.ofSeconds(1));
+        boolean allowed = rateLimiter.forTenant(TENANT).checkLimit(COMPONENT, 10_000, Duration.ofSeconds(1));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("allowed", allowed);
         r.put("ok", allowed);
