@@ -35,10 +35,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
     @BeforeEach
     void setUp(RedisServer server) {
         this.server = server;
-        if (!server.isRunning()) {
-            server.start();
-        }
-        server.flushAll();
+        server.ensureRunningAndEmpty();
     }
 
     private RedisEmbeddingCache cache(Map<String, String> extra) {

@@ -43,10 +43,7 @@ class EventsIT {
     @BeforeEach
     void setUp(RedisServer server) {
         this.server = server;
-        if (!server.isRunning()) {
-            server.start();
-        }
-        server.flushAll();
+        server.ensureRunningAndEmpty();
     }
 
     @AfterEach

@@ -40,10 +40,7 @@ class RedisRateLimiterIT {
     @BeforeEach
     void setUp(RedisServer server) {
         this.server = server;
-        if (!server.isRunning()) {
-            server.start();
-        }
-        server.flushAll();
+        server.ensureRunningAndEmpty();
     }
 
     @AfterEach

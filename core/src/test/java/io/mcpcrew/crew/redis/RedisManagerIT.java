@@ -28,10 +28,7 @@ class RedisManagerIT {
     @BeforeEach
     void setUp(RedisServer server) {
         this.server = server;
-        if (!server.isRunning()) {
-            server.start();
-        }
-        server.flushAll();
+        server.ensureRunningAndEmpty();
         redis = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
                 "redis.crew.port", String.valueOf(server.port()), "redis.crew.breaker.open-duration", "200ms",
                 "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "500ms")), null);

@@ -28,10 +28,7 @@ class TaskQueueFallbackIT {
     @BeforeEach
     void setUp(RedisServer server) {
         this.server = server;
-        if (!server.isRunning()) {
-            server.start();
-        }
-        server.flushAll();
+        server.ensureRunningAndEmpty();
     }
 
     @AfterEach

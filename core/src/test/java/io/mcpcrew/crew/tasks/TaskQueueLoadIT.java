@@ -31,10 +31,7 @@ class TaskQueueLoadIT {
     @BeforeEach
     void setUp(RedisServer server) {
         this.server = server;
-        if (!server.isRunning()) {
-            server.start();
-        }
-        server.flushAll();
+        server.ensureRunningAndEmpty();
     }
 
     @AfterEach

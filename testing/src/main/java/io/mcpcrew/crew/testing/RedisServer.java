@@ -136,6 +136,15 @@ public final class RedisServer implements AutoCloseable {
         command("FLUSHALL");
     }
 
+    /** The usual per-test set-up: start it if a test left it stopped, then empty it. */
+    public RedisServer ensureRunningAndEmpty() {
+        if (!isRunning()) {
+            start();
+        }
+        flushAll();
+        return this;
+    }
+
     /** Every key matching a glob pattern (SCAN, never KEYS). */
     public List<String> scanKeys(String pattern) {
         List<String> keys = new ArrayList<>();

@@ -23,6 +23,13 @@ public final class Http {
     private Http() {
     }
 
+    /** The real WAR Maven built ({@code crew.war}: core, EJB module and Jedis in WEB-INF/lib), for a {@code @Deployment}. */
+    public static org.jboss.shrinkwrap.api.spec.WebArchive crewWar() {
+        java.io.File war = new java.io.File(System.getProperty("crew.war", "target/crew.war"));
+        return org.jboss.shrinkwrap.api.ShrinkWrap.create(org.jboss.shrinkwrap.api.importer.ZipImporter.class, "crew.war")
+                .importFrom(war).as(org.jboss.shrinkwrap.api.spec.WebArchive.class);
+    }
+
     /** The server root of a deployment URL: health endpoints live there, not under the context root. */
     public static String root(URL deployment) {
         return deployment.getProtocol() + "://" + deployment.getHost() + ":" + deployment.getPort();

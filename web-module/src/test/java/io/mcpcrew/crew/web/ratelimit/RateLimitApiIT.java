@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import io.mcpcrew.crew.web.Http;
-import java.io.File;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,8 +29,7 @@ class RateLimitApiIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        File war = new File(System.getProperty("crew.war", "target/crew.war"));
-        return ShrinkWrap.create(ZipImporter.class, "crew.war").importFrom(war).as(WebArchive.class);
+        return Http.crewWar();
     }
 
     @ArquillianResource

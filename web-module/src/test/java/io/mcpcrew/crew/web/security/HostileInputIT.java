@@ -7,7 +7,6 @@ import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import io.mcpcrew.crew.web.Http;
 import io.mcpcrew.crew.testing.TestTokens;
-import java.io.File;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -17,8 +16,6 @@ import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -84,8 +81,7 @@ class HostileInputIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        File war = new File(System.getProperty("crew.war", "target/crew.war"));
-        return ShrinkWrap.create(ZipImporter.class, "crew.war").importFrom(war).as(WebArchive.class);
+        return Http.crewWar();
     }
 
     @ArquillianResource

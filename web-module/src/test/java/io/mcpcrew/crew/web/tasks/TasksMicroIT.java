@@ -8,7 +8,6 @@ import io.mcpcrew.crew.web.Http;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
-import java.io.File;
 import java.io.StringReader;
 import java.net.URL;
 import java.net.http.HttpResponse;
@@ -16,8 +15,6 @@ import java.util.function.Predicate;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,8 +30,7 @@ class TasksMicroIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        File war = new File(System.getProperty("crew.war", "target/crew.war"));
-        return ShrinkWrap.create(ZipImporter.class, "crew.war").importFrom(war).as(WebArchive.class);
+        return Http.crewWar();
     }
 
     @ArquillianResource
