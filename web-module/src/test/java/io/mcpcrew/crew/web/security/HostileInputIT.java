@@ -129,6 +129,33 @@ class HostileInputIT {
         assertEquals(List.of(), escaped, "keys outside the tenant's namespace");
     }
 
+    /**
+     * The authentication matrix over the same table: no token → 401, another tenant's token → 403, the tenant's own
+     * token → past authentication and authorization (2xx, or 4xx about the request itself such as 404 for an id
+     * that does not exist — never 401/403, never 5xx).
+     */
+    @Test
+    void everyEndpointNeedsTheTenantsOwnToken() {
+        List<String> failures = new ArrayList<>();
+        for (String[] e : ENDPOINTS) {
+            String url = url(TENANT, e[1].replace("{name}", "ok"));
+            int none = Http.send(e[0], url, e[2], null).statusCode();
+            int other = Http.send(e[0], url, e[2], TestTokens.forTenant("globex")).statusCode();
+            HttpResponse<String> own = Http.send(e[0], url, e[2], TestTokens.forTenant(TENANT));
+            if (none != 401) {
+                failures.add(e[0] + " " + e[1] + " without a token: " + none);
+            }
+            if (other != 403) {
+                failures.add(e[0] + " " + e[1] + " with another tenant's token: " + other);
+            }
+            int s = own.statusCode();
+            if (s == 401 || s == 403 || s >= 500) {
+                failures.add(e[0] + " " + e[1] + " with the tenant's token: " + s + " " + own.body());
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures));
+    }
+
     private static String enc(String name) {
         return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
