@@ -80,6 +80,23 @@ public final class TenantKeys {
         return escapeGlob(tenantPrefix + component(component) + ":" + hashTag(name) + ":") + "*";
     }
 
+    /** The namespace of cross-tenant keys: {@code <prefix>:_sys:...}. It can never be a tenant id (ids start with a
+     * letter or digit), so system keys never collide with tenant data. */
+    public static final String SYSTEM_NAMESPACE = "_sys";
+
+    /**
+     * A cross-tenant (system) key, {@code <prefix>:_sys:<component>:<part>...}, for registries such as the queues
+     * the task workers serve; parts are checked like tenant key parts.
+     */
+    public static String systemKey(String prefix, String component, String... parts) {
+        StringBuilder sb = new StringBuilder(Names.require("key prefix", prefix)).append(':').append(SYSTEM_NAMESPACE)
+                .append(':').append(component(component));
+        for (String p : parts) {
+            sb.append(':').append(part(p));
+        }
+        return sb.toString();
+    }
+
     /** True if {@code key} belongs to this tenant. */
     public boolean owns(String key) {
         return key != null && key.startsWith(tenantPrefix);

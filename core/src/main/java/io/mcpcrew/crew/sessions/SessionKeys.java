@@ -17,7 +17,6 @@ import io.mcpcrew.crew.redis.TenantKeys;
 final class SessionKeys {
     static final String COMPONENT = "sessions";
     /** The namespace of keys that belong to no tenant. */
-    static final String SYSTEM_NAMESPACE = "_sys";
 
     private SessionKeys() {
     }
@@ -35,6 +34,6 @@ final class SessionKeys {
     }
 
     static String tenantsRegistry(String keyPrefix) {
-        return keyPrefix + ":" + SYSTEM_NAMESPACE + ":" + COMPONENT + ":tenants";
+        return TenantKeys.systemKey(keyPrefix, COMPONENT, "tenants");
     }
 }

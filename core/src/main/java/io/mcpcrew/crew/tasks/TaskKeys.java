@@ -65,7 +65,7 @@ public final class TaskKeys {
      * start with a letter or digit), so this key never collides with tenant data. Built here and nowhere else.
      */
     public static String registryKey(String keyPrefix) {
-        return keyPrefix + ":_sys:" + COMPONENT + ":queues";
+        return TenantKeys.systemKey(keyPrefix, COMPONENT, "queues");
     }
 
     /** The registry member of a queue: {@code "<tenant>/<queue>"}. */

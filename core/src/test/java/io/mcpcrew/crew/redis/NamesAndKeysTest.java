@@ -72,6 +72,13 @@ class NamesAndKeysTest {
     }
 
     @Test
+    void systemKeysLiveOutsideEveryTenant() {
+        assertEquals("crew:_sys:tasks:queues", TenantKeys.systemKey("crew", "tasks", "queues"));
+        assertFalse(Names.isValid(TenantKeys.SYSTEM_NAMESPACE), "_sys must never be a valid tenant id");
+        assertThrows(InvalidInputException.class, () -> TenantKeys.systemKey("crew", "tasks", "a:b"));
+    }
+
+    @Test
     void escapeGlob() {
         assertEquals("a\\*b\\?\\[c\\]\\\\\\{d\\}", TenantKeys.escapeGlob("a*b?[c]\\{d}"));
     }
