@@ -9,4 +9,4 @@ name="${1:?usage: benchmarks/run.sh <name> [args...]  (see benchmarks/README.md)
 class="io.mcpcrew.crew.bench.${name^}Benchmark"
 mvn -B -q -DskipTests -pl benchmarks -am package >/dev/null
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
-exec java -Xmx2g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" "$class" "$@"
+exec java -Xmx2g ${JAVA_OPTS:-} -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" "$class" "$@"

@@ -24,10 +24,21 @@ public final class Bench {
 
     /** A RedisManager on that server, pool sized for {@code threads}. */
     public static JedisRedisManager manager(RedisServer server, int threads) {
-        return new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
+        return new JedisRedisManager(RedisCrewConfig.load(Bench.config(Map.of("redis.crew.host", server.host(),
                 "redis.crew.port", String.valueOf(server.port()),
                 "redis.crew.pool.max-total", String.valueOf(Math.max(8, threads * 2)),
-                "redis.crew.pool.max-idle", String.valueOf(Math.max(8, threads * 2)))), null);
+                "redis.crew.pool.max-idle", String.valueOf(Math.max(8, threads * 2))))), null);
+    }
+
+    /**
+     * {@code base} overlaid with every {@code redis.crew.*} system property, so a run can try other settings:
+     * {@code JAVA_OPTS=-Dredis.crew.coalesce.enabled=false benchmarks/run.sh ratelimit}.
+     */
+    public static Map<String, String> config(Map<String, String> base) {
+        Map<String, String> out = new java.util.HashMap<>(base);
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("redis.crew."))
+                .forEach(k -> out.put(k, System.getProperty(k)));
+        return out;
     }
 
     /** The operation measured; {@code i} counts per thread (use it to pick distinct keys). */

@@ -166,11 +166,11 @@ public final class EmbeddingsBenchmark {
     }
 
     private static JedisRedisManager manager(RedisServer server, int threads, boolean sliding) {
-        return new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
+        return new JedisRedisManager(RedisCrewConfig.load(Bench.config(Map.of("redis.crew.host", server.host(),
                 "redis.crew.port", String.valueOf(server.port()),
                 "redis.crew.pool.max-total", String.valueOf(Math.max(8, threads * 2)),
                 "redis.crew.pool.max-idle", String.valueOf(Math.max(8, threads * 2)),
-                "redis.crew.embeddings.sliding-ttl", String.valueOf(sliding))), null);
+                "redis.crew.embeddings.sliding-ttl", String.valueOf(sliding)))), null);
     }
 
     /** The vector as a JSON array, each component in its shortest exact decimal form. */

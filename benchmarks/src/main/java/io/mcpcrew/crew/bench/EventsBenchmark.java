@@ -42,11 +42,11 @@ public final class EventsBenchmark {
 
     public static void main(String[] args) throws Exception {
         try (RedisServer server = Bench.startRedis()) {
-            JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
+            JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(Bench.config(Map.of("redis.crew.host", server.host(),
                     "redis.crew.port", String.valueOf(server.port()), "redis.crew.pool.max-total", "32",
                     "redis.crew.pool.max-idle", "32", "redis.crew.events.batch-size", "500",
                     // no trimming: the drain test reads back all 200,000 events it wrote
-                    "redis.crew.events.max-len", "0")), null);
+                    "redis.crew.events.max-len", "0"))), null);
             try (redis; RedisEventManager events = new RedisEventManager(redis)) {
                 run(server, events.forTenant("bench"));
             }

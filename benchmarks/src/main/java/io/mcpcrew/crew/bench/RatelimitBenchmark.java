@@ -33,7 +33,7 @@ import redis.clients.jedis.UnifiedJedis;
  * key per thread ("distinct") and on one shared key ("hot"). Every limit is set high so every call is admitted
  * (the expensive path: a write per call). Prints the median of {@code reps} runs and the ratios the issue asks for.
  *
- * <p>Args: {@code [reps=5] [measureSeconds=2] [warmupSeconds=1]}. Run with {@code benchmarks/run.sh ratelimit}.
+ * <p>Args: {@code [reps=5] [measureSeconds=2] [warmupSeconds=1] [case-regex]}. Run with {@code benchmarks/run.sh ratelimit}.
  */
 public final class RatelimitBenchmark {
     private static final LuaScript TRIVIAL = LuaScript.of("trivial", "return 1");
@@ -45,14 +45,16 @@ public final class RatelimitBenchmark {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Duration measure = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 2);
         Duration warmup = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 1);
+        // a 4th argument restricts the run to the cases whose name contains it (e.g. "crew|raw"), for quick checks
+        java.util.regex.Pattern only = args.length > 3 ? java.util.regex.Pattern.compile(args[3]) : null;
         Map<String, Double> results = new LinkedHashMap<>();
         Map<String, Double> cpu = new LinkedHashMap<>();
         RedisServer server = Bench.startRedis();
         try {
-            JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
+            JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(Bench.config(Map.of("redis.crew.host", server.host(),
                     "redis.crew.port", String.valueOf(server.port()), "redis.crew.pool.max-total", "32",
                     "redis.crew.pool.max-idle", "32", "redis.crew.ratelimit.max-requests-ceiling", "100000000",
-                    "redis.crew.ratelimit.fallback", "fail-closed")), null);
+                    "redis.crew.ratelimit.fallback", "fail-closed"))), null);
             UnifiedJedis jedis = redis.client();
             byte[] trivialSha = jedis.scriptLoad(TRIVIAL.source()).getBytes(StandardCharsets.US_ASCII);
             byte[][] rawKeys = keys("raw");
@@ -99,6 +101,9 @@ public final class RatelimitBenchmark {
             ops.put("Bucket4j 8.17 hot key", (t, i) -> admitted(b4jHot.tryConsume(1)));
             ops.put("Redisson 4.7 distinct keys", (t, i) -> admitted(rrOwn[t].tryAcquire()));
             ops.put("Redisson 4.7 hot key", (t, i) -> admitted(rrHot.tryAcquire()));
+            if (only != null) {
+                ops.keySet().removeIf(k -> !only.matcher(k).find());
+            }
             // reps interleaved (rep 1 of every case, then rep 2, ...): on a shared machine a burst of load then
             // hits every case alike instead of all the reps of one
             Map<String, List<Double>> runs = new LinkedHashMap<>();
@@ -114,10 +119,17 @@ public final class RatelimitBenchmark {
                 for (int threads : new int[] {1, 8}) {
                     for (Map.Entry<String, Bench.Op> e : ops.entrySet()) {
                         String l = label(e.getKey(), threads);
+                        server.command("CONFIG", "RESETSTAT");
                         long c0 = Bench.redisCpuMicros(server);
                         double x = Bench.throughput(threads, Duration.ofMillis(200), measure, e.getValue());
                         long c1 = Bench.redisCpuMicros(server);
                         runs.get(l).add(x);
+                        if (System.getProperty("crew.bench.commandstats") != null) {
+                            System.out.printf("# %s: %s%n", l, java.util.Arrays.stream(server.command("INFO", "commandstats")
+                                    .split("\r?\n")).filter(s -> s.startsWith("cmdstat_") && !s.contains("info") && !s.contains("config"))
+                                    .map(s -> s.replaceAll("cmdstat_([^:]*):calls=(\\d+),usec=\\d+,usec_per_call=([0-9.]+).*", "$1 $2x$3us"))
+                                    .collect(java.util.stream.Collectors.joining(", ")));
+                        }
                         cpus.get(l).add((c1 - c0) / (x * measure.toMillis() / 1000.0));
                     }
                 }
@@ -131,28 +143,32 @@ public final class RatelimitBenchmark {
                 System.out.printf("%-48s runs %s%n", l, runs.get(l).stream().map(x -> String.format("%.0f", x))
                         .collect(java.util.stream.Collectors.joining(" ")));
             }
+            long[] co = redis.coalescedBatchesAndCommands();
+            System.out.printf("# coalescing: %d pipelines carried %d checks (%.1f per pipeline)%n", co[0], co[1],
+                    co[0] == 0 ? 0.0 : (double) co[1] / co[0]);
             redisson.shutdown();
             redis.close();
 
             System.out.println();
             System.out.println("## medians (checks/s), Redis CPU per check, and ratios");
             for (int threads : new int[] {1, 8}) {
-                double raw = results.get(label("raw EVALSHA trivial script", threads));
+                double raw = results.getOrDefault(label("raw EVALSHA trivial script", threads), Double.NaN);
                 for (Map.Entry<String, Double> e : results.entrySet()) {
                     if (e.getKey().endsWith(" @" + threads)) {
                         System.out.printf("%-48s %10.0f checks/s  %5.2fx raw  %6.1f us Redis CPU/check%n", e.getKey(),
                                 e.getValue(), e.getValue() / raw, cpu.get(e.getKey()));
                     }
                 }
-                double distinct = results.get(label("crew RateLimiter distinct keys", threads));
-                double hot = results.get(label("crew RateLimiter hot key", threads));
+                double distinct = results.getOrDefault(label("crew RateLimiter distinct keys", threads), Double.NaN);
+                double hot = results.getOrDefault(label("crew RateLimiter hot key", threads), Double.NaN);
                 System.out.printf("@%d threads: crew/raw %.2f (target >= 0.9), crew/Bucket4j %.2f, crew/Redisson %.2f "
                         + "(targets >= 2), crew hot/distinct %.2f (target >= 0.8)%n", threads, distinct / raw,
-                        distinct / results.get(label("Bucket4j 8.17 distinct keys", threads)),
-                        distinct / results.get(label("Redisson 4.7 distinct keys", threads)), hot / distinct);
+                        distinct / results.getOrDefault(label("Bucket4j 8.17 distinct keys", threads), Double.NaN),
+                        distinct / results.getOrDefault(label("Redisson 4.7 distinct keys", threads), Double.NaN),
+                        hot / distinct);
                 System.out.printf("@%d threads hot key: crew/Bucket4j %.2f, crew/Redisson %.2f%n", threads,
-                        hot / results.get(label("Bucket4j 8.17 hot key", threads)),
-                        hot / results.get(label("Redisson 4.7 hot key", threads)));
+                        hot / results.getOrDefault(label("Bucket4j 8.17 hot key", threads), Double.NaN),
+                        hot / results.getOrDefault(label("Redisson 4.7 hot key", threads), Double.NaN));
             }
         } finally {
             server.close();

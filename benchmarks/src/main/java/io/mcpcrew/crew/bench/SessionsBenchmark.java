@@ -94,8 +94,8 @@ public final class SessionsBenchmark {
     }
 
     private static JedisRedisManager slidingManager(RedisServer server) {
-        return new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
+        return new JedisRedisManager(RedisCrewConfig.load(Bench.config(Map.of("redis.crew.host", server.host(),
                 "redis.crew.port", String.valueOf(server.port()), "redis.crew.pool.max-total", "16",
-                "redis.crew.pool.max-idle", "16", "redis.crew.sessions.sliding-expiry", "true")), null);
+                "redis.crew.pool.max-idle", "16", "redis.crew.sessions.sliding-expiry", "true"))), null);
     }
 }

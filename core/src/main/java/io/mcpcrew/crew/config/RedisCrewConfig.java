@@ -39,6 +39,9 @@ public final class RedisCrewConfig {
     private final Duration breakerOpenDuration;
     private final Duration breakerProbeInterval;
     private final boolean fallbackEnabled;
+    private final boolean coalesceEnabled;
+    private final int coalesceLanes;
+    private final int coalesceMaxBatch;
     private final ConfigSource source;
 
     private RedisCrewConfig(ConfigSource c) {
@@ -84,6 +87,13 @@ public final class RedisCrewConfig {
         breakerOpenDuration = c.duration(PREFIX + "breaker.open-duration", Duration.ofSeconds(5), Duration.ofMillis(10));
         breakerProbeInterval = c.duration(PREFIX + "breaker.probe-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
         fallbackEnabled = c.bool(PREFIX + "fallback.enabled", true);
+        coalesceEnabled = c.bool(PREFIX + "coalesce.enabled", true);
+        coalesceLanes = c.integer(PREFIX + "coalesce.lanes", 2, 1, 10_000);
+        coalesceMaxBatch = c.integer(PREFIX + "coalesce.max-batch", 64, 2, 10_000);
+        if (coalesceEnabled && coalesceLanes > poolMaxTotal) {
+            throw new ConfigurationException(PREFIX + "coalesce.lanes", String.valueOf(coalesceLanes),
+                    "must not exceed redis.crew.pool.max-total (" + poolMaxTotal + "): each lane holds a connection");
+        }
     }
 
     /** Reads and validates the configuration; throws {@link ConfigurationException} on the first bad value. */
@@ -233,6 +243,21 @@ public final class RedisCrewConfig {
 
     public boolean fallbackEnabled() {
         return fallbackEnabled;
+    }
+
+    /** Concurrent calls of hot paths share pipelined round trips (see {@code RedisManager#coalesce}). */
+    public boolean coalesceEnabled() {
+        return coalesceEnabled;
+    }
+
+    /** Pipelines in flight at once when coalescing (each holds one pooled connection while it runs). */
+    public int coalesceLanes() {
+        return coalesceLanes;
+    }
+
+    /** Most commands one coalesced pipeline carries. */
+    public int coalesceMaxBatch() {
+        return coalesceMaxBatch;
     }
 
     /** Where the client connects, for logs and health data (never the password). */

@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.ratelimit;
 
 import io.mcpcrew.crew.config.Durations;
+import io.mcpcrew.crew.redis.BatchScript;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.LuaScript;
@@ -32,7 +33,12 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class RedisRateLimiter implements RateLimiter {
     static final String COMPONENT = "ratelimit";
-    static final LuaScript SLIDING_WINDOW = LuaScript.fromResource(RedisRateLimiter.class, "sliding_window.lua");
+    static final LuaScript SLIDING_WINDOW_LUA = LuaScript.fromResource(RedisRateLimiter.class, "sliding_window.lua");
+    /**
+     * 3 arguments per key (limit, window µs, cost), 3 replies per key (remaining, reset µs, retry µs) and the server
+     * time (µs) of the run; concurrent checks share one EVALSHA.
+     */
+    static final BatchScript SLIDING_WINDOW = new BatchScript(SLIDING_WINDOW_LUA, 3, 3, 1);
     private static final int MAX_CACHED_TENANTS = 10_000;
     private static final int MAX_CACHED_RESOURCES = 10_000;
 
@@ -52,7 +58,7 @@ public class RedisRateLimiter implements RateLimiter {
         this.redis = redis;
         this.settings = new RateLimitSettings(redis.config().source(), redis.ttl(DataType.RATE_LIMIT));
         this.local = new LocalSlidingWindow(settings.fallbackMaxKeys());
-        redis.registerScript(SLIDING_WINDOW);
+        redis.registerScript(SLIDING_WINDOW_LUA);
         redis.onRecovery(local::clear);
     }
 
@@ -196,22 +202,20 @@ public class RedisRateLimiter implements RateLimiter {
                 return fallback(keys.tenant(), resource, maxRequests, window, cost);
             }
             long windowMicros = window.toNanos() / 1000;
-            long ttlMillis = (window.toNanos() + 999_999) / 1_000_000;
-            Object reply;
+            List<Object> r;
             try {
-                reply = redis.evalBinary(SLIDING_WINDOW, List.of(key),
-                        List.of(ascii(maxRequests), ascii(windowMicros), ascii(cost), ascii(ttlMillis)));
+                r = redis.evalForKey(SLIDING_WINDOW, key, List.of(ascii(maxRequests), ascii(windowMicros), ascii(cost)));
             } catch (RedisUnavailableException e) {
                 if (!redis.config().fallbackEnabled()) {
                     throw e;
                 }
                 return fallback(keys.tenant(), resource, maxRequests, window, cost);
             }
-            List<?> r = (List<?>) reply;
-            long now = (Long) r.get(4);
-            return new RateLimitDecision(((Long) r.get(0)) == 1L, maxRequests, window,
-                    (int) Math.max(0, (Long) r.get(1)), micros((Long) r.get(2)), micros((Long) r.get(3)),
-                    DecidedBy.REDIS, Instant.ofEpochSecond(now / 1_000_000, (now % 1_000_000) * 1000));
+            long retryAfter = (Long) r.get(2);
+            long now = (Long) r.get(3);
+            return new RateLimitDecision(retryAfter == 0, maxRequests, window, (int) Math.max(0, (Long) r.get(0)),
+                    micros((Long) r.get(1)), micros(retryAfter), DecidedBy.REDIS,
+                    Instant.ofEpochSecond(now / 1_000_000, (now % 1_000_000) * 1000));
         }
 
         @Override

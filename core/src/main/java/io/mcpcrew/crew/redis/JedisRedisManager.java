@@ -48,6 +48,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     private final boolean ownsScheduler;
     private final ScheduledFuture<?> prober;
     private final Map<String, LuaScript> scripts = new ConcurrentHashMap<>();
+    private final Coalescer coalescer;
     private volatile UnifiedJedis client;
     private volatile String serverVersion;
     private volatile boolean closed;
@@ -66,6 +67,8 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.coalescer = config.coalesceEnabled() && config.mode() != RedisMode.CLUSTER
+                ? new Coalescer(this, config.coalesceLanes(), config.coalesceMaxBatch()) : null;
         long every = config.breakerProbeInterval().toMillis();
         this.prober = this.scheduler.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
         breaker.addListener(s -> LOG.log(s.state() == BreakerState.State.OPEN ? Level.WARNING : Level.INFO,
@@ -140,15 +143,52 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     @Override
     public Object evalBinary(LuaScript script, List<byte[]> keys, List<byte[]> args) {
         scripts.putIfAbsent(script.sha1(), script);
-        byte[] sha = script.sha1().getBytes(StandardCharsets.UTF_8);
-        return execute(j -> {
-            try {
-                return j.evalsha(sha, keys, args);
-            } catch (JedisNoScriptException e) {
-                load(j, script, keys.isEmpty() ? null : new String(keys.get(0), StandardCharsets.UTF_8));
-                return j.evalsha(sha, keys, args);
-            }
-        });
+        return execute(j -> evalBinaryDirect(j, script, keys, args));
+    }
+
+    private Object evalBinaryDirect(UnifiedJedis j, LuaScript script, List<byte[]> keys, List<byte[]> args) {
+        byte[] sha = script.sha1Bytes();
+        try {
+            return j.evalsha(sha, keys, args);
+        } catch (JedisNoScriptException e) {
+            load(j, script, keys.isEmpty() ? null : new String(keys.get(0), StandardCharsets.UTF_8));
+            return j.evalsha(sha, keys, args);
+        }
+    }
+
+    @Override
+    public <T> T coalesce(PipelinedCall<T> queued, RedisCall<T> direct) {
+        Coalescer c = coalescer;
+        if (c == null || !breaker.isAvailable()) {
+            return execute(direct);
+        }
+        return c.submit(queued, direct);
+    }
+
+    @Override
+    public Object evalBinaryCoalesced(LuaScript script, List<byte[]> keys, List<byte[]> args) {
+        scripts.putIfAbsent(script.sha1(), script);
+        byte[] sha = script.sha1Bytes();
+        return coalesce(p -> p.evalsha(sha, keys, args), j -> evalBinaryDirect(j, script, keys, args));
+    }
+
+    @Override
+    public List<Object> evalForKey(BatchScript script, byte[] key, List<byte[]> args) {
+        LuaScript lua = script.script();
+        scripts.putIfAbsent(lua.sha1(), lua);
+        Coalescer c = coalescer;
+        List<byte[]> keys = List.of(key);
+        if (c == null || !breaker.isAvailable()) {
+            return BatchReplies.slice(script, execute(j -> evalBinaryDirect(j, lua, keys, args)), 0);
+        }
+        byte[] sha = lua.sha1Bytes();
+        return c.submit(script, key, args, p -> p.evalsha(sha, keys, args), j -> evalBinaryDirect(j, lua, keys, args));
+    }
+
+    /** Coalesced pipelines sent so far and the commands they carried (0, 0 when coalescing is off). */
+    public long[] coalescedBatchesAndCommands() {
+        Coalescer c = coalescer;
+        return c == null ? new long[2] : new long[] {c.batches(), c.commands()};
     }
 
     private void load(UnifiedJedis j, LuaScript script, String sampleKey) {

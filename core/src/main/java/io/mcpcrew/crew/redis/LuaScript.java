@@ -16,11 +16,13 @@ public final class LuaScript {
     private final String name;
     private final String source;
     private final String sha1;
+    private final byte[] sha1Bytes;
 
     private LuaScript(String name, String source) {
         this.name = name;
         this.source = source;
         this.sha1 = sha1Hex(source);
+        this.sha1Bytes = sha1.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Reads {@code resource} relative to {@code owner}'s package, e.g. {@code fromResource(Foo.class, "claim.lua")}. */
@@ -49,6 +51,11 @@ public final class LuaScript {
 
     public String sha1() {
         return sha1;
+    }
+
+    /** The SHA-1 as ASCII bytes, for binary EVALSHA (do not modify). */
+    byte[] sha1Bytes() {
+        return sha1Bytes;
     }
 
     private static String sha1Hex(String s) {

@@ -34,6 +34,30 @@ public interface RedisManager {
     /** Binary form of {@link #eval}, for scripts that move raw bytes (vectors). */
     Object evalBinary(LuaScript script, List<byte[]> keys, List<byte[]> args);
 
+    /**
+     * Runs one command like {@link #execute}, but lets concurrent callers share a round trip: while other threads'
+     * commands are waiting, one caller sends them all in one pipeline ({@code redis.crew.coalesce.*}). A caller
+     * alone runs {@code direct}. On Redis Cluster, or with coalescing disabled, always {@code direct}. The two
+     * forms must be the same single command; its outcome (reply or error) is the caller's own.
+     */
+    default <T> T coalesce(PipelinedCall<T> queued, RedisCall<T> direct) {
+        return execute(direct);
+    }
+
+    /** {@link #evalBinary} through {@link #coalesce}: the hot-path form for short scripts run by many threads. */
+    default Object evalBinaryCoalesced(LuaScript script, List<byte[]> keys, List<byte[]> args) {
+        return evalBinary(script, keys, args);
+    }
+
+    /**
+     * Runs a {@link BatchScript} for one key and returns that key's replies; concurrent calls of the same script
+     * share one EVALSHA (many keys, decided in order) when coalescing is on, on standalone and Sentinel. An item
+     * error (its first reply a string) is thrown as {@link RedisDataException}.
+     */
+    default java.util.List<Object> evalForKey(BatchScript script, byte[] key, List<byte[]> args) {
+        return BatchReplies.slice(script, evalBinary(script.script(), List.of(key), args), 0);
+    }
+
     /** Announces a script at start-up (the startup health check reports them); loads it if Redis is up. */
     void registerScript(LuaScript script);
 

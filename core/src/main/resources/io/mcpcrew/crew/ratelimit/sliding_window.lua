@@ -1,105 +1,166 @@
--- Exact sliding-window rate limit (a "sliding log"), one key, one round trip. See docs/wire-format/ratelimit.md.
--- KEYS[1]  the limiter LIST: admission timestamps (integer microseconds of Redis TIME), newest at the head,
---          one element per admitted unit of cost; never longer than the limit.
--- ARGV[1]  limit (max units admitted in any interval of length window), >= 1
--- ARGV[2]  window in microseconds, >= 1000
--- ARGV[3]  cost of this request in units, 1..limit
--- ARGV[4]  TTL of the key in milliseconds (the window, rounded up)
--- Returns {allowed 0|1, remaining, resetAfterMicros, retryAfterMicros, nowMicros}.
+-- Exact sliding-window rate limit (a "sliding log"), one round trip. Version 2; see docs/wire-format/ratelimit.md.
+-- Decides one or more checks in order, each on its own key (the limiter may batch concurrent checks):
+-- KEYS[i]       the limiter LIST of check i: admission timestamps (integer microseconds of Redis TIME), newest at
+--               the head, one element per admitted unit of cost; at most limit + 3 elements
+-- ARGV[3i - 2]  limit (max units admitted in any interval of length window), >= 1
+-- ARGV[3i - 1]  window in microseconds, >= 1000
+-- ARGV[3i]      cost of this request in units, 1..limit
+-- Returns 3 integers per check, {remaining, resetAfterMicros, retryAfterMicros} (allowed iff retryAfterMicros is 0,
+-- a refusal's is at least 1), or for a check that failed (e.g. WRONGTYPE) its error message and two zeros; then
+-- nowMicros, the decisions' server time (which is also the timestamp written).
 -- An element counts while its timestamp ts > now - window; a request is admitted iff counted + cost <= limit.
--- Every redis.call costs about a microsecond of server time, so the common cases use few: the 4 oldest elements
--- come in one LRANGE (which is the whole list when it is short), a refusal writes nothing.
-local key = KEYS[1]
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+--
+-- Every redis.call costs more than the command it runs (about a microsecond of server time), so the common
+-- admission is LRANGE (the 4 oldest elements) and LPUSH, with one TIME per script:
+-- * the count comes from LPUSH's reply (a refusal pops what it pushed) unless the whole list was in the LRANGE;
+-- * expired elements are trimmed three at a time (up to 2 stay at the tail; the count leaves them out);
+-- * the TTL is renewed only when the newest element read is from an earlier 2-window-aligned epoch than now (or
+--   none is left): to the end of this epoch plus window, which covers every admission until the epoch ends.
+-- Only elements seen to be expired, contiguous from the tail, are ever removed, so the decision never counts
+-- fewer units than are within the window, even if the server clock steps back (it may then count more).
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
-local tail = redis.call('LRANGE', key, -4, -1)
-local m = #tail
-local n = m
-local oldest = nil
-if m > 0 then
-  local newest = tail[1]
-  if m == 4 then
-    n = redis.call('LLEN', key)
-    if n > 4 then newest = redis.call('LINDEX', key, 0) end
-  end
-  -- keep the list sorted even if the server clock steps back: time never runs backwards for a key
-  newest = tonumber(newest)
-  if newest > now then now = newest end
-  local floor = now - window
-  -- the expired elements are a suffix (tail) of length e, 0 <= e <= n: the 4 oldest settle e <= 3; beyond that
-  -- gallop from the tail, then bisect (O(log e) calls)
-  local expired = 0
-  while expired < m and tonumber(tail[m - expired]) <= floor do
-    expired = expired + 1
-  end
-  if expired < m then
-    oldest = tonumber(tail[m - expired])
-  elseif m < n then
-    local live = n + 1
-    local probe = expired * 2
-    while probe <= n do
-      local v = tonumber(redis.call('LINDEX', key, -probe))
-      if v > floor then
-        live = probe
-        oldest = v
-        break
-      end
-      expired = probe
-      probe = probe * 2
-    end
-    while live - expired > 1 do
-      local mid = math.floor((expired + live) / 2)
-      local v = tonumber(redis.call('LINDEX', key, -mid))
-      if v <= floor then
-        expired = mid
-      else
-        live = mid
-        oldest = v
-      end
-    end
-  end
-  if expired >= n then
-    redis.call('DEL', key)
-    n = 0
-    oldest = nil
-  elseif expired > 0 then
-    redis.call('LTRIM', key, 0, -(expired + 1))
-    n = n - expired
-  end
-end
-local allowed = 0
-local retryAfter = 0
-if n + cost <= limit then
-  allowed = 1
-  -- a Lua number reaches Redis as its shortest exact decimal form: integer microseconds, no exponent
+local nowText = t[1] .. string.format('%06d', t[2]) -- what LPUSH writes: converted once, not per element
+
+-- pushes cost copies of now at the head of key; returns the new length
+local function push(key, cost)
   if cost == 1 then
-    redis.call('LPUSH', key, now)
+    return redis.call('LPUSH', key, nowText)
+  end
+  local batch = {}
+  local left = cost
+  local len = 0
+  while left > 0 do
+    local b = math.min(left, 1000)
+    for i = 1, b do batch[i] = nowText end
+    for i = b + 1, #batch do batch[i] = nil end
+    len = redis.call('LPUSH', key, unpack(batch))
+    left = left - b
+  end
+  return len
+end
+
+-- expired(ts): ts <= floor, compared as decimal text (timestamps have 16 digits until 2286; a shorter one is older)
+local function expired(ts, floorText)
+  local a, b = #ts, #floorText
+  return a < b or (a == b and ts <= floorText)
+end
+
+local function check(key, limit, window, cost)
+  local floor = now - window
+  local floorText = string.format('%d', floor)
+  local tail = redis.call('LRANGE', key, -4, -1)
+  local m = #tail          -- valid elements in tail (the oldest last)
+  local whole = m < 4      -- tail holds the whole list
+  -- e = expired elements contiguous from the tail; all of them in tail unless e == m == 4
+  local e = 0
+  while e < m and expired(tail[m - e], floorText) do
+    e = e + 1
+  end
+  local oldest = nil -- the oldest counted element, if any
+  if e < m then
+    oldest = tonumber(tail[m - e])
+  elseif not whole then
+    -- every element read has expired: if the newest has too, everything has (even elements a clock step back left
+    -- above it: they were admitted earlier still); else read on from the tail until a counted element
+    local head = tonumber(redis.call('LINDEX', key, 0))
+    if head <= floor then
+      redis.call('DEL', key)
+      whole = true
+    else
+      local size = 64
+      while true do
+        local chunk = redis.call('LRANGE', key, -(e + size), -(e + 1))
+        local i = #chunk
+        while i > 0 and expired(chunk[i], floorText) do
+          i = i - 1
+        end
+        e = e + (#chunk - i)
+        if i > 0 then
+          oldest = tonumber(chunk[i])
+          break
+        end
+        size = size * 4
+      end
+      redis.call('LTRIM', key, 0, -(e + 1))
+    end
+    m = 0
+    e = 0
+  end
+  if e >= 3 then
+    redis.call('LTRIM', key, 0, -(e + 1))
+    m = m - e
+    e = 0
+  end
+
+  -- n = counted elements before this request
+  local n
+  local pushed = false
+  if whole then
+    n = m - e
+    if n + cost <= limit then
+      push(key, cost)
+      pushed = true
+    end
   else
-    local batch = {}
-    local left = cost
-    while left > 0 do
-      local b = math.min(left, 1000)
-      for i = 1, b do batch[i] = now end
-      for i = b + 1, #batch do batch[i] = nil end
-      redis.call('LPUSH', key, unpack(batch))
-      left = left - b
+    n = push(key, cost) - cost - e
+    pushed = true
+    if n + cost > limit then
+      redis.call('LPOP', key, cost)
+      pushed = false
     end
   end
-  redis.call('PEXPIRE', key, ARGV[4])
-  if n == 0 then oldest = now end
-  n = n + cost
-else
-  -- admitted once the (n + cost - limit) oldest counted elements have left the window
-  local k = n + cost - limit
-  local ts = oldest
-  if k > 1 then ts = tonumber(redis.call('LINDEX', key, -k)) end
-  retryAfter = ts + window - now
+
+  local retryAfter = 0
+  if pushed then
+    -- TTL: with P = 2 * window, after every admission at t the key lives at least until the end of t's P-epoch plus
+    -- window. An element x still in the list was admitted with that guarantee for its own epoch, so if x shares
+    -- now's epoch nothing needs renewing; else renew to the end of this epoch plus window (window..3 * window).
+    local period = 2 * window
+    local epoch = math.floor(now / period)
+    local x = nil
+    if m > 0 and m - e > 1 then x = tonumber(tail[1]) else x = oldest end
+    if x == nil or math.floor(x / period) ~= epoch then
+      redis.call('PEXPIRE', key, math.ceil(((epoch + 1) * period + window - now) / 1000))
+    end
+    if oldest == nil then oldest = now end
+    n = n + cost
+  else
+    -- admitted once the k oldest counted elements have left the window
+    local k = n + cost - limit
+    local ts
+    if e + k <= m then
+      ts = tonumber(tail[m - e - k + 1])
+    else
+      ts = tonumber(redis.call('LINDEX', key, -(e + k)))
+    end
+    retryAfter = ts + window - now
+    if retryAfter < 1 then retryAfter = 1 end
+  end
+  local resetAfter = 0
+  if n > 0 then
+    resetAfter = oldest + window - now
+    if resetAfter < 1 then resetAfter = 1 end
+  end
+  local remaining = limit - n
+  if remaining < 0 then remaining = 0 end
+  return remaining, resetAfter, retryAfter
 end
-local resetAfter = 0
-if n > 0 then resetAfter = oldest + window - now end
-local remaining = limit - n
-if remaining < 0 then remaining = 0 end
-return {allowed, remaining, resetAfter, retryAfter, now}
+
+local out = {}
+for i = 1, #KEYS do
+  local ok, remaining, resetAfter, retryAfter = pcall(check, KEYS[i], tonumber(ARGV[3 * i - 2]),
+    tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]))
+  if ok then
+    out[#out + 1] = remaining
+    out[#out + 1] = resetAfter
+    out[#out + 1] = retryAfter
+  else
+    if type(remaining) == 'table' then remaining = remaining.err end
+    out[#out + 1] = tostring(remaining)
+    out[#out + 1] = 0
+    out[#out + 1] = 0
+  end
+end
+out[#out + 1] = now
+return out

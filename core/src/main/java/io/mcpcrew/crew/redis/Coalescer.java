@@ -1,0 +1,241 @@
+package io.mcpcrew.crew.redis;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * Automatic pipelining by flat combining: concurrent callers of {@link #submit} queue their command; a caller that
+ * finds a free lane (one of {@code lanes} connections) becomes the combiner, sends every queued command (up to
+ * {@code maxBatch}) in one pipeline — one write, one read, one round trip — hands each caller its own reply and
+ * wakes it. A caller alone takes the direct path (no pipeline, no hand-off), so a single thread pays nothing;
+ * eight threads share round trips, which saves Redis and the client a read/write system call pair per command.
+ *
+ * <p>No thread of its own (the combiner is always a caller, so it runs fine inside an application server), no
+ * timer, no added latency: a command is sent as soon as a lane is free. Each command keeps its own outcome:
+ * a reply, a {@link RedisDataException} (its own error), or — when the connection fails — the batch's
+ * {@link RedisUnavailableException}. Commands of one batch are not atomic together (each is its own command or
+ * script, as it would be without coalescing) — except that items of one {@link BatchScript} become one EVALSHA
+ * with all their keys, decided in queue order by one script run (which saves the script's fixed costs).
+ */
+final class Coalescer {
+    private final JedisRedisManager redis;
+    private final int maxBatch;
+    private final Semaphore lanes;
+    private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder commands = new LongAdder();
+
+    Coalescer(JedisRedisManager redis, int lanes, int maxBatch) {
+        this.redis = redis;
+        this.lanes = new Semaphore(lanes);
+        this.maxBatch = maxBatch;
+    }
+
+    /** Pipelined round trips sent so far, and the commands they carried (their ratio is the mean batch size). */
+    long batches() {
+        return batches.sum();
+    }
+
+    long commands() {
+        return commands.sum();
+    }
+
+    <T> T submit(PipelinedCall<T> queued, RedisCall<T> direct) {
+        return await(new Pending<>(queued, direct, null, null, null));
+    }
+
+    /** One key's item of a {@link BatchScript}: merged with the queued items of the same script into one EVALSHA. */
+    List<Object> submit(BatchScript script, byte[] key, List<byte[]> args, PipelinedCall<Object> queued,
+            RedisCall<Object> direct) {
+        Pending<Object> p = new Pending<>(queued, direct, script, key, args);
+        return BatchReplies.slice(script, await(p), p.index);
+    }
+
+    private <T> T await(Pending<T> me) {
+        queue.offer(me);
+        for (;;) {
+            if (lanes.tryAcquire()) {
+                try {
+                    combine(me);
+                } finally {
+                    lanes.release();
+                }
+                handOff();
+            }
+            if (me.done) {
+                return me.outcome(redis);
+            }
+            // another caller's batch holds this command, or all lanes are busy: it wakes us (done, or our turn)
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** Wakes the oldest waiting caller so that it takes the lane just released (nobody else may be awake). */
+    private void handOff() {
+        Pending<?> next = queue.peek();
+        if (next != null) {
+            LockSupport.unpark(next.thread);
+        }
+    }
+
+    private void combine(Pending<?> me) {
+        List<Pending<?>> batch = new ArrayList<>();
+        Pending<?> p;
+        while (batch.size() < maxBatch && (p = queue.poll()) != null) {
+            batch.add(p);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (batch.size() == 1) {
+            batch.get(0).runDirect(redis);
+        } else {
+            runPipelined(batch);
+        }
+        for (Pending<?> done : batch) {
+            if (done != me) {
+                LockSupport.unpark(done.thread);
+            }
+        }
+    }
+
+    private void runPipelined(List<Pending<?>> batch) {
+        // items of one BatchScript become one EVALSHA with all their keys (a group); others are queued as they are
+        Map<BatchScript, List<Pending<?>>> groups = null;
+        List<Pending<?>> singles = new ArrayList<>(batch.size());
+        for (Pending<?> p : batch) {
+            if (p.script != null) {
+                if (groups == null) {
+                    groups = new LinkedHashMap<>();
+                }
+                groups.computeIfAbsent(p.script, k -> new ArrayList<>()).add(p);
+            } else {
+                singles.add(p);
+            }
+        }
+        List<List<Pending<?>>> sent = new ArrayList<>();
+        if (groups != null) {
+            for (List<Pending<?>> g : groups.values()) {
+                if (g.size() == 1) {
+                    singles.add(g.get(0));
+                } else {
+                    sent.add(g);
+                }
+            }
+        }
+        for (Pending<?> p : singles) {
+            sent.add(List.of(p));
+        }
+        List<Response<?>> replies = new ArrayList<>(sent.size());
+        try {
+            redis.execute(j -> {
+                try (AbstractPipeline pipeline = j.pipelined()) {
+                    for (List<Pending<?>> items : sent) {
+                        // a list of one is a plain command or a script item alone; groups have two items or more
+                        replies.add(items.size() == 1 ? items.get(0).queued.queue(pipeline) : queueMerged(pipeline, items));
+                    }
+                    pipeline.sync();
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            for (Pending<?> p : batch) {
+                p.fail(e);
+            }
+            return;
+        }
+        batches.increment();
+        commands.add(batch.size());
+        for (int i = 0; i < sent.size(); i++) {
+            List<Pending<?>> items = sent.get(i);
+            for (int k = 0; k < items.size(); k++) {
+                items.get(k).index = k;
+                items.get(k).complete(replies.get(i));
+            }
+        }
+    }
+
+    private static Response<Object> queueMerged(AbstractPipeline pipeline, List<Pending<?>> items) {
+        BatchScript script = items.get(0).script;
+        List<byte[]> keys = new ArrayList<>(items.size());
+        List<byte[]> args = new ArrayList<>(items.size() * script.argsPerKey());
+        for (Pending<?> p : items) {
+            keys.add(p.key);
+            args.addAll(p.args);
+        }
+        return pipeline.evalsha(script.script().sha1Bytes(), keys, args);
+    }
+
+    /** One caller's command and, once done, its outcome. */
+    private static final class Pending<T> {
+        final PipelinedCall<T> queued;
+        final RedisCall<T> direct;
+        final BatchScript script;
+        final byte[] key;
+        final List<byte[]> args;
+        final Thread thread = Thread.currentThread();
+        int index; // this item's place in a merged reply
+        private T result;
+        private RuntimeException error;
+        private boolean retryDirect;
+        volatile boolean done;
+
+        Pending(PipelinedCall<T> queued, RedisCall<T> direct, BatchScript script, byte[] key, List<byte[]> args) {
+            this.queued = queued;
+            this.direct = direct;
+            this.script = script;
+            this.key = key;
+            this.args = args;
+        }
+
+        void runDirect(JedisRedisManager redis) {
+            try {
+                result = redis.execute(direct);
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            done = true;
+        }
+
+        @SuppressWarnings("unchecked")
+        void complete(Response<?> reply) {
+            try {
+                result = (T) reply.get();
+            } catch (JedisNoScriptException e) {
+                retryDirect = true; // the direct path loads the script (after SCRIPT FLUSH, a restart, a fail-over)
+            } catch (JedisDataException e) {
+                error = new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            done = true;
+        }
+
+        void fail(RuntimeException e) {
+            error = e;
+            done = true;
+        }
+
+        T outcome(JedisRedisManager redis) {
+            if (retryDirect) {
+                index = 0;
+                return redis.execute(direct);
+            }
+            if (error != null) {
+                throw error;
+            }
+            return result;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.mcpcrew.crew.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.testing.RedisServer;
+import io.mcpcrew.crew.testing.RedisServerExtension;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Automatic pipelining ({@link RedisManager#coalesce}, {@link RedisManager#evalForKey}) against a real redis-server:
+ * every caller gets its own reply, round trips are shared, merged script runs keep each item's outcome, and
+ * NOSCRIPT, data errors and outages reach the right callers.
+ */
+@ExtendWith(RedisServerExtension.class)
+class CoalescerIT {
+    /** KEYS[i] gets INCRBY ARGV[i]; replies: the new value per key, then #KEYS (shared); 'fail' as increment errors. */
+    private static final BatchScript INCR_EACH = new BatchScript(LuaScript.of("incr_each", String.join("\n",
+            "local out = {}",
+            "for i = 1, #KEYS do",
+            "  local ok, v = pcall(redis.call, 'INCRBY', KEYS[i], ARGV[i])",
+            "  if ok then out[#out + 1] = v else out[#out + 1] = (type(v) == 'table' and v.err or tostring(v)) end",
+            "end",
+            "out[#out + 1] = #KEYS",
+            "return out")), 1, 1, 1);
+    private static final int THREADS = 8;
+    private static final int PER_THREAD = 2_000;
+
+    private RedisServer server;
+    private final List<JedisRedisManager> managers = new ArrayList<>();
+
+    @BeforeEach
+    void setUp(RedisServer server) {
+        this.server = server;
+        server.ensureRunningAndEmpty();
+    }
+
+    @AfterEach
+    void tearDown() {
+        managers.forEach(JedisRedisManager::close);
+        managers.clear();
+        if (!server.isRunning()) {
+            server.start();
+        }
+    }
+
+    private JedisRedisManager manager(Map<String, String> extra) {
+        Map<String, String> c = new HashMap<>(Map.of("redis.crew.host", server.host(),
+                "redis.crew.port", String.valueOf(server.port()), "redis.crew.breaker.open-duration", "200ms",
+                "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "1s"));
+        c.putAll(extra);
+        JedisRedisManager m = new JedisRedisManager(RedisCrewConfig.load(c), null);
+        managers.add(m);
+        return m;
+    }
+
+    /** Runs {@code op(thread, i)} on 8 threads, started together; returns the errors. */
+    private static List<Throwable> hammer(IntBiConsumer op) throws InterruptedException {
+        CountDownLatch start = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < PER_THREAD; i++) {
+                        op.accept(id, i);
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            ts.add(th);
+            th.start();
+        }
+        start.countDown();
+        for (Thread th : ts) {
+            th.join();
+        }
+        return new ArrayList<>(errors);
+    }
+
+    @FunctionalInterface
+    interface IntBiConsumer {
+        void accept(int thread, int i) throws Exception;
+    }
+
+    @Test
+    void eachCallerGetsItsOwnReplyAndRoundTripsAreShared() throws Exception {
+        JedisRedisManager redis = manager(Map.of());
+        List<Throwable> errors = hammer((t, i) -> {
+            String key = "c:" + t;
+            long v = redis.coalesce(p -> p.incr(key), j -> j.incr(key));
+            assertEquals(i + 1, v, "thread " + t + " sees its own counter advance by one per call");
+        });
+        assertEquals(List.of(), errors);
+        for (int t = 0; t < THREADS; t++) {
+            assertEquals(String.valueOf(PER_THREAD), server.command("GET", "c:" + t), "no call lost or doubled");
+        }
+        long[] bc = redis.coalescedBatchesAndCommands();
+        assertTrue(bc[0] > 0 && bc[1] > bc[0], "some round trips carried several commands: " + bc[0] + " / " + bc[1]);
+    }
+
+    @Test
+    void batchScriptItemsAreMergedAndKeepTheirOwnRepliesAndErrors() throws Exception {
+        JedisRedisManager redis = manager(Map.of());
+        server.command("SET", "wrong", "not a number");
+        AtomicInteger merged = new AtomicInteger();
+        List<Throwable> errors = hammer((t, i) -> {
+            if (t == 0) { // thread 0 only meets the bad key; the others must not notice
+                RedisDataException e = org.junit.jupiter.api.Assertions.assertThrows(RedisDataException.class,
+                        () -> redis.evalForKey(INCR_EACH, bytes("wrong"), List.of(bytes("1"))));
+                assertTrue(e.getMessage().contains("not an integer"), e.getMessage());
+                return;
+            }
+            List<Object> r = redis.evalForKey(INCR_EACH, bytes("s:" + t), List.of(bytes(String.valueOf(t + 1))));
+            assertEquals(2, r.size());
+            assertEquals((long) (i + 1) * (t + 1), r.get(0), "thread " + t + ": its own key's value");
+            if ((Long) r.get(1) > 1) {
+                merged.incrementAndGet();
+            }
+        });
+        assertEquals(List.of(), errors);
+        assertTrue(merged.get() > 0, "some runs decided several callers' items");
+        assertEquals("not a number", server.command("GET", "wrong"));
+    }
+
+    @Test
+    void noscriptInABatchIsRetriedByItsOwnerAfterScriptFlush() throws Exception {
+        JedisRedisManager redis = manager(Map.of());
+        AtomicInteger calls = new AtomicInteger();
+        List<Throwable> errors = hammer((t, i) -> {
+            if (calls.incrementAndGet() % 1_000 == 0) {
+                server.command("SCRIPT", "FLUSH");
+            }
+            redis.evalForKey(INCR_EACH, bytes("n:" + t), List.of(bytes("1")));
+        });
+        assertEquals(List.of(), errors);
+        for (int t = 0; t < THREADS; t++) {
+            assertEquals(String.valueOf(PER_THREAD), server.command("GET", "n:" + t), "every call ran once");
+        }
+    }
+
+    @Test
+    void anOutageFailsTheWaitingCallersAsRetryableAndRecovers() throws Exception {
+        JedisRedisManager redis = manager(Map.of("redis.crew.fallback.enabled", "false"));
+        AtomicInteger unavailable = new AtomicInteger();
+        AtomicInteger other = new AtomicInteger();
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            server.stop();
+        });
+        stopper.start();
+        hammer((t, i) -> {
+            try {
+                redis.coalesce(p -> p.incr("o"), j -> j.incr("o"));
+            } catch (RedisUnavailableException e) {
+                unavailable.incrementAndGet();
+            } catch (RuntimeException e) {
+                other.incrementAndGet();
+            }
+        });
+        stopper.join();
+        assertTrue(unavailable.get() > 0, "callers saw the outage");
+        assertEquals(0, other.get(), "only RedisUnavailableException (retryable)");
+        server.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!redis.isAvailable() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(redis.isAvailable());
+        Object v = redis.coalesce(p -> p.incr("o"), j -> j.incr("o"));
+        assertInstanceOf(Long.class, v);
+    }
+
+    @Test
+    void disabledCoalescingRunsEveryCallAlone() throws Exception {
+        JedisRedisManager redis = manager(Map.of("redis.crew.coalesce.enabled", "false"));
+        List<Throwable> errors = hammer((t, i) -> redis.coalesce(p -> p.incr("d"), j -> j.incr("d")));
+        assertEquals(List.of(), errors);
+        assertEquals(String.valueOf(THREADS * PER_THREAD), server.command("GET", "d"));
+        assertEquals(0, redis.coalescedBatchesAndCommands()[0]);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
