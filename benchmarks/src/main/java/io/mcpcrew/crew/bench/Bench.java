@@ -118,6 +118,21 @@ public final class Bench {
         return (long) (total * 1_000_000);
     }
 
+    /**
+     * With {@code -Dcrew.bench.commandstats}: prints the server's INFO commandstats (calls and µs per call of each
+     * command, those run inside scripts included) for {@code label}, then resets them. Shows where Redis time goes.
+     */
+    public static void commandStats(RedisServer server, String label) {
+        if (System.getProperty("crew.bench.commandstats") == null) {
+            return;
+        }
+        System.out.printf("# %s: %s%n", label, java.util.Arrays.stream(server.command("INFO", "commandstats")
+                .split("\\r?\\n")).filter(s -> s.startsWith("cmdstat_") && !s.contains("info") && !s.contains("config"))
+                .map(s -> s.replaceAll("cmdstat_([^:]*):calls=(\\d+),usec=\\d+,usec_per_call=([0-9.]+).*", "$1 $2x$3us"))
+                .collect(java.util.stream.Collectors.joining(", ")));
+        server.command("CONFIG", "RESETSTAT");
+    }
+
     public static void row(String label, double opsPerSec, double rawOpsPerSec) {
         System.out.printf("%-48s %12.0f ops/s   %6.2fx raw%n", label, opsPerSec, opsPerSec / rawOpsPerSec);
     }

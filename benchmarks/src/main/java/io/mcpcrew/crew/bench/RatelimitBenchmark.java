@@ -124,12 +124,7 @@ public final class RatelimitBenchmark {
                         double x = Bench.throughput(threads, Duration.ofMillis(200), measure, e.getValue());
                         long c1 = Bench.redisCpuMicros(server);
                         runs.get(l).add(x);
-                        if (System.getProperty("crew.bench.commandstats") != null) {
-                            System.out.printf("# %s: %s%n", l, java.util.Arrays.stream(server.command("INFO", "commandstats")
-                                    .split("\r?\n")).filter(s -> s.startsWith("cmdstat_") && !s.contains("info") && !s.contains("config"))
-                                    .map(s -> s.replaceAll("cmdstat_([^:]*):calls=(\\d+),usec=\\d+,usec_per_call=([0-9.]+).*", "$1 $2x$3us"))
-                                    .collect(java.util.stream.Collectors.joining(", ")));
-                        }
+                        Bench.commandStats(server, l);
                         cpus.get(l).add((c1 - c0) / (x * measure.toMillis() / 1000.0));
                     }
                 }

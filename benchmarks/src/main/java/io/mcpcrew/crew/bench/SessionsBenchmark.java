@@ -70,11 +70,13 @@ public final class SessionsBenchmark {
                             (t, i) -> jedis.hset(raw[idx(t, i)], "d:counter", String.valueOf(i)));
                     rawScript[r] = Bench.throughput(threads, warmup, run, (t, i) -> jedis.evalsha(HSET_SHA,
                             java.util.List.of(raw[idx(t, i)]), java.util.List.of("d:counter", String.valueOf(i))));
+                    Bench.commandStats(server, "before update @" + threads);
                     update[r] = Bench.throughput(threads, warmup, run, (t, i) -> {
                         if (!sessions.updateSession(ids[idx(t, i)], Map.of("counter", i))) {
                             throw new IllegalStateException("session vanished");
                         }
                     });
+                    Bench.commandStats(server, "updateSession @" + threads);
                 }
                 double rg = Bench.median(rawGet);
                 double rs = Bench.median(rawSet);

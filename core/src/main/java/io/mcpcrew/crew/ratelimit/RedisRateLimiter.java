@@ -38,7 +38,7 @@ public class RedisRateLimiter implements RateLimiter {
      * 3 arguments per key (limit, window µs, cost), 3 replies per key (remaining, reset µs, retry µs) and the server
      * time (µs) of the run; concurrent checks share one EVALSHA.
      */
-    static final BatchScript SLIDING_WINDOW = new BatchScript(SLIDING_WINDOW_LUA, 3, 3, 1);
+    static final BatchScript SLIDING_WINDOW = new BatchScript(SLIDING_WINDOW_LUA, 1, 3, 3, 1);
     private static final int MAX_CACHED_TENANTS = 10_000;
     private static final int MAX_CACHED_RESOURCES = 10_000;
 
@@ -204,7 +204,7 @@ public class RedisRateLimiter implements RateLimiter {
             long windowMicros = window.toNanos() / 1000;
             List<Object> r;
             try {
-                r = redis.evalForKey(SLIDING_WINDOW, key, List.of(ascii(maxRequests), ascii(windowMicros), ascii(cost)));
+                r = redis.evalItem(SLIDING_WINDOW, List.of(key), List.of(ascii(maxRequests), ascii(windowMicros), ascii(cost)));
             } catch (RedisUnavailableException e) {
                 if (!redis.config().fallbackEnabled()) {
                     throw e;

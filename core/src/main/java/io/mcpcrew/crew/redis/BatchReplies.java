@@ -14,7 +14,7 @@ final class BatchReplies {
             throw new RedisDataException(script + " answered " + reply + ", not a list", null);
         }
         List<?> all = (List<?>) reply;
-        int n = script.repliesPerKey();
+        int n = script.repliesPerItem();
         int shared = script.sharedReplies();
         if (all.size() < (index + 1) * n + shared) {
             throw new RedisDataException(script + " answered " + all.size() + " replies; item " + index + " needs "

@@ -1,29 +1,37 @@
 package io.mcpcrew.crew.redis;
 
 /**
- * A Lua script that decides one item per key and can decide several in one call: {@code KEYS[i]} with
- * {@code argsPerKey} arguments ({@code ARGV[(i-1)*argsPerKey + 1 ..]}), answered by {@code repliesPerKey} replies
- * per key, in order, then {@code sharedReplies} that belong to every key. An item that failed answers its error message (a string) as its first reply. Run it with
- * {@link RedisManager#evalForKey}: alone it is one EVALSHA with one key; concurrent calls of the same script are
- * merged into one EVALSHA with many keys (standalone and Sentinel; on Cluster each call runs alone).
+ * A Lua script that decides one item per run or several in one run, in order: item {@code i} has
+ * {@code keysPerItem} keys ({@code KEYS[(i-1)*keysPerItem + 1 ..]}) and its arguments next in {@code ARGV} —
+ * {@code argsPerItem} of them, or, for a script with variable arguments ({@link #VARIABLE}), their count first and
+ * then them. It answers {@code repliesPerItem} replies per item, in order, then {@code sharedReplies} that belong
+ * to every item (e.g. the server time of the run). An item that failed answers its error message (a string) as its
+ * first reply: one item's error never fails the others.
+ *
+ * <p>Run it with {@link RedisManager#evalItem}: alone it is one EVALSHA with one item; concurrent calls of the same
+ * script are merged into one EVALSHA with many items (standalone and Sentinel; on Cluster each call runs alone,
+ * since the items' keys may hash to different slots). Merging saves the fixed costs of a script run (EVALSHA,
+ * {@code TIME}, the reply) that dominate short scripts.
  */
 public final class BatchScript {
+    /** {@code argsPerItem} of a script whose items carry their argument count first. */
+    public static final int VARIABLE = -1;
+
     private final LuaScript script;
-    private final int argsPerKey;
-    private final int repliesPerKey;
+    private final int keysPerItem;
+    private final int argsPerItem;
+    private final int repliesPerItem;
     private final int sharedReplies;
 
-    /**
-     * @param sharedReplies replies after the last key's that belong to every key (e.g. the server time of the run),
-     *                      appended to each key's replies
-     */
-    public BatchScript(LuaScript script, int argsPerKey, int repliesPerKey, int sharedReplies) {
-        if (argsPerKey < 0 || repliesPerKey < 1 || sharedReplies < 0) {
-            throw new IllegalArgumentException("argsPerKey and sharedReplies must be >= 0, repliesPerKey >= 1");
+    public BatchScript(LuaScript script, int keysPerItem, int argsPerItem, int repliesPerItem, int sharedReplies) {
+        if (keysPerItem < 1 || argsPerItem < VARIABLE || repliesPerItem < 1 || sharedReplies < 0) {
+            throw new IllegalArgumentException("keysPerItem and repliesPerItem must be >= 1, argsPerItem >= 0 or "
+                    + "VARIABLE, sharedReplies >= 0");
         }
         this.script = script;
-        this.argsPerKey = argsPerKey;
-        this.repliesPerKey = repliesPerKey;
+        this.keysPerItem = keysPerItem;
+        this.argsPerItem = argsPerItem;
+        this.repliesPerItem = repliesPerItem;
         this.sharedReplies = sharedReplies;
     }
 
@@ -31,16 +39,41 @@ public final class BatchScript {
         return script;
     }
 
-    public int argsPerKey() {
-        return argsPerKey;
+    public int keysPerItem() {
+        return keysPerItem;
     }
 
-    public int repliesPerKey() {
-        return repliesPerKey;
+    public int argsPerItem() {
+        return argsPerItem;
+    }
+
+    public boolean variableArgs() {
+        return argsPerItem == VARIABLE;
+    }
+
+    public int repliesPerItem() {
+        return repliesPerItem;
     }
 
     public int sharedReplies() {
         return sharedReplies;
+    }
+
+    /** Checks one item's keys and arguments against the declared shape. */
+    void requireShape(java.util.List<byte[]> keys, java.util.List<byte[]> args) {
+        if (keys.size() != keysPerItem || (!variableArgs() && args.size() != argsPerItem)) {
+            throw new IllegalArgumentException(this + " takes " + keysPerItem + " keys and "
+                    + (variableArgs() ? "any number of" : String.valueOf(argsPerItem)) + " arguments per item, not "
+                    + keys.size() + " and " + args.size());
+        }
+    }
+
+    /** The ARGV part of one item: its arguments, after their count for a {@link #VARIABLE} script. */
+    void appendArgs(java.util.List<byte[]> out, java.util.List<byte[]> args) {
+        if (variableArgs()) {
+            out.add(String.valueOf(args.size()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        out.addAll(args);
     }
 
     @Override

@@ -56,9 +56,9 @@ final class Coalescer {
     }
 
     /** One key's item of a {@link BatchScript}: merged with the queued items of the same script into one EVALSHA. */
-    List<Object> submit(BatchScript script, byte[] key, List<byte[]> args, PipelinedCall<Object> queued,
+    List<Object> submit(BatchScript script, List<byte[]> keys, List<byte[]> args, PipelinedCall<Object> queued,
             RedisCall<Object> direct) {
-        Pending<Object> p = new Pending<>(queued, direct, script, key, args);
+        Pending<Object> p = new Pending<>(queued, direct, script, keys, args);
         return BatchReplies.slice(script, await(p), p.index);
     }
 
@@ -168,11 +168,11 @@ final class Coalescer {
 
     private static Response<Object> queueMerged(AbstractPipeline pipeline, List<Pending<?>> items) {
         BatchScript script = items.get(0).script;
-        List<byte[]> keys = new ArrayList<>(items.size());
-        List<byte[]> args = new ArrayList<>(items.size() * script.argsPerKey());
+        List<byte[]> keys = new ArrayList<>(items.size() * script.keysPerItem());
+        List<byte[]> args = new ArrayList<>(items.size() * (items.get(0).args.size() + 1));
         for (Pending<?> p : items) {
-            keys.add(p.key);
-            args.addAll(p.args);
+            keys.addAll(p.keys);
+            script.appendArgs(args, p.args);
         }
         return pipeline.evalsha(script.script().sha1Bytes(), keys, args);
     }
@@ -182,7 +182,7 @@ final class Coalescer {
         final PipelinedCall<T> queued;
         final RedisCall<T> direct;
         final BatchScript script;
-        final byte[] key;
+        final List<byte[]> keys;
         final List<byte[]> args;
         final Thread thread = Thread.currentThread();
         int index; // this item's place in a merged reply
@@ -191,11 +191,11 @@ final class Coalescer {
         private boolean retryDirect;
         volatile boolean done;
 
-        Pending(PipelinedCall<T> queued, RedisCall<T> direct, BatchScript script, byte[] key, List<byte[]> args) {
+        Pending(PipelinedCall<T> queued, RedisCall<T> direct, BatchScript script, List<byte[]> keys, List<byte[]> args) {
             this.queued = queued;
             this.direct = direct;
             this.script = script;
-            this.key = key;
+            this.keys = keys;
             this.args = args;
         }
 

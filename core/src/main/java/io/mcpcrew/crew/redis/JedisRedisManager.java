@@ -130,14 +130,23 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     @Override
     public Object eval(LuaScript script, List<String> keys, List<String> args) {
         scripts.putIfAbsent(script.sha1(), script);
-        return execute(j -> {
-            try {
-                return j.evalsha(script.sha1(), keys, args);
-            } catch (JedisNoScriptException e) {
-                load(j, script, keys.isEmpty() ? null : keys.get(0));
-                return j.evalsha(script.sha1(), keys, args);
-            }
-        });
+        return execute(j -> evalDirect(j, script, keys, args));
+    }
+
+    private Object evalDirect(UnifiedJedis j, LuaScript script, List<String> keys, List<String> args) {
+        try {
+            return j.evalsha(script.sha1(), keys, args);
+        } catch (JedisNoScriptException e) {
+            load(j, script, keys.isEmpty() ? null : keys.get(0));
+            return j.evalsha(script.sha1(), keys, args);
+        }
+    }
+
+    @Override
+    public Object evalCoalesced(LuaScript script, List<String> keys, List<String> args) {
+        scripts.putIfAbsent(script.sha1(), script);
+        String sha = script.sha1();
+        return coalesce(p -> p.evalsha(sha, keys, args), j -> evalDirect(j, script, keys, args));
     }
 
     @Override
@@ -173,16 +182,23 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     }
 
     @Override
-    public List<Object> evalForKey(BatchScript script, byte[] key, List<byte[]> args) {
+    public List<Object> evalItem(BatchScript script, List<byte[]> keys, List<byte[]> args) {
+        script.requireShape(keys, args);
         LuaScript lua = script.script();
         scripts.putIfAbsent(lua.sha1(), lua);
+        List<byte[]> argv;
+        if (script.variableArgs()) {
+            argv = new java.util.ArrayList<>(args.size() + 1);
+            script.appendArgs(argv, args);
+        } else {
+            argv = args;
+        }
         Coalescer c = coalescer;
-        List<byte[]> keys = List.of(key);
         if (c == null || !breaker.isAvailable()) {
-            return BatchReplies.slice(script, execute(j -> evalBinaryDirect(j, lua, keys, args)), 0);
+            return BatchReplies.slice(script, execute(j -> evalBinaryDirect(j, lua, keys, argv)), 0);
         }
         byte[] sha = lua.sha1Bytes();
-        return c.submit(script, key, args, p -> p.evalsha(sha, keys, args), j -> evalBinaryDirect(j, lua, keys, args));
+        return c.submit(script, keys, args, p -> p.evalsha(sha, keys, argv), j -> evalBinaryDirect(j, lua, keys, argv));
     }
 
     /** Coalesced pipelines sent so far and the commands they carried (0, 0 when coalescing is off). */

@@ -44,18 +44,25 @@ public interface RedisManager {
         return execute(direct);
     }
 
+    /** {@link #eval} through {@link #coalesce}: the hot-path form for short scripts run by many threads. */
+    default Object evalCoalesced(LuaScript script, List<String> keys, List<String> args) {
+        return eval(script, keys, args);
+    }
+
     /** {@link #evalBinary} through {@link #coalesce}: the hot-path form for short scripts run by many threads. */
     default Object evalBinaryCoalesced(LuaScript script, List<byte[]> keys, List<byte[]> args) {
         return evalBinary(script, keys, args);
     }
 
     /**
-     * Runs a {@link BatchScript} for one key and returns that key's replies; concurrent calls of the same script
-     * share one EVALSHA (many keys, decided in order) when coalescing is on, on standalone and Sentinel. An item
-     * error (its first reply a string) is thrown as {@link RedisDataException}.
+     * Runs one item of a {@link BatchScript} and returns that item's replies (then the shared ones); concurrent
+     * calls of the same script share one EVALSHA (many items, decided in order) when coalescing is on, on
+     * standalone and Sentinel. An item error (its first reply a string) is thrown as {@link RedisDataException}.
      */
-    default java.util.List<Object> evalForKey(BatchScript script, byte[] key, List<byte[]> args) {
-        return BatchReplies.slice(script, evalBinary(script.script(), List.of(key), args), 0);
+    default List<Object> evalItem(BatchScript script, List<byte[]> keys, List<byte[]> args) {
+        List<byte[]> argv = new java.util.ArrayList<>(args.size() + 1);
+        script.appendArgs(argv, args);
+        return BatchReplies.slice(script, evalBinary(script.script(), keys, argv), 0);
     }
 
     /** Announces a script at start-up (the startup health check reports them); loads it if Redis is up. */

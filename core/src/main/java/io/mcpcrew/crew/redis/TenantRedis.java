@@ -36,6 +36,33 @@ public final class TenantRedis {
         return manager.execute(call);
     }
 
+    /** {@link RedisManager#coalesce}: concurrent callers share round trips. */
+    public <T> T coalesce(PipelinedCall<T> queued, RedisCall<T> direct) {
+        return manager.coalesce(queued, direct);
+    }
+
+    /** {@link #eval} through {@link RedisManager#evalCoalesced}, keys checked likewise. */
+    public Object evalCoalesced(LuaScript script, List<String> scriptKeys, List<String> args) {
+        for (String k : scriptKeys) {
+            requireOwned(k);
+        }
+        return manager.evalCoalesced(script, scriptKeys, args);
+    }
+
+    /** {@link RedisManager#evalItem} (text keys and arguments, UTF-8), keys checked likewise. */
+    public List<Object> evalItem(BatchScript script, List<String> scriptKeys, List<String> args) {
+        List<byte[]> k = new java.util.ArrayList<>(scriptKeys.size());
+        for (String key : scriptKeys) {
+            requireOwned(key);
+            k.add(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        List<byte[]> a = new java.util.ArrayList<>(args.size());
+        for (String arg : args) {
+            a.add(arg.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return manager.evalItem(script, k, a);
+    }
+
     /** EVALSHA with every key checked to belong to this tenant. */
     public Object eval(LuaScript script, List<String> scriptKeys, List<String> args) {
         for (String k : scriptKeys) {

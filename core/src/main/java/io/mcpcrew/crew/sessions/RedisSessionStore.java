@@ -89,14 +89,14 @@ final class RedisSessionStore implements TenantSessions {
         SessionId id = SessionId.parse(sessionId);
         Session s;
         if (settings.slidingExpiry()) {
-            Object hash = redis.eval(SessionScripts.TOUCH, keys(id), List.of(id.value(), "", "1"));
+            Object hash = redis.evalCoalesced(SessionScripts.TOUCH, keys(id), List.of(id.value(), "", "1"));
             s = hash == null ? null : SessionCodec.decode(id.value(), SessionCodec.pairs((List<?>) hash));
             if (s != null) {
                 registry.record(redis, id.userId(), s.getExpiresAt().toEpochMilli(), s.getTtl().toMillis());
             }
         } else {
             String key = SessionKeys.session(redis.keys(), id);
-            s = SessionCodec.decode(id.value(), redis.execute(j -> j.hgetAll(key)));
+            s = SessionCodec.decode(id.value(), redis.coalesce(p -> p.hgetAll(key), j -> j.hgetAll(key)));
         }
         return Optional.ofNullable(s);
     }
@@ -125,7 +125,7 @@ final class RedisSessionStore implements TenantSessions {
                 args.add(SessionCodec.DATA_PREFIX + name);
             }
         });
-        List<?> r = (List<?>) redis.eval(SessionScripts.UPDATE, keys(id), args);
+        List<?> r = redis.evalItem(SessionScripts.UPDATE, keys(id), args);
         long status = number(r.get(0));
         if (status == -2) {
             throw SessionCodec.tooLarge(number(r.get(1)), settings.maxDataBytes());

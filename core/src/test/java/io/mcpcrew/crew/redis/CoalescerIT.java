@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Automatic pipelining ({@link RedisManager#coalesce}, {@link RedisManager#evalForKey}) against a real redis-server:
+ * Automatic pipelining ({@link RedisManager#coalesce}, {@link RedisManager#evalItem}) against a real redis-server:
  * every caller gets its own reply, round trips are shared, merged script runs keep each item's outcome, and
  * NOSCRIPT, data errors and outages reach the right callers.
  */
@@ -35,7 +35,7 @@ class CoalescerIT {
             "  if ok then out[#out + 1] = v else out[#out + 1] = (type(v) == 'table' and v.err or tostring(v)) end",
             "end",
             "out[#out + 1] = #KEYS",
-            "return out")), 1, 1, 1);
+            "return out")), 1, 1, 1, 1);
     private static final int THREADS = 8;
     private static final int PER_THREAD = 2_000;
 
@@ -123,11 +123,11 @@ class CoalescerIT {
         List<Throwable> errors = hammer((t, i) -> {
             if (t == 0) { // thread 0 only meets the bad key; the others must not notice
                 RedisDataException e = org.junit.jupiter.api.Assertions.assertThrows(RedisDataException.class,
-                        () -> redis.evalForKey(INCR_EACH, bytes("wrong"), List.of(bytes("1"))));
+                        () -> redis.evalItem(INCR_EACH, List.of(bytes("wrong")), List.of(bytes("1"))));
                 assertTrue(e.getMessage().contains("not an integer"), e.getMessage());
                 return;
             }
-            List<Object> r = redis.evalForKey(INCR_EACH, bytes("s:" + t), List.of(bytes(String.valueOf(t + 1))));
+            List<Object> r = redis.evalItem(INCR_EACH, List.of(bytes("s:" + t)), List.of(bytes(String.valueOf(t + 1))));
             assertEquals(2, r.size());
             assertEquals((long) (i + 1) * (t + 1), r.get(0), "thread " + t + ": its own key's value");
             if ((Long) r.get(1) > 1) {
@@ -147,7 +147,7 @@ class CoalescerIT {
             if (calls.incrementAndGet() % 1_000 == 0) {
                 server.command("SCRIPT", "FLUSH");
             }
-            redis.evalForKey(INCR_EACH, bytes("n:" + t), List.of(bytes("1")));
+            redis.evalItem(INCR_EACH, List.of(bytes("n:" + t)), List.of(bytes("1")));
         });
         assertEquals(List.of(), errors);
         for (int t = 0; t < THREADS; t++) {
