@@ -24,7 +24,8 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * EmbeddingCache beside raw Jedis on the same private redis-server, same bytes, same keys, same client pool:
- * single retrieve (GET), batch retrieve of 100 x 1536-d vectors (MGET; and with sliding TTL, a pipeline of GETEX),
+ * single retrieve (GET), batch retrieve of 100 x 1536-d vectors (MGET, as float[] and as zero-copy FloatBuffer views;
+ * and with sliding TTL, a pipeline of GETEX),
  * batch store of 100 vectors (pipelined SET EX), and the bytes one vector takes in Redis versus JSON.
  * Each figure is the median of {@code reps} runs, cache and raw runs interleaved.
  *
@@ -110,10 +111,13 @@ public final class EmbeddingsBenchmark {
                         for (byte[] value : jedis.mget(rawBatches.get((int) ((i + t) % nb)))) {
                             VectorCodec.decodeFinite(value);
                         }
-                    }));
-            Bench.row("batch retrieve 100 (MGET), vectors/s", batch[0], batch[1]);
+                    }),
+                    () -> BATCH * Bench.throughput(threads, warmup, run,
+                            (t, i) -> model.batchRetrieveBuffers(batches.get((int) ((i + t) % nb)))));
+            Bench.row("batch retrieve 100 (MGET) as float[], vectors/s", batch[0], batch[1]);
+            Bench.row("batch retrieve 100 (MGET) as FloatBuffer views, vectors/s", batch[3], batch[1]);
             Bench.row("  reference: raw MGET + decode to float[], vectors/s", batch[2], batch[1]);
-            System.out.printf("  cache / (raw MGET + decode): %.2fx%n", batch[0] / batch[2]);
+            System.out.printf("  cache float[] / (raw MGET + decode): %.2fx%n", batch[0] / batch[2]);
             double[] sliding = interleaved(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> slidingModel.batchRetrieve(batches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {

@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.embeddings;
 
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,14 @@ public interface ModelEmbeddingCache {
 
     /** One result per input text, in input order (duplicates allowed); misses are empty. */
     List<Optional<float[]>> batchRetrieve(List<String> texts);
+
+    /**
+     * {@link #batchRetrieve} without copying: each hit is a read-only, little-endian {@link FloatBuffer} over the
+     * bytes read from Redis ({@code get(i)} is component i, {@code remaining()} the dimension), checked like a
+     * {@code float[]} (dimension, no NaN or infinity). For callers that only read the vectors (similarity, hand-off
+     * to a vector library): it saves allocating and copying the arrays, about a third of a batch read's client time.
+     */
+    List<Optional<FloatBuffer>> batchRetrieveBuffers(List<String> texts);
 
     /**
      * One vector per input text, in input order: cached vectors are read in one batch, the misses are computed by

@@ -5,6 +5,7 @@ import io.mcpcrew.crew.redis.Names;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
 import io.mcpcrew.crew.redis.TenantRedis;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,45 +84,59 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
 
     @Override
     public Optional<float[]> retrieve(String text) {
-        return Optional.ofNullable(read(new byte[][] {keyOf(text)})[0]);
+        return Optional.ofNullable((float[]) read(new byte[][] {keyOf(text)}, false)[0]);
     }
 
     @Override
     public List<Optional<float[]>> batchRetrieve(List<String> texts) {
         byte[][] keys = keysOf(texts);
-        float[][] found = read(keys);
+        Object[] found = read(keys, false);
         List<Optional<float[]>> out = new ArrayList<>(keys.length);
-        for (float[] v : found) {
-            out.add(Optional.ofNullable(v));
+        for (Object v : found) {
+            out.add(Optional.ofNullable((float[]) v));
         }
         return out;
     }
 
-    /** The vectors of {@code keys}, aligned (null: miss), from Redis in chunks, or from the local LRU. */
-    private float[][] read(byte[][] keys) {
-        float[][] out = new float[keys.length][];
+    @Override
+    public List<Optional<FloatBuffer>> batchRetrieveBuffers(List<String> texts) {
+        byte[][] keys = keysOf(texts);
+        Object[] found = read(keys, true);
+        List<Optional<FloatBuffer>> out = new ArrayList<>(keys.length);
+        for (Object v : found) {
+            out.add(Optional.ofNullable((FloatBuffer) v));
+        }
+        return out;
+    }
+
+    /**
+     * The vectors of {@code keys}, aligned (null: miss), from Redis in chunks, or from the local LRU: float[] each,
+     * or with {@code views} read-only FloatBuffers over the bytes read (no copy).
+     */
+    private Object[] read(byte[][] keys, boolean views) {
+        Object[] out = new Object[keys.length];
         int chunk = config.chunkSize();
         for (int from = 0; from < keys.length; from += chunk) {
             int to = Math.min(keys.length, from + chunk);
             if (redis.useFallback()) {
-                readLocal(keys, from, keys.length, out);
+                readLocal(keys, from, keys.length, out, views);
                 break;
             }
             try {
-                readRedis(keys, from, to, out);
+                readRedis(keys, from, to, out, views);
             } catch (RedisUnavailableException e) {
                 requireFallbackEnabled(e);
-                readLocal(keys, from, keys.length, out);
+                readLocal(keys, from, keys.length, out, views);
                 break;
             }
         }
         return out;
     }
 
-    private void readLocal(byte[][] keys, int from, int to, float[][] out) {
+    private void readLocal(byte[][] keys, int from, int to, Object[] out, boolean views) {
         for (int i = from; i < to; i++) {
             float[] v = owner.local().get(str(keys[i]));
-            out[i] = v;
+            out[i] = v == null || !views ? v : FloatBuffer.wrap(v).asReadOnlyBuffer();
             if (v == null) {
                 state.misses.increment();
             } else {
@@ -132,7 +147,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         }
     }
 
-    private void readRedis(byte[][] keys, int from, int to, float[][] out) {
+    private void readRedis(byte[][] keys, int from, int to, Object[] out, boolean views) {
         int dim = state.dimension();
         boolean withDimension = dim == 0;
         List<byte[]> values = fetch(keys, from, to, withDimension);
@@ -148,7 +163,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         }
         for (int i = from; i < to; i++) {
             byte[] raw = values.get(offset + i - from);
-            float[] v = raw == null ? null : decode(raw, dim, keys[i]);
+            Object v = raw == null ? null : decode(raw, dim, keys[i], views);
             out[i] = v;
             if (v == null) {
                 state.misses.increment();
@@ -177,6 +192,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         boolean cluster = owner.cluster();
         return tenant.execute(j -> {
             if (n == 1 && !refreshDimension) {
+                // not coalesced: for values of kilobytes the hand-off between threads costs more than the round trip
                 return Collections.singletonList(slide ? j.getEx(k[0], GetExParams.getExParams().ex(ttl)) : j.get(k[0]));
             }
             if (!slide && !refreshDimension && !cluster) {
@@ -210,8 +226,9 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
     }
 
     /** The vector in {@code raw}, or null (counted as rejected) if it does not fit the model's dimension or is not finite. */
-    private float[] decode(byte[] raw, int dim, byte[] key) {
-        float[] v = dim > 0 && raw.length == dim * Float.BYTES ? VectorCodec.decodeFinite(raw) : null;
+    private Object decode(byte[] raw, int dim, byte[] key, boolean view) {
+        Object v = dim > 0 && raw.length == dim * Float.BYTES
+                ? (view ? VectorCodec.viewFinite(raw) : VectorCodec.decodeFinite(raw)) : null;
         if (v == null) {
             state.rejected.increment();
             LOG.log(Level.FINE, "embedding cache: refused the value of {0} ({1} bytes; model dimension {2})",
@@ -415,13 +432,14 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         for (int i = 0; i < ownedKeys.length; i++) {
             ownedKeyBytes[i] = ownedKeys[i].getBytes(StandardCharsets.US_ASCII);
         }
-        float[][] found = read(ownedKeyBytes);
+        Object[] found = read(ownedKeyBytes, false);
         List<String> missingKeys = new ArrayList<>();
         List<String> missingTexts = new ArrayList<>();
         for (int i = 0; i < ownedKeys.length; i++) {
-            if (found[i] != null) {
-                result.put(ownedKeys[i], found[i]);
-                owned.get(ownedKeys[i]).complete(found[i].clone());
+            float[] v = (float[]) found[i];
+            if (v != null) {
+                result.put(ownedKeys[i], v);
+                owned.get(ownedKeys[i]).complete(v.clone());
             } else {
                 missingKeys.add(ownedKeys[i]);
                 missingTexts.add(textOfKey.get(ownedKeys[i]));

@@ -108,6 +108,29 @@ abstract class EmbeddingCacheContract {
     }
 
     @Test
+    void buffersAreAlignedBitExactReadOnlyViews() {
+        ModelEmbeddingCache c = cache().forModel("t1", "m");
+        float[] edge = EmbeddingCodecAndKeysTest.EDGE_VALUES;
+        c.batchStore(Map.of("a", edge, "c", vector(edge.length, 3)));
+        List<Optional<java.nio.FloatBuffer>> got = c.batchRetrieveBuffers(List.of("a", "b", "c", "a"));
+        assertEquals(4, got.size());
+        assertFalse(got.get(1).isPresent());
+        assertBitEqual(edge, array(got.get(0).orElseThrow()));
+        assertBitEqual(vector(edge.length, 3), array(got.get(2).orElseThrow()));
+        assertBitEqual(edge, array(got.get(3).orElseThrow()));
+        assertTrue(got.get(0).get().isReadOnly(), "a view cannot change the cache's copy");
+        assertEquals(List.of(), c.batchRetrieveBuffers(List.of()));
+        assertEquals(3, c.stats().hits());
+        assertEquals(1, c.stats().misses());
+    }
+
+    private static float[] array(java.nio.FloatBuffer b) {
+        float[] out = new float[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    @Test
     void batchesLargerThanAChunkKeepTheirOrder() {
         ModelEmbeddingCache c = cache().forModel("t1", "chunks");
         Map<String, float[]> many = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +36,22 @@ class EmbeddingCodecAndKeysTest {
     void decodeRefusesNonFiniteValues() {
         assertNull(VectorCodec.decodeFinite(VectorCodec.encode(new float[] {1f, Float.NaN})));
         assertNull(VectorCodec.decodeFinite(VectorCodec.encode(new float[] {Float.NEGATIVE_INFINITY})));
+        assertNull(VectorCodec.viewFinite(VectorCodec.encode(new float[] {2f, 3f, Float.POSITIVE_INFINITY})));
+        // every NaN payload, not only Float.NaN's: exponent all ones, any mantissa
+        assertNull(VectorCodec.decodeFinite(VectorCodec.encode(new float[] {0f, Float.intBitsToFloat(0xffc00001)})));
+        assertNotNull(VectorCodec.decodeFinite(VectorCodec.encode(new float[] {Float.MAX_VALUE, -Float.MAX_VALUE})));
+    }
+
+    @Test
+    void viewsAreReadOnlyLittleEndianAndBitExact() {
+        byte[] bytes = VectorCodec.encode(EDGE_VALUES);
+        java.nio.FloatBuffer view = VectorCodec.viewFinite(bytes);
+        assertEquals(EDGE_VALUES.length, view.remaining());
+        assertTrue(view.isReadOnly());
+        for (int i = 0; i < EDGE_VALUES.length; i++) {
+            assertEquals(Float.floatToRawIntBits(EDGE_VALUES[i]), Float.floatToRawIntBits(view.get(i)), "index " + i);
+        }
+        assertThrows(java.nio.ReadOnlyBufferException.class, () -> view.put(0, 1f));
     }
 
     @Test

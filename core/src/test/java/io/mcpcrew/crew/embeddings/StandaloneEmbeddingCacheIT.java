@@ -173,6 +173,17 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
         assertFalse(c.retrieve("bad").isPresent());
         assertEquals(1, c.stats().rejected());
         assertTrue(c.retrieve("a").isPresent());
+        String nan = EmbeddingKeys.vectorKey(TenantKeys.of("crew", "t1"), "m", "nan");
+        jedisSetBytes(nan, VectorCodec.encode(new float[] {1f, Float.NaN})); // right length, not finite
+        assertFalse(c.retrieve("nan").isPresent());
+        assertFalse(c.batchRetrieveBuffers(List.of("nan")).get(0).isPresent(), "views are checked alike");
+        assertEquals(3, c.stats().rejected());
+    }
+
+    private void jedisSetBytes(String key, byte[] value) {
+        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(server.host(), server.port())) {
+            j.set(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
+        }
     }
 
     @Test
