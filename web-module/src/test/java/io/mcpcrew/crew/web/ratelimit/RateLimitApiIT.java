@@ -60,7 +60,7 @@ class RateLimitApiIT {
         assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
         assertTrue(refused.headers().firstValue("RateLimit").orElse("").startsWith("\"llm\";r=0;t="));
         long ttl = redis.ttl("crewit:acme:ratelimit:llm");
-        assertTrue(ttl > 0 && ttl <= 60, "key TTL " + ttl);
+        assertTrue(ttl >= 59 && ttl <= 180, "key TTL from one to three windows: " + ttl);
         // another tenant has its own window
         HttpResponse<String> other = Http.send("POST", url("other", "llm", "/check"), body);
         assertTrue(other.body().contains("\"allowed\":true"), other.body());
