@@ -95,6 +95,10 @@ public final class RatelimitBenchmark {
             Map<String, Bench.Op> ops = new LinkedHashMap<>();
             ops.put("raw EVALSHA trivial script",
                     (t, i) -> jedis.evalsha(trivialSha, 1, rawKeys[t], rawArgs[0], rawArgs[1], rawArgs[2], rawArgs[3]));
+            // reference: what coalescing alone does for a trivial script (the same pipelines, no rate-limit work)
+            ops.put("ref: trivial EVALSHA through the coalescer", (t, i) -> redis.coalesce(
+                    p -> p.evalsha(trivialSha, List.of(rawKeys[t]), List.of(rawArgs)),
+                    j -> j.evalsha(trivialSha, List.of(rawKeys[t]), List.of(rawArgs))));
             ops.put("crew RateLimiter distinct keys", (t, i) -> admitted(tenant.tryAcquire(resources[t], max, window, 1)));
             ops.put("crew RateLimiter hot key", (t, i) -> admitted(tenant.tryAcquire("hot", max, window, 1)));
             ops.put("Bucket4j 8.17 distinct keys", (t, i) -> admitted(b4jOwn[t].tryConsume(1)));

@@ -40,31 +40,47 @@ local function push(key, cost)
   return len
 end
 
--- expired(ts): ts <= floor, compared as decimal text (timestamps have 16 digits until 2286; a shorter one is older)
-local function expired(ts, floorText)
-  local a, b = #ts, #floorText
-  return a < b or (a == b and ts <= floorText)
+-- ts <= bound, as decimal text (timestamps have 16 digits until 2286; a shorter one is smaller)
+local function atMost(ts, bound)
+  local a, b = #ts, #bound
+  return a < b or (a == b and ts <= bound)
+end
+
+-- per window, computed once per run (the checks of a run usually share one policy): floor = now - window as
+-- text; the start of now's P-epoch (P = 2 * window) as text; the TTL in ms that lasts to its end plus window
+local perWindow = {}
+local function windowFacts(window)
+  local f = perWindow[window]
+  if not f then
+    local period = 2 * window
+    local epoch = math.floor(now / period)
+    f = {string.format('%d', now - window), string.format('%d', epoch * period - 1),
+      math.ceil(((epoch + 1) * period + window - now) / 1000)}
+    perWindow[window] = f
+  end
+  return f
 end
 
 local function check(key, limit, window, cost)
-  local floor = now - window
-  local floorText = string.format('%d', floor)
+  local facts = windowFacts(window)
+  local floorText = facts[1]
   local tail = redis.call('LRANGE', key, -4, -1)
   local m = #tail          -- valid elements in tail (the oldest last)
   local whole = m < 4      -- tail holds the whole list
   -- e = expired elements contiguous from the tail; all of them in tail unless e == m == 4
   local e = 0
-  while e < m and expired(tail[m - e], floorText) do
+  while e < m and atMost(tail[m - e], floorText) do
     e = e + 1
   end
-  local oldest = nil -- the oldest counted element, if any
+  local oldest = nil -- the oldest counted element, if any (and as text)
+  local oldestText = nil
   if e < m then
-    oldest = tonumber(tail[m - e])
+    oldestText = tail[m - e]
+    oldest = tonumber(oldestText)
   elseif not whole then
     -- every element read has expired: if the newest has too, everything has (even elements a clock step back left
     -- above it: they were admitted earlier still); else read on from the tail until a counted element
-    local head = tonumber(redis.call('LINDEX', key, 0))
-    if head <= floor then
+    if atMost(redis.call('LINDEX', key, 0), floorText) then
       redis.call('DEL', key)
       whole = true
     else
@@ -72,7 +88,7 @@ local function check(key, limit, window, cost)
       while true do
         local chunk = redis.call('LRANGE', key, -(e + size), -(e + 1))
         local i = #chunk
-        while i > 0 and expired(chunk[i], floorText) do
+        while i > 0 and atMost(chunk[i], floorText) do
           i = i - 1
         end
         e = e + (#chunk - i)
@@ -116,12 +132,11 @@ local function check(key, limit, window, cost)
     -- TTL: with P = 2 * window, after every admission at t the key lives at least until the end of t's P-epoch plus
     -- window. An element x still in the list was admitted with that guarantee for its own epoch, so if x shares
     -- now's epoch nothing needs renewing; else renew to the end of this epoch plus window (window..3 * window).
-    local period = 2 * window
-    local epoch = math.floor(now / period)
+    -- x: the newest element read that is still in the list (as text), if any
     local x = nil
-    if m > 0 and m - e > 1 then x = tonumber(tail[1]) else x = oldest end
-    if x == nil or math.floor(x / period) ~= epoch then
-      redis.call('PEXPIRE', key, math.ceil(((epoch + 1) * period + window - now) / 1000))
+    if m > 0 then x = tail[1] elseif oldest then x = oldestText end
+    if x == nil or atMost(x, facts[2]) then
+      redis.call('PEXPIRE', key, facts[3])
     end
     if oldest == nil then oldest = now end
     n = n + cost
@@ -147,10 +162,20 @@ local function check(key, limit, window, cost)
   return remaining, resetAfter, retryAfter
 end
 
+local numbers = {} -- ARGV text -> number, once per run
+local function num(s)
+  local v = numbers[s]
+  if not v then
+    v = tonumber(s)
+    numbers[s] = v
+  end
+  return v
+end
+
 local out = {}
 for i = 1, #KEYS do
-  local ok, remaining, resetAfter, retryAfter = pcall(check, KEYS[i], tonumber(ARGV[3 * i - 2]),
-    tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]))
+  local ok, remaining, resetAfter, retryAfter = pcall(check, KEYS[i], num(ARGV[3 * i - 2]), num(ARGV[3 * i - 1]),
+    num(ARGV[3 * i]))
   if ok then
     out[#out + 1] = remaining
     out[#out + 1] = resetAfter
