@@ -64,20 +64,30 @@ final class Coalescer {
 
     private <T> T await(Pending<T> me) {
         queue.offer(me);
-        for (;;) {
-            if (lanes.tryAcquire()) {
-                try {
-                    combine(me);
-                } finally {
-                    lanes.release();
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                if (lanes.tryAcquire()) {
+                    try {
+                        combine(me);
+                    } finally {
+                        lanes.release();
+                    }
+                    handOff();
                 }
-                handOff();
+                if (me.done) {
+                    return me.outcome(redis);
+                }
+                // another caller's batch holds this command, or all lanes are busy: it wakes us (done, or our turn)
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
+                // the command may already be on the wire: finish like a direct call would (Jedis I/O is not
+                // interruptible), without spinning on the flag, and hand the interrupt back after
+                interrupted |= Thread.interrupted();
             }
-            if (me.done) {
-                return me.outcome(redis);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
-            // another caller's batch holds this command, or all lanes are busy: it wakes us (done, or our turn)
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
 
@@ -98,10 +108,22 @@ final class Coalescer {
         if (batch.isEmpty()) {
             return;
         }
-        if (batch.size() == 1) {
-            batch.get(0).runDirect(redis);
-        } else {
-            runPipelined(batch);
+        try {
+            if (batch.size() == 1) {
+                batch.get(0).runDirect(redis);
+            } else {
+                runPipelined(batch);
+            }
+        } catch (RuntimeException | Error e) { // nothing may leave a polled command without an outcome
+            for (Pending<?> q : batch) {
+                if (!q.done) {
+                    q.fail(e instanceof RuntimeException ? (RuntimeException) e
+                            : new IllegalStateException("coalesced call failed: " + e, e));
+                }
+            }
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
         }
         for (Pending<?> done : batch) {
             if (done != me) {
@@ -143,7 +165,14 @@ final class Coalescer {
                 try (AbstractPipeline pipeline = j.pipelined()) {
                     for (List<Pending<?>> items : sent) {
                         // a list of one is a plain command or a script item alone; groups have two items or more
-                        replies.add(items.size() == 1 ? items.get(0).queued.queue(pipeline) : queueMerged(pipeline, items));
+                        Response<?> r;
+                        try {
+                            r = items.size() == 1 ? items.get(0).queued.queue(pipeline) : queueMerged(pipeline, items);
+                        } catch (RuntimeException e) { // a caller's command could not be built: its own failure
+                            items.forEach(q -> q.fail(e));
+                            r = null;
+                        }
+                        replies.add(r);
                     }
                     pipeline.sync();
                 }
@@ -151,7 +180,9 @@ final class Coalescer {
             });
         } catch (RuntimeException e) {
             for (Pending<?> p : batch) {
-                p.fail(e);
+                if (!p.done) {
+                    p.fail(e);
+                }
             }
             return;
         }
@@ -159,6 +190,9 @@ final class Coalescer {
         commands.add(batch.size());
         for (int i = 0; i < sent.size(); i++) {
             List<Pending<?>> items = sent.get(i);
+            if (replies.get(i) == null) {
+                continue; // failed while queueing
+            }
             for (int k = 0; k < items.size(); k++) {
                 items.get(k).index = k;
                 items.get(k).complete(replies.get(i));

@@ -192,6 +192,57 @@ class CoalescerIT {
     }
 
     @Test
+    void aCommandThatCannotBeBuiltFailsOnlyItsCaller() throws Exception {
+        JedisRedisManager redis = manager(Map.of());
+        AtomicInteger own = new AtomicInteger();
+        List<Throwable> errors = hammer((t, i) -> {
+            if (t == 0) {
+                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> redis.coalesce(p -> {
+                            throw new IllegalArgumentException("bad command " + i);
+                        }, j -> {
+                            throw new IllegalArgumentException("bad command " + i);
+                        }));
+                assertTrue(e.getMessage().equals("bad command " + i), "its own error: " + e.getMessage());
+                return;
+            }
+            assertEquals(i + 1L, (long) redis.coalesce(p -> p.incr("b:" + t), j -> j.incr("b:" + t)));
+            own.incrementAndGet();
+        });
+        assertEquals(List.of(), errors);
+        assertEquals((THREADS - 1) * PER_THREAD, own.get());
+    }
+
+    @Test
+    void anInterruptedCallerWaitsWithoutSpinningAndKeepsTheInterrupt() throws Exception {
+        JedisRedisManager redis = manager(Map.of("redis.crew.coalesce.lanes", "1"));
+        CountDownLatch holding = new CountDownLatch(1);
+        Thread holder = new Thread(() -> { // holds the only lane for ~1 s (a blocking pop that times out)
+            holding.countDown();
+            redis.coalesce(p -> p.blpop(1.0, "nothing"), j -> j.blpop(1.0, "nothing"));
+        });
+        holder.start();
+        holding.await();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!server.command("INFO", "clients").contains("blocked_clients:1") && System.nanoTime() < deadline) {
+            Thread.sleep(5); // until the holder's BLPOP is in Redis, holding the lane
+        }
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Thread.currentThread().interrupt();
+        long cpu0 = mx.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        long v = redis.coalesce(p -> p.incr("w"), j -> j.incr("w"));
+        long waited = System.nanoTime() - t0;
+        long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+        assertTrue(Thread.interrupted(), "the interrupt is handed back");
+        holder.join();
+        assertEquals(1L, v, "the command ran once");
+        assertTrue(waited > 100_000_000L, "it waited for the lane: " + waited / 1_000_000 + " ms");
+        assertTrue(cpu < waited / 4, "it parked instead of spinning: " + cpu / 1_000_000 + " ms CPU in "
+                + waited / 1_000_000 + " ms");
+    }
+
+    @Test
     void disabledCoalescingRunsEveryCallAlone() throws Exception {
         JedisRedisManager redis = manager(Map.of("redis.crew.coalesce.enabled", "false"));
         List<Throwable> errors = hammer((t, i) -> redis.coalesce(p -> p.incr("d"), j -> j.incr("d")));
