@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.ConfigurationException;
-import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.InvalidNameException;
 import io.mcpcrew.crew.redis.JedisRedisManager;
+import io.mcpcrew.crew.redis.TestManagers;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
 import io.mcpcrew.crew.testing.RedisCluster;
 import io.mcpcrew.crew.testing.RedisServer;
@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,32 +34,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisServerExtension.class)
 class RedisRateLimiterIT {
     private RedisServer server;
-    private final List<JedisRedisManager> managers = new ArrayList<>();
+    private TestManagers managers;
 
     @BeforeEach
     void setUp(RedisServer server) {
         this.server = server;
+        this.managers = new TestManagers(server);
         server.ensureRunningAndEmpty();
     }
 
     @AfterEach
     void tearDown() {
-        managers.forEach(JedisRedisManager::close);
-        managers.clear();
-        if (!server.isRunning()) {
-            server.start();
-        }
+        managers.close();
     }
 
     private JedisRedisManager manager(Map<String, String> extra) {
-        Map<String, String> c = new HashMap<>(Map.of("redis.crew.host", server.host(),
-                "redis.crew.port", String.valueOf(server.port()), "redis.crew.breaker.open-duration", "200ms",
-                "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "1s",
-                "redis.crew.pool.max-total", "16"));
-        c.putAll(extra);
-        JedisRedisManager m = new JedisRedisManager(RedisCrewConfig.load(c), null);
-        managers.add(m);
-        return m;
+        return managers.open(extra);
     }
 
     private RedisRateLimiter limiter(Map<String, String> extra) {
@@ -430,19 +419,19 @@ class RedisRateLimiterIT {
 
     @Test
     void runsOnRedisCluster(RedisCluster cluster) {
-        JedisRedisManager m = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.mode", "cluster",
-                "redis.crew.nodes", cluster.nodesSpec())), null);
-        managers.add(m);
-        RedisRateLimiter limiter = new RedisRateLimiter(m);
-        Duration w = Duration.ofMinutes(1);
-        for (String tenant : List.of("a", "b", "c", "d", "e", "f")) {
-            TenantRateLimiter t = limiter.forTenant(tenant);
-            for (String resource : List.of("x", "y", "z")) {
-                assertEquals(1, t.tryAcquire(resource, 2, w).remaining());
-                assertEquals(0, t.tryAcquire(resource, 2, w).remaining());
-                RateLimitDecision d = t.tryAcquire(resource, 2, w);
-                assertFalse(d.allowed());
-                assertEquals(DecidedBy.REDIS, d.decidedBy());
+        try (JedisRedisManager m = new JedisRedisManager(io.mcpcrew.crew.config.RedisCrewConfig.load(Map.of(
+                "redis.crew.mode", "cluster", "redis.crew.nodes", cluster.nodesSpec())), null)) {
+            RedisRateLimiter limiter = new RedisRateLimiter(m);
+            Duration w = Duration.ofMinutes(1);
+            for (String tenant : List.of("a", "b", "c", "d", "e", "f")) {
+                TenantRateLimiter t = limiter.forTenant(tenant);
+                for (String resource : List.of("x", "y", "z")) {
+                    assertEquals(1, t.tryAcquire(resource, 2, w).remaining());
+                    assertEquals(0, t.tryAcquire(resource, 2, w).remaining());
+                    RateLimitDecision d = t.tryAcquire(resource, 2, w);
+                    assertFalse(d.allowed());
+                    assertEquals(DecidedBy.REDIS, d.decidedBy());
+                }
             }
         }
         int keys = 0;

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,31 +38,22 @@ class CoalescerIT {
     private static final int PER_THREAD = 2_000;
 
     private RedisServer server;
-    private final List<JedisRedisManager> managers = new ArrayList<>();
+    private TestManagers managers;
 
     @BeforeEach
     void setUp(RedisServer server) {
         this.server = server;
+        this.managers = new TestManagers(server);
         server.ensureRunningAndEmpty();
     }
 
     @AfterEach
     void tearDown() {
-        managers.forEach(JedisRedisManager::close);
-        managers.clear();
-        if (!server.isRunning()) {
-            server.start();
-        }
+        managers.close();
     }
 
     private JedisRedisManager manager(Map<String, String> extra) {
-        Map<String, String> c = new HashMap<>(Map.of("redis.crew.host", server.host(),
-                "redis.crew.port", String.valueOf(server.port()), "redis.crew.breaker.open-duration", "200ms",
-                "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "1s"));
-        c.putAll(extra);
-        JedisRedisManager m = new JedisRedisManager(RedisCrewConfig.load(c), null);
-        managers.add(m);
-        return m;
+        return managers.open(extra);
     }
 
     /** Runs {@code op(thread, i)} on 8 threads, started together; returns the errors. */
