@@ -78,26 +78,33 @@ local function check(key, limit, window, cost)
     oldestText = tail[m - e]
     oldest = tonumber(oldestText)
   elseif not whole then
-    -- every element read has expired: if the newest has too, everything has (even elements a clock step back left
-    -- above it: they were admitted earlier still); else read on from the tail until a counted element
-    if atMost(redis.call('LINDEX', key, 0), floorText) then
+    -- every element read has expired: read on from the tail, 8 elements then 4 times more each time (a run of
+    -- expiries is usually short, and every element read costs the script), until a counted element; after the
+    -- first 8, if the newest has expired too, everything has (even elements a clock step back left above it: they
+    -- were admitted earlier still), so the key goes at once
+    local size = 8
+    while true do
+      local chunk = redis.call('LRANGE', key, -(e + size), -(e + 1))
+      local i = #chunk
+      while i > 0 and atMost(chunk[i], floorText) do
+        i = i - 1
+      end
+      e = e + (#chunk - i)
+      if i > 0 then
+        oldestText = chunk[i]
+        oldest = tonumber(oldestText)
+        break
+      end
+      if size == 8 and atMost(redis.call('LINDEX', key, 0), floorText) then
+        e = -1 -- all expired
+        break
+      end
+      size = size * 4
+    end
+    if e < 0 then
       redis.call('DEL', key)
       whole = true
     else
-      local size = 64
-      while true do
-        local chunk = redis.call('LRANGE', key, -(e + size), -(e + 1))
-        local i = #chunk
-        while i > 0 and atMost(chunk[i], floorText) do
-          i = i - 1
-        end
-        e = e + (#chunk - i)
-        if i > 0 then
-          oldest = tonumber(chunk[i])
-          break
-        end
-        size = size * 4
-      end
       redis.call('LTRIM', key, 0, -(e + 1))
     end
     m = 0
