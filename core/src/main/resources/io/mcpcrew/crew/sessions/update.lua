@@ -6,6 +6,16 @@
 -- Returns per update {0, dataBytes} on success, {-1, 0} if not found, {-2, dataBytes it would have had} if too
 -- large, or {error message, 0}.
 local now = now_ms()
+local nowText = ms(now) -- formatted once per run, not per update
+local numbers = {} -- ARGV text -> number, once per run (maxBytes is the same for every update)
+local function num(s)
+  local v = numbers[s]
+  if not v then
+    v = tonumber(s)
+    numbers[s] = v
+  end
+  return v
+end
 
 -- a: index in ARGV of the update's id (its first argument), z: of its last
 local function update(key, index, a, z)
@@ -14,7 +24,7 @@ local function update(key, index, a, z)
     return -1, 0
   end
   local size = tonumber(current)
-  local last = a + 3 + 2 * tonumber(ARGV[a + 3])
+  local last = a + 3 + 2 * num(ARGV[a + 3])
   local function drop_old(field)
     local old = redis.call('HSTRLEN', key, field)
     if old > 0 then
@@ -28,14 +38,14 @@ local function update(key, index, a, z)
   for i = last + 1, z do
     drop_old(ARGV[i])
   end
-  if size > tonumber(ARGV[a + 1]) then
+  if size > num(ARGV[a + 1]) then
     return -2, size
   end
   for i = last + 1, z do
     redis.call('HDEL', key, ARGV[i])
   end
   -- one HSET for the new values and the metadata (in chunks: Lua's unpack has a stack limit)
-  local hset = {'dataBytes', ms(size), 'lastAccessedAt', ms(now)}
+  local hset = {'dataBytes', size, 'lastAccessedAt', nowText} -- a Lua number reaches Redis as its integer text
   for i = a + 4, last, 2 do
     hset[#hset + 1] = ARGV[i]
     hset[#hset + 1] = ARGV[i + 1]
@@ -56,7 +66,7 @@ end
 local out = {}
 local at = 1
 for i = 1, #KEYS / 2 do
-  local c = tonumber(ARGV[at])
+  local c = num(ARGV[at])
   local ok, status, size = pcall(update, KEYS[2 * i - 1], KEYS[2 * i], at + 1, at + c)
   if not ok then
     if type(status) == 'table' then status = status.err end
