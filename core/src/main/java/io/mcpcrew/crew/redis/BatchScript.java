@@ -59,13 +59,22 @@ public final class BatchScript {
         return sharedReplies;
     }
 
-    /** Checks one item's keys and arguments against the declared shape. */
-    void requireShape(java.util.List<byte[]> keys, java.util.List<byte[]> args) {
+    /**
+     * The ARGV of one item run alone (its arguments, after their count for a {@link #VARIABLE} script), once its keys
+     * and arguments are checked against the declared shape.
+     */
+    java.util.List<byte[]> argv(java.util.List<byte[]> keys, java.util.List<byte[]> args) {
         if (keys.size() != keysPerItem || (!variableArgs() && args.size() != argsPerItem)) {
             throw new IllegalArgumentException(this + " takes " + keysPerItem + " keys and "
                     + (variableArgs() ? "any number of" : String.valueOf(argsPerItem)) + " arguments per item, not "
                     + keys.size() + " and " + args.size());
         }
+        if (!variableArgs()) {
+            return args;
+        }
+        java.util.List<byte[]> argv = new java.util.ArrayList<>(args.size() + 1);
+        appendArgs(argv, args);
+        return argv;
     }
 
     /** The ARGV part of one item: its arguments, after their count for a {@link #VARIABLE} script. */

@@ -175,28 +175,14 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     }
 
     @Override
-    public Object evalBinaryCoalesced(LuaScript script, List<byte[]> keys, List<byte[]> args) {
-        scripts.putIfAbsent(script.sha1(), script);
-        byte[] sha = script.sha1Bytes();
-        return coalesce(p -> p.evalsha(sha, keys, args), j -> evalBinaryDirect(j, script, keys, args));
-    }
-
-    @Override
     public List<Object> evalItem(BatchScript script, List<byte[]> keys, List<byte[]> args) {
-        script.requireShape(keys, args);
-        LuaScript lua = script.script();
-        scripts.putIfAbsent(lua.sha1(), lua);
-        List<byte[]> argv;
-        if (script.variableArgs()) {
-            argv = new java.util.ArrayList<>(args.size() + 1);
-            script.appendArgs(argv, args);
-        } else {
-            argv = args;
-        }
         Coalescer c = coalescer;
         if (c == null || !breaker.isAvailable()) {
-            return BatchReplies.slice(script, execute(j -> evalBinaryDirect(j, lua, keys, argv)), 0);
+            return RedisManager.super.evalItem(script, keys, args);
         }
+        List<byte[]> argv = script.argv(keys, args);
+        LuaScript lua = script.script();
+        scripts.putIfAbsent(lua.sha1(), lua);
         byte[] sha = lua.sha1Bytes();
         return c.submit(script, keys, args, p -> p.evalsha(sha, keys, argv), j -> evalBinaryDirect(j, lua, keys, argv));
     }

@@ -49,20 +49,13 @@ public interface RedisManager {
         return eval(script, keys, args);
     }
 
-    /** {@link #evalBinary} through {@link #coalesce}: the hot-path form for short scripts run by many threads. */
-    default Object evalBinaryCoalesced(LuaScript script, List<byte[]> keys, List<byte[]> args) {
-        return evalBinary(script, keys, args);
-    }
-
     /**
      * Runs one item of a {@link BatchScript} and returns that item's replies (then the shared ones); concurrent
      * calls of the same script share one EVALSHA (many items, decided in order) when coalescing is on, on
      * standalone and Sentinel. An item error (its first reply a string) is thrown as {@link RedisDataException}.
      */
     default List<Object> evalItem(BatchScript script, List<byte[]> keys, List<byte[]> args) {
-        List<byte[]> argv = new java.util.ArrayList<>(args.size() + 1);
-        script.appendArgs(argv, args);
-        return BatchReplies.slice(script, evalBinary(script.script(), keys, argv), 0);
+        return BatchReplies.slice(script, evalBinary(script.script(), keys, script.argv(keys, args)), 0);
     }
 
     /** Announces a script at start-up (the startup health check reports them); loads it if Redis is up. */
