@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.redis.TenantKeys;
+import io.mcpcrew.crew.redis.TestManagers;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,11 +32,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisServerExtension.class)
 class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
     private RedisServer server;
+    private TestManagers managers;
 
     @BeforeEach
     void setUp(RedisServer server) {
         this.server = server;
+        this.managers = new TestManagers(server);
         server.ensureRunningAndEmpty();
+    }
+
+    @AfterEach
+    void tearDown() {
+        managers.close(); // the managers used to be left open (pools, probe threads) until the JVM ended
     }
 
     private RedisEmbeddingCache cache(Map<String, String> extra) {
@@ -43,12 +51,9 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
     }
 
     private JedisRedisManager manager(Map<String, String> extra) {
-        Map<String, String> cfg = new HashMap<>(Map.of("redis.crew.host", server.host(),
-                "redis.crew.port", String.valueOf(server.port()), "redis.crew.breaker.open-duration", "200ms",
-                "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "1s",
-                "redis.crew.embeddings.chunk-size", "1000"));
+        Map<String, String> cfg = new HashMap<>(Map.of("redis.crew.embeddings.chunk-size", "1000"));
         cfg.putAll(extra);
-        return new JedisRedisManager(RedisCrewConfig.load(cfg), null);
+        return managers.open(cfg);
     }
 
     @Override
