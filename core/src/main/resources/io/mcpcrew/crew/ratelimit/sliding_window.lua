@@ -140,8 +140,7 @@ local function check(key, limit, window, cost)
     -- window. An element x still in the list was admitted with that guarantee for its own epoch, so if x shares
     -- now's epoch nothing needs renewing; else renew to the end of this epoch plus window (window..3 * window).
     -- x: the newest element read that is still in the list (as text), if any
-    local x = nil
-    if m > 0 then x = tail[1] elseif oldest then x = oldestText end
+    local x = m > 0 and tail[1] or oldestText
     if x == nil or atMost(x, facts[2]) then
       redis.call('PEXPIRE', key, facts[3])
     end
