@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.AbstractPipeline;
@@ -51,6 +52,11 @@ final class Coalescer {
         return commands.sum();
     }
 
+    /** Lanes free right now (all of them whenever no call is in flight: a lane is never lost). */
+    int freeLanes() {
+        return lanes.availablePermits();
+    }
+
     <T> T submit(PipelinedCall<T> queued, RedisCall<T> direct) {
         return await(new Pending<>(queued, direct, null, null, null));
     }
@@ -67,18 +73,20 @@ final class Coalescer {
         boolean interrupted = false;
         try {
             for (;;) {
-                if (lanes.tryAcquire()) {
+                if (me.takeHandedLane() || lanes.tryAcquire()) {
                     try {
                         combine(me);
                     } finally {
-                        lanes.release();
+                        passLane();
                     }
-                    handOff();
                 }
                 if (me.done) {
-                    return me.outcome(redis);
+                    if (me.leave()) {
+                        return me.outcome(redis);
+                    }
+                    continue; // a lane was handed to us as we finished: combine what is queued before leaving
                 }
-                // another caller's batch holds this command, or all lanes are busy: it wakes us (done, or our turn)
+                // another caller's batch holds this command, or all lanes are busy: it wakes us (done, or a lane)
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
                 // the command may already be on the wire: finish like a direct call would (Jedis I/O is not
                 // interruptible), without spinning on the flag, and hand the interrupt back after
@@ -91,11 +99,32 @@ final class Coalescer {
         }
     }
 
-    /** Wakes the oldest waiting caller so that it takes the lane just released (nobody else may be awake). */
-    private void handOff() {
-        Pending<?> next = queue.peek();
-        if (next != null) {
-            LockSupport.unpark(next.thread);
+    /**
+     * Hands the lane just used to the oldest queued caller, which then combines without competing for it: that
+     * caller must wake anyway (its command is at the head of the queue), so the one wake-up serves both. Frees the
+     * lane when nobody is queued. (Freeing it and waking the head instead let a newcomer take the lane first, and
+     * the woken caller parked again: a wasted context switch per round trip.)
+     */
+    private void passLane() {
+        for (;;) {
+            Pending<?> next = queue.peek();
+            if (next == null) {
+                lanes.release();
+                // a caller that queued after our last poll may have found no free lane and parked
+                if (queue.peek() == null || !lanes.tryAcquire()) {
+                    return;
+                }
+                continue;
+            }
+            if (next.offerLane()) {
+                LockSupport.unpark(next.thread);
+                return;
+            }
+            if (next.hasHandedLane()) { // another lane was handed to it: it combines the queue, ours is free
+                lanes.release();
+                return;
+            }
+            // next has left the queue (another lane's batch took it) and returned: look again
         }
     }
 
@@ -213,6 +242,9 @@ final class Coalescer {
 
     /** One caller's command and, once done, its outcome. */
     private static final class Pending<T> {
+        private static final int WAITING = 0;
+        private static final int HANDED = 1;
+        private static final int LEFT = 2;
         final PipelinedCall<T> queued;
         final RedisCall<T> direct;
         final BatchScript script;
@@ -220,6 +252,8 @@ final class Coalescer {
         final List<byte[]> args;
         final Thread thread = Thread.currentThread();
         int index; // this item's place in a merged reply
+        /** WAITING, HANDED (a lane was handed to this caller: it must combine and pass it on) or LEFT (returned). */
+        private final AtomicInteger lane = new AtomicInteger(WAITING);
         private T result;
         private RuntimeException error;
         private boolean retryDirect;
@@ -231,6 +265,28 @@ final class Coalescer {
             this.script = script;
             this.keys = keys;
             this.args = args;
+        }
+
+        boolean offerLane() {
+            return lane.compareAndSet(WAITING, HANDED);
+        }
+
+        boolean hasHandedLane() {
+            return lane.get() == HANDED;
+        }
+
+        /** True if a lane was handed to this caller (now its own); only the caller's thread calls this. */
+        boolean takeHandedLane() {
+            if (lane.get() == HANDED) {
+                lane.set(WAITING);
+                return true;
+            }
+            return false;
+        }
+
+        /** Marks the caller gone, unless a lane was handed to it just now (then it must combine first). */
+        boolean leave() {
+            return lane.compareAndSet(WAITING, LEFT);
         }
 
         void runDirect(JedisRedisManager redis) {

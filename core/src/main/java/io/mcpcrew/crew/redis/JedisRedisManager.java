@@ -193,6 +193,12 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         return c == null ? new long[2] : new long[] {c.batches(), c.commands()};
     }
 
+    /** The coalescer's free lanes, -1 when coalescing is off (for tests). */
+    int coalescerFreeLanes() {
+        Coalescer c = coalescer;
+        return c == null ? -1 : c.freeLanes();
+    }
+
     private void load(UnifiedJedis j, LuaScript script, String sampleKey) {
         String sha = sampleKey == null ? j.scriptLoad(script.source()) : j.scriptLoad(script.source(), sampleKey);
         if (!script.sha1().equals(sha)) {

@@ -102,6 +102,26 @@ class CoalescerIT {
         }
         long[] bc = redis.coalescedBatchesAndCommands();
         assertTrue(bc[0] > 0 && bc[1] > bc[0], "some round trips carried several commands: " + bc[0] + " / " + bc[1]);
+        assertEquals(2, redis.coalescerFreeLanes(), "both lanes free once every caller has returned");
+    }
+
+    @Test
+    void lanesArePassedFromCombinerToWaiterAndAllFreeAfterwards() throws Exception {
+        for (int lanes : new int[] {1, 3}) {
+            JedisRedisManager redis = manager(Map.of("redis.crew.coalesce.lanes", String.valueOf(lanes)));
+            String prefix = "lanes" + lanes + ":";
+            List<Throwable> errors = hammer((t, i) -> {
+                String key = prefix + t;
+                assertEquals(i + 1, (long) redis.coalesce(p -> p.incr(key), j -> j.incr(key)));
+            });
+            assertEquals(List.of(), errors);
+            for (int t = 0; t < THREADS; t++) {
+                assertEquals(String.valueOf(PER_THREAD), server.command("GET", prefix + t), "no call lost or doubled");
+            }
+            assertEquals(lanes, redis.coalescerFreeLanes(), "every lane handed on was freed in the end");
+            long[] bc = redis.coalescedBatchesAndCommands();
+            assertTrue(bc[1] > bc[0], "round trips were shared with " + lanes + " lane(s): " + bc[0] + " / " + bc[1]);
+        }
     }
 
     @Test
