@@ -161,17 +161,21 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
             dim = parseDimension(tenant.execute(j -> j.get(dimensionKeyBytes)));
             state.dimension(dim);
         }
+        long hits = 0;
+        long bytes = 0;
         for (int i = from; i < to; i++) {
             byte[] raw = values.get(offset + i - from);
             Object v = raw == null ? null : decode(raw, dim, keys[i], views);
             out[i] = v;
-            if (v == null) {
-                state.misses.increment();
-            } else {
-                state.hits.increment();
-                state.bytesRead.add(raw.length);
+            if (v != null) {
+                hits++;
+                bytes += raw.length;
             }
         }
+        // counted once per batch, not per vector (the counters are shared by every thread)
+        state.hits.add(hits);
+        state.misses.add(to - from - hits);
+        state.bytesRead.add(bytes);
     }
 
     /** MGET (or one pipeline of GET/GETEX) of the dimension key (if asked) and {@code keys[from..to)}. */

@@ -2,10 +2,11 @@ package io.mcpcrew.crew.embeddings;
 
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.Names;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 
 /**
  * The stored form of a vector: its components as IEEE-754 float32, little-endian, back to back, no header
@@ -39,18 +40,31 @@ public final class VectorCodec {
         return ByteBuffer.wrap(bytes).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(); // order after: a read-only copy starts big-endian
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long EXPONENTS = 0x7f8000007f800000L;
+    private static final long SIGNS = 0x8000000080000000L;
+
     /**
-     * True if no component is NaN or infinite (exponent bits all ones). Branch-free over the whole vector — it is
-     * read once, at about a quarter of the cost of copying it — rather than stopping at the first bad component.
+     * True if no component is NaN or infinite (exponent bits all ones). Reads two components per step and never
+     * branches on the data, so the whole vector costs a fraction of copying it: per 32-bit lane,
+     * {@code y = (bits & EXP) ^ EXP} is 0 exactly when the component is not finite, else a multiple of 2^23 up to
+     * {@code EXP}; adding {@code EXP} then sets the lane's top bit exactly when {@code y != 0}, and never carries
+     * into the next lane (the sum stays below 2^32). All finite iff every lane of every step kept its top bit.
      */
     static boolean allFinite(byte[] bytes) {
-        IntBuffer bits = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-        int n = bits.limit();
-        int bad = 0;
-        for (int i = 0; i < n; i++) {
-            bad |= (bits.get(i) & 0x7f800000) == 0x7f800000 ? 1 : 0;
+        int n = bytes.length;
+        int pairs = n & ~7;
+        long all = SIGNS;
+        for (int i = 0; i < pairs; i += 8) {
+            long y = ((long) LONGS.get(bytes, i) & EXPONENTS) ^ EXPONENTS;
+            all &= y + EXPONENTS;
         }
-        return bad == 0;
+        if (pairs < n) { // an odd number of components: the last one alone, in the low lane
+            long y = ((long) (int) INTS.get(bytes, pairs) & 0x7f800000L) ^ 0x7f800000L;
+            all &= (y + 0x7f800000L) | 0x8000000000000000L;
+        }
+        return (all & SIGNS) == SIGNS;
     }
 
     /** Checks a vector to be stored: present, 1 to {@code maxDimension} components, all finite. */

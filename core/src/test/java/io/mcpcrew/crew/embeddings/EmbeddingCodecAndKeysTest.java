@@ -43,6 +43,32 @@ class EmbeddingCodecAndKeysTest {
     }
 
     @Test
+    void finiteCheckAgreesWithFloatIsFiniteForEveryExponentInEveryPosition() {
+        // every exponent (the check masks them), with low, high and all mantissa bits and both signs, placed at each
+        // position of vectors of 1 to 5 components (odd lengths end on a lone component), beside finite neighbours
+        int[] mantissas = {0, 1, 0x400000, 0x7fffff};
+        for (int exponent = 0; exponent < 256; exponent++) {
+            for (int mantissa : mantissas) {
+                for (int sign : new int[] {0, 0x80000000}) {
+                    float f = Float.intBitsToFloat(sign | exponent << 23 | mantissa);
+                    for (int length = 1; length <= 5; length++) {
+                        for (int at = 0; at < length; at++) {
+                            float[] v = new float[length];
+                            java.util.Arrays.fill(v, -1.5f);
+                            v[at] = f;
+                            boolean finite = Float.isFinite(f);
+                            assertEquals(finite, VectorCodec.allFinite(VectorCodec.encode(v)),
+                                    "bits " + Integer.toHexString(Float.floatToRawIntBits(f)) + " at " + at + " of "
+                                            + length);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(true, VectorCodec.allFinite(new byte[0]), "no component: nothing is not finite");
+    }
+
+    @Test
     void viewsAreReadOnlyLittleEndianAndBitExact() {
         byte[] bytes = VectorCodec.encode(EDGE_VALUES);
         java.nio.FloatBuffer view = VectorCodec.viewFinite(bytes);
