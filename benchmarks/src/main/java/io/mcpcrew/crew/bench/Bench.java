@@ -118,6 +118,12 @@ public final class Bench {
         return (long) (total * 1_000_000);
     }
 
+    /** CPU time (user + system) of this JVM so far, in microseconds: the client side of a case. */
+    public static long jvmCpuMicros() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1000;
+    }
+
     /**
      * With {@code -Dcrew.bench.commandstats}: prints the server's INFO commandstats (calls and µs per call of each
      * command, those run inside scripts included) for {@code label}, then resets them. Shows where Redis time goes.

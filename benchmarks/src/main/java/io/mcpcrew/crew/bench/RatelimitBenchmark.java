@@ -49,6 +49,7 @@ public final class RatelimitBenchmark {
         java.util.regex.Pattern only = args.length > 3 ? java.util.regex.Pattern.compile(args[3]) : null;
         Map<String, Double> results = new LinkedHashMap<>();
         Map<String, Double> cpu = new LinkedHashMap<>();
+        Map<String, Double> clientCpu = new LinkedHashMap<>();
         RedisServer server = Bench.startRedis();
         try {
             JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(Bench.config(Map.of("redis.crew.host", server.host(),
@@ -112,11 +113,13 @@ public final class RatelimitBenchmark {
             // hits every case alike instead of all the reps of one
             Map<String, List<Double>> runs = new LinkedHashMap<>();
             Map<String, List<Double>> cpus = new LinkedHashMap<>();
+            Map<String, List<Double>> clientCpus = new LinkedHashMap<>();
             for (int threads : new int[] {1, 8}) {
                 for (Map.Entry<String, Bench.Op> e : ops.entrySet()) {
                     Bench.throughput(threads, warmup, Duration.ofMillis(1), e.getValue());
                     runs.put(label(e.getKey(), threads), new ArrayList<>());
                     cpus.put(label(e.getKey(), threads), new ArrayList<>());
+                    clientCpus.put(label(e.getKey(), threads), new ArrayList<>());
                 }
             }
             for (int r = 0; r < reps; r++) {
@@ -125,11 +128,14 @@ public final class RatelimitBenchmark {
                         String l = label(e.getKey(), threads);
                         server.command("CONFIG", "RESETSTAT");
                         long c0 = Bench.redisCpuMicros(server);
+                        long j0 = Bench.jvmCpuMicros();
                         double x = Bench.throughput(threads, Duration.ofMillis(200), measure, e.getValue());
+                        long j1 = Bench.jvmCpuMicros();
                         long c1 = Bench.redisCpuMicros(server);
                         runs.get(l).add(x);
                         Bench.commandStats(server, l);
                         cpus.get(l).add((c1 - c0) / (x * measure.toMillis() / 1000.0));
+                        clientCpus.get(l).add((j1 - j0) / (x * measure.toMillis() / 1000.0));
                     }
                 }
                 System.out.printf("# rep %d done, load %s%n", r + 1, loadavg());
@@ -139,6 +145,7 @@ public final class RatelimitBenchmark {
                 double[] c = cpus.get(l).stream().mapToDouble(Double::doubleValue).toArray();
                 results.put(l, Bench.median(a));
                 cpu.put(l, Bench.median(c));
+                clientCpu.put(l, Bench.median(clientCpus.get(l).stream().mapToDouble(Double::doubleValue).toArray()));
                 System.out.printf("%-48s runs %s%n", l, runs.get(l).stream().map(x -> String.format("%.0f", x))
                         .collect(java.util.stream.Collectors.joining(" ")));
             }
@@ -149,13 +156,13 @@ public final class RatelimitBenchmark {
             redis.close();
 
             System.out.println();
-            System.out.println("## medians (checks/s), Redis CPU per check, and ratios");
+            System.out.println("## medians (checks/s), Redis and client (this JVM) CPU per check, and ratios");
             for (int threads : new int[] {1, 8}) {
                 double raw = results.getOrDefault(label("raw EVALSHA trivial script", threads), Double.NaN);
                 for (Map.Entry<String, Double> e : results.entrySet()) {
                     if (e.getKey().endsWith(" @" + threads)) {
-                        System.out.printf("%-48s %10.0f checks/s  %5.2fx raw  %6.1f us Redis CPU/check%n", e.getKey(),
-                                e.getValue(), e.getValue() / raw, cpu.get(e.getKey()));
+                        System.out.printf("%-48s %10.0f checks/s  %5.2fx raw  %6.1f us Redis CPU/check  %6.1f us client CPU/check%n",
+                                e.getKey(), e.getValue(), e.getValue() / raw, cpu.get(e.getKey()), clientCpu.get(e.getKey()));
                     }
                 }
                 double distinct = results.getOrDefault(label("crew RateLimiter distinct keys", threads), Double.NaN);
