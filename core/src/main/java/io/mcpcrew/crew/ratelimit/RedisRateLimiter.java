@@ -36,9 +36,9 @@ public class RedisRateLimiter implements RateLimiter {
     static final LuaScript SLIDING_WINDOW_LUA = LuaScript.fromResource(RedisRateLimiter.class, "sliding_window.lua");
     /**
      * 3 arguments per key (limit, window µs, cost), 3 replies per key (remaining, reset µs, retry µs) and the server
-     * time (µs) of the run; concurrent checks share one EVALSHA.
+     * time (µs) of the run; concurrent checks share one EVALSHA, and send their arguments once when they are equal.
      */
-    static final BatchScript SLIDING_WINDOW = new BatchScript(SLIDING_WINDOW_LUA, 1, 3, 3, 1);
+    static final BatchScript SLIDING_WINDOW = new BatchScript(SLIDING_WINDOW_LUA, 1, 3, 3, 1, true);
     private static final int MAX_CACHED_TENANTS = 10_000;
     private static final int MAX_CACHED_RESOURCES = 10_000;
 

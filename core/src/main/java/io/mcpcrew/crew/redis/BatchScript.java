@@ -22,12 +22,27 @@ public final class BatchScript {
     private final int argsPerItem;
     private final int repliesPerItem;
     private final int sharedReplies;
+    private final boolean sharedArgs;
 
     public BatchScript(LuaScript script, int keysPerItem, int argsPerItem, int repliesPerItem, int sharedReplies) {
+        this(script, keysPerItem, argsPerItem, repliesPerItem, sharedReplies, false);
+    }
+
+    /**
+     * With {@code sharedArgs}, the script also takes exactly {@code argsPerItem} arguments for any number of items,
+     * meaning every item has them; a merged run whose items all have the same arguments then sends them once
+     * (each argument is a string the script must build: sending the same ones per item costs it per item).
+     */
+    public BatchScript(LuaScript script, int keysPerItem, int argsPerItem, int repliesPerItem, int sharedReplies,
+            boolean sharedArgs) {
         if (keysPerItem < 1 || argsPerItem < VARIABLE || repliesPerItem < 1 || sharedReplies < 0) {
             throw new IllegalArgumentException("keysPerItem and repliesPerItem must be >= 1, argsPerItem >= 0 or "
                     + "VARIABLE, sharedReplies >= 0");
         }
+        if (sharedArgs && argsPerItem < 1) {
+            throw new IllegalArgumentException("shared arguments need a fixed argsPerItem >= 1");
+        }
+        this.sharedArgs = sharedArgs;
         this.script = script;
         this.keysPerItem = keysPerItem;
         this.argsPerItem = argsPerItem;
@@ -57,6 +72,11 @@ public final class BatchScript {
 
     public int sharedReplies() {
         return sharedReplies;
+    }
+
+    /** True if a merged run whose items all have the same arguments may send them once (see the constructor). */
+    public boolean sharedArgs() {
+        return sharedArgs;
     }
 
     /**

@@ -231,13 +231,32 @@ final class Coalescer {
 
     private static Response<Object> queueMerged(AbstractPipeline pipeline, List<Pending<?>> items) {
         BatchScript script = items.get(0).script;
+        boolean once = script.sharedArgs() && sameArgs(items);
         List<byte[]> keys = new ArrayList<>(items.size() * script.keysPerItem());
-        List<byte[]> args = new ArrayList<>(items.size() * (items.get(0).args.size() + 1));
+        List<byte[]> args = new ArrayList<>(once ? script.argsPerItem() : items.size() * (items.get(0).args.size() + 1));
         for (Pending<?> p : items) {
             keys.addAll(p.keys);
-            script.appendArgs(args, p.args);
+            if (!once) {
+                script.appendArgs(args, p.args);
+            }
+        }
+        if (once) {
+            args.addAll(items.get(0).args);
         }
         return pipeline.evalsha(script.script().sha1Bytes(), keys, args);
+    }
+
+    private static boolean sameArgs(List<Pending<?>> items) {
+        List<byte[]> first = items.get(0).args;
+        for (int i = 1; i < items.size(); i++) {
+            List<byte[]> other = items.get(i).args;
+            for (int a = 0; a < first.size(); a++) {
+                if (!java.util.Arrays.equals(first.get(a), other.get(a))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** One caller's command and, once done, its outcome. */

@@ -397,6 +397,59 @@ class RedisRateLimiterIT {
                 () -> new RedisRateLimiter(m).forTenant("t1").tryAcquire("wrong", 2, Duration.ofSeconds(1)));
     }
 
+    @Test
+    void oneSetOfArgumentsServesEveryCheckOfARun() {
+        JedisRedisManager m = manager(Map.of());
+        Object reply = m.evalBinary(RedisRateLimiter.SLIDING_WINDOW_LUA,
+                List.of(bytes("crew:t1:ratelimit:a"), bytes("crew:t1:ratelimit:b"), bytes("crew:t1:ratelimit:a")),
+                List.of(bytes("2"), bytes("1000000"), bytes("1")));
+        List<?> r = (List<?>) reply;
+        assertEquals(10, r.size(), "3 replies per check and the server time: " + r);
+        assertEquals(List.of(1L, 1_000_000L, 0L), r.subList(0, 3), "a admitted, 1 left");
+        assertEquals(List.of(1L, 1_000_000L, 0L), r.subList(3, 6), "b admitted under the same limit, 1 left");
+        assertEquals(List.of(0L, 1_000_000L, 0L), r.subList(6, 9), "a again: admitted, 0 left");
+        assertEquals(":2", server.command("LLEN", "crew:t1:ratelimit:a"));
+        assertEquals(":1", server.command("LLEN", "crew:t1:ratelimit:b"));
+    }
+
+    @Test
+    void concurrentChecksUnderDifferentPoliciesKeepTheirOwnLimitsWhenMerged() throws Exception {
+        JedisRedisManager m = manager(Map.of());
+        TenantRateLimiter t = new RedisRateLimiter(m).forTenant("mixed");
+        long[] before = m.coalescedBatchesAndCommands();
+        int[] limits = {30, 50, 70};
+        AtomicInteger[] admitted = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 8; i++) {
+            int id = i;
+            Thread th = new Thread(() -> {
+                try {
+                    for (int k = 0; k < 60; k++) {
+                        int p = (id + k) % 3; // threads switch policies, so runs mix equal and different arguments
+                        if (t.tryAcquire("p" + p, limits[p], Duration.ofSeconds(60), 1).allowed()) {
+                            admitted[p].incrementAndGet();
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(60_000);
+        }
+        assertEquals(List.of(), errors);
+        for (int p = 0; p < 3; p++) {
+            assertEquals(limits[p], admitted[p].get(), "resource p" + p + " admits exactly its own limit");
+            assertEquals(":" + limits[p], server.command("LLEN", "crew:mixed:ratelimit:p" + p));
+        }
+        long[] after = m.coalescedBatchesAndCommands();
+        assertTrue(after[1] - before[1] > after[0] - before[0], "some checks shared a round trip");
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
