@@ -6,7 +6,7 @@
 # JAVA_OPTS passes JVM options, e.g. -Dredis.crew.coalesce.lanes=1 (any redis.crew.* key) or -Dcrew.bench.commandstats=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-name="${1:?usage: benchmarks/run.sh <name> [args...]  (names: tasks events embeddings sessions ratelimit; see README.md, "Benchmarks")}"; shift || true
+name="${1:?usage: benchmarks/run.sh <name> [args...]  (names: tasks events embeddings sessions ratelimit coalescer; see README.md, "Benchmarks")}"; shift || true
 class="io.mcpcrew.crew.bench.${name^}Benchmark"
 mvn -B -q -DskipTests -pl benchmarks -am package >/dev/null
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
