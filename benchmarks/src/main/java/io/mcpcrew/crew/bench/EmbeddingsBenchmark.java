@@ -27,7 +27,7 @@ import redis.clients.jedis.params.SetParams;
  * single retrieve (GET), batch retrieve of 100 x 1536-d vectors (MGET, as float[] and as zero-copy FloatBuffer views;
  * and with sliding TTL, a pipeline of GETEX),
  * batch store of 100 vectors (pipelined SET EX), and the bytes one vector takes in Redis versus JSON.
- * Each figure is the median of {@code reps} runs, cache and raw runs interleaved.
+ * Each figure is the median of {@code reps} runs, cache and raw runs interleaved (every other rep in reverse order).
  *
  * <p>{@code benchmarks/run.sh embeddings [threads=4] [seconds=3] [reps=3]}
  */
@@ -158,7 +158,9 @@ public final class EmbeddingsBenchmark {
     private static double[] interleaved(int reps, Bench.ThrowingSupplier... variants) throws Exception {
         double[][] runs = new double[variants.length][reps];
         for (int i = 0; i < reps; i++) {
-            for (int v = 0; v < variants.length; v++) {
+            // every other rep in reverse order, so that no variant always runs first (after the others' garbage)
+            for (int k = 0; k < variants.length; k++) {
+                int v = i % 2 == 0 ? k : variants.length - 1 - k;
                 runs[v][i] = variants[v].get();
             }
         }
