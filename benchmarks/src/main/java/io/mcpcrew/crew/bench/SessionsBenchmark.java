@@ -7,14 +7,15 @@ import io.mcpcrew.crew.sessions.TenantSessions;
 import io.mcpcrew.crew.testing.RedisServer;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * SessionManager get and update rates at 1 and 8 threads, beside raw Jedis HGETALL / HSET on hashes of the same
  * shape, in the same run on a private redis-server. Each figure is the median of {@code reps} runs; raw and
- * component runs alternate so that drift in the machine's load hits both. Also reports a get with sliding expiry
- * (one script per read) for reference.
+ * component runs alternate (every other rep in reverse order) so that drift in the machine's load hits both. Also
+ * reports a get with sliding expiry (one script per read) for reference.
  *
  * <p>{@code benchmarks/run.sh sessions [seconds-per-run] [reps]} (defaults 3 and 3).
  */
@@ -60,23 +61,32 @@ public final class SessionsBenchmark {
                 double[] rawSet = new double[reps];
                 double[] update = new double[reps];
                 double[] rawScript = new double[reps];
+                int th = threads;
+                List<double[]> results = List.of(rawGet, get, slidingGet, rawSet, rawScript, update);
+                List<Bench.Op> ops = List.of(
+                        (t, i) -> jedis.hgetAll(raw[idx(t, i)]),
+                        (t, i) -> sessions.getSession(ids[idx(t, i)]).orElseThrow(),
+                        (t, i) -> sliding.getSession(ids[idx(t, i)]).orElseThrow(),
+                        (t, i) -> jedis.hset(raw[idx(t, i)], "d:counter", String.valueOf(i)),
+                        (t, i) -> jedis.evalsha(HSET_SHA, List.of(raw[idx(t, i)]), List.of("d:counter", String.valueOf(i))),
+                        (t, i) -> {
+                            if (!sessions.updateSession(ids[idx(t, i)], Map.of("counter", i))) {
+                                throw new IllegalStateException("session vanished");
+                            }
+                        });
                 for (int r = 0; r < reps; r++) {
-                    rawGet[r] = Bench.throughput(threads, warmup, run, (t, i) -> jedis.hgetAll(raw[idx(t, i)]));
-                    get[r] = Bench.throughput(threads, warmup, run, (t, i) -> sessions.getSession(ids[idx(t, i)])
-                            .orElseThrow());
-                    slidingGet[r] = Bench.throughput(threads, warmup, run, (t, i) -> sliding.getSession(ids[idx(t, i)])
-                            .orElseThrow());
-                    rawSet[r] = Bench.throughput(threads, warmup, run,
-                            (t, i) -> jedis.hset(raw[idx(t, i)], "d:counter", String.valueOf(i)));
-                    rawScript[r] = Bench.throughput(threads, warmup, run, (t, i) -> jedis.evalsha(HSET_SHA,
-                            java.util.List.of(raw[idx(t, i)]), java.util.List.of("d:counter", String.valueOf(i))));
-                    Bench.commandStats(server, "before update @" + threads);
-                    update[r] = Bench.throughput(threads, warmup, run, (t, i) -> {
-                        if (!sessions.updateSession(ids[idx(t, i)], Map.of("counter", i))) {
-                            throw new IllegalStateException("session vanished");
+                    // every other rep in reverse order, so that no case always runs right after the same other one
+                    for (int k = 0; k < ops.size(); k++) {
+                        int c = r % 2 == 0 ? k : ops.size() - 1 - k;
+                        boolean isUpdate = c == ops.size() - 1;
+                        if (isUpdate) {
+                            Bench.commandStats(server, "before update @" + th);
                         }
-                    });
-                    Bench.commandStats(server, "updateSession @" + threads);
+                        results.get(c)[r] = Bench.throughput(threads, warmup, run, ops.get(c));
+                        if (isUpdate) {
+                            Bench.commandStats(server, "updateSession @" + th);
+                        }
+                    }
                 }
                 double rg = Bench.median(rawGet);
                 double rs = Bench.median(rawSet);
