@@ -110,7 +110,7 @@ public final class RatelimitBenchmark {
                 ops.keySet().removeIf(k -> !only.matcher(k).find());
             }
             // reps interleaved (rep 1 of every case, then rep 2, ...): on a shared machine a burst of load then
-            // hits every case alike instead of all the reps of one
+            // hits every case alike instead of all the reps of one; odd reps run the cases in reverse order
             Map<String, List<Double>> runs = new LinkedHashMap<>();
             Map<String, List<Double>> cpus = new LinkedHashMap<>();
             Map<String, List<Double>> clientCpus = new LinkedHashMap<>();
@@ -122,9 +122,15 @@ public final class RatelimitBenchmark {
                     clientCpus.put(label(e.getKey(), threads), new ArrayList<>());
                 }
             }
+            List<Map.Entry<String, Bench.Op>> cases = new ArrayList<>(ops.entrySet());
             for (int r = 0; r < reps; r++) {
                 for (int threads : new int[] {1, 8}) {
-                    for (Map.Entry<String, Bench.Op> e : ops.entrySet()) {
+                    // every other rep in reverse order, so that no case always runs right after the same other one
+                    List<Map.Entry<String, Bench.Op>> order = new ArrayList<>(cases);
+                    if (r % 2 == 1) {
+                        java.util.Collections.reverse(order);
+                    }
+                    for (Map.Entry<String, Bench.Op> e : order) {
                         String l = label(e.getKey(), threads);
                         server.command("CONFIG", "RESETSTAT");
                         long c0 = Bench.redisCpuMicros(server);
