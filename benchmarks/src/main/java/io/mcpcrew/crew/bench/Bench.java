@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Small load-harness toolkit shared by the component benchmarks: throughput at N threads, medians, Redis CPU. */
 public final class Bench {
+    private static final LongAdder SWITCHES = new LongAdder();
     private Bench() {
     }
 
@@ -47,7 +48,10 @@ public final class Bench {
         void run(int thread, long i) throws Exception;
     }
 
-    /** Runs {@code op} on {@code threads} threads for {@code duration} (after a warm-up); returns ops/s. */
+    /**
+     * Runs {@code op} on {@code threads} threads for {@code duration} (after a warm-up); returns ops/s. Each thread
+     * adds its context switches, start to end, to {@link #workerSwitches()}.
+     */
     public static double throughput(int threads, Duration warmup, Duration duration, Op op) throws InterruptedException {
         LongAdder count = new LongAdder();
         AtomicBoolean counting = new AtomicBoolean(false);
@@ -57,6 +61,7 @@ public final class Bench {
         for (int t = 0; t < threads; t++) {
             final int id = t;
             Thread th = new Thread(() -> {
+                long switches = threadSwitches();
                 long i = 0;
                 try {
                     while (running.get()) {
@@ -68,6 +73,7 @@ public final class Bench {
                 } catch (Exception e) {
                     e.printStackTrace();
                 } finally {
+                    SWITCHES.add(threadSwitches() - switches);
                     done.countDown();
                 }
             });
@@ -84,6 +90,34 @@ public final class Bench {
         running.set(false);
         done.await();
         return n / ((t1 - t0) / 1e9);
+    }
+
+    /**
+     * Which of {@code n} cases runs {@code k}-th in rep {@code rep}: in order in even reps, in reverse in odd ones, so
+     * that no case always runs right after the same other one (and after its garbage, its warm caches).
+     */
+    public static int caseAt(int rep, int k, int n) {
+        return rep % 2 == 0 ? k : n - 1 - k;
+    }
+
+    /** Context switches (voluntary and involuntary) of every {@link #throughput} worker thread so far (Linux). */
+    public static long workerSwitches() {
+        return SWITCHES.sum();
+    }
+
+    /** This thread's context switches so far, from /proc/thread-self/status; 0 where there is no such file. */
+    private static long threadSwitches() {
+        long s = 0;
+        try {
+            for (String l : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/thread-self/status"))) {
+                if (l.startsWith("voluntary_ctxt_switches") || l.startsWith("nonvoluntary_ctxt_switches")) {
+                    s += Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return s;
     }
 
     public static double median(double... xs) {

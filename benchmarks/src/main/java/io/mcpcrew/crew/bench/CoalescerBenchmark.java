@@ -2,14 +2,11 @@ package io.mcpcrew.crew.bench;
 
 import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.testing.RedisServer;
-import java.nio.file.Files;
-import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -23,8 +20,6 @@ import redis.clients.jedis.UnifiedJedis;
  * tries other lane counts.
  */
 public final class CoalescerBenchmark {
-    private static final LongAdder SWITCHES = new LongAdder();
-
     private CoalescerBenchmark() {
     }
 
@@ -45,17 +40,17 @@ public final class CoalescerBenchmark {
             ops.put("coalesced EVALSHA return 1", (t, i) -> redis.coalesce(
                     p -> p.evalsha(sha, List.of("k" + t), List.of()), c -> c.evalsha(sha, List.of("k" + t), List.of())));
             for (Bench.Op op : ops.values()) {
-                run(threads, 500, op); // warm-up
+                Bench.throughput(threads, Duration.ofMillis(500), Duration.ofMillis(1), op); // warm-up
             }
             Map<String, List<String>> rows = new LinkedHashMap<>();
             for (int r = 0; r < reps; r++) {
                 for (Map.Entry<String, Bench.Op> e : ops.entrySet()) {
-                    long s0 = SWITCHES.sum();
+                    long s0 = Bench.workerSwitches();
                     long j0 = Bench.jvmCpuMicros();
                     long r0 = Bench.redisCpuMicros(server);
                     long[] c0 = redis.coalescedBatchesAndCommands();
-                    double x = run(threads, millis, e.getValue());
-                    long s1 = SWITCHES.sum();
+                    double x = Bench.throughput(threads, Duration.ZERO, Duration.ofMillis(millis), e.getValue());
+                    long s1 = Bench.workerSwitches();
                     long j1 = Bench.jvmCpuMicros();
                     long r1 = Bench.redisCpuMicros(server);
                     long[] c1 = redis.coalescedBatchesAndCommands();
@@ -70,50 +65,5 @@ public final class CoalescerBenchmark {
                     + "calling threads, calls per pipeline%n", threads, reps, millis);
             rows.forEach((k, v) -> System.out.printf("%-28s %s%n", k, String.join(" | ", v)));
         }
-    }
-
-    /** Runs op on the threads for millis; returns calls/s. Each thread adds its own context switches to SWITCHES. */
-    private static double run(int threads, long millis, Bench.Op op) throws InterruptedException {
-        LongAdder count = new LongAdder();
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Thread> ts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            Thread th = new Thread(() -> {
-                long s0 = switches();
-                long i = 0;
-                try {
-                    while (running.get()) {
-                        op.run(id, i++);
-                    }
-                } catch (Exception e) {
-                    e.printStackTrace();
-                }
-                count.add(i);
-                SWITCHES.add(switches() - s0);
-            });
-            ts.add(th);
-            th.start();
-        }
-        Thread.sleep(millis);
-        running.set(false);
-        for (Thread t : ts) {
-            t.join();
-        }
-        return count.sum() * 1000.0 / millis;
-    }
-
-    private static long switches() {
-        long s = 0;
-        try {
-            for (String l : Files.readAllLines(Paths.get("/proc/thread-self/status"))) {
-                if (l.startsWith("voluntary_ctxt_switches") || l.startsWith("nonvoluntary_ctxt_switches")) {
-                    s += Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return s;
     }
 }

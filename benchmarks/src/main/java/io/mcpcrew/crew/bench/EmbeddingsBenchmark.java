@@ -158,9 +158,8 @@ public final class EmbeddingsBenchmark {
     private static double[] interleaved(int reps, Bench.ThrowingSupplier... variants) throws Exception {
         double[][] runs = new double[variants.length][reps];
         for (int i = 0; i < reps; i++) {
-            // every other rep in reverse order, so that no variant always runs first (after the others' garbage)
             for (int k = 0; k < variants.length; k++) {
-                int v = i % 2 == 0 ? k : variants.length - 1 - k;
+                int v = Bench.caseAt(i, k, variants.length);
                 runs[v][i] = variants[v].get();
             }
         }

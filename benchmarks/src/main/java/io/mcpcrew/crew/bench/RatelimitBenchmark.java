@@ -125,12 +125,8 @@ public final class RatelimitBenchmark {
             List<Map.Entry<String, Bench.Op>> cases = new ArrayList<>(ops.entrySet());
             for (int r = 0; r < reps; r++) {
                 for (int threads : new int[] {1, 8}) {
-                    // every other rep in reverse order, so that no case always runs right after the same other one
-                    List<Map.Entry<String, Bench.Op>> order = new ArrayList<>(cases);
-                    if (r % 2 == 1) {
-                        java.util.Collections.reverse(order);
-                    }
-                    for (Map.Entry<String, Bench.Op> e : order) {
+                    for (int k = 0; k < cases.size(); k++) {
+                        Map.Entry<String, Bench.Op> e = cases.get(Bench.caseAt(r, k, cases.size()));
                         String l = label(e.getKey(), threads);
                         server.command("CONFIG", "RESETSTAT");
                         long c0 = Bench.redisCpuMicros(server);
@@ -149,9 +145,10 @@ public final class RatelimitBenchmark {
             for (String l : runs.keySet()) {
                 double[] a = runs.get(l).stream().mapToDouble(Double::doubleValue).toArray();
                 double[] c = cpus.get(l).stream().mapToDouble(Double::doubleValue).toArray();
+                double[] cc = clientCpus.get(l).stream().mapToDouble(Double::doubleValue).toArray();
                 results.put(l, Bench.median(a));
                 cpu.put(l, Bench.median(c));
-                clientCpu.put(l, Bench.median(clientCpus.get(l).stream().mapToDouble(Double::doubleValue).toArray()));
+                clientCpu.put(l, Bench.median(cc));
                 System.out.printf("%-48s runs %s%n", l, runs.get(l).stream().map(x -> String.format("%.0f", x))
                         .collect(java.util.stream.Collectors.joining(" ")));
             }

@@ -75,9 +75,8 @@ public final class SessionsBenchmark {
                             }
                         });
                 for (int r = 0; r < reps; r++) {
-                    // every other rep in reverse order, so that no case always runs right after the same other one
                     for (int k = 0; k < ops.size(); k++) {
-                        int c = r % 2 == 0 ? k : ops.size() - 1 - k;
+                        int c = Bench.caseAt(r, k, ops.size());
                         boolean isUpdate = c == ops.size() - 1;
                         if (isUpdate) {
                             Bench.commandStats(server, "before update @" + th);
