@@ -176,4 +176,26 @@ public final class Bench {
     public static void row(String label, double opsPerSec, double rawOpsPerSec) {
         System.out.printf("%-48s %12.0f ops/s   %6.2fx raw%n", label, opsPerSec, opsPerSec / rawOpsPerSec);
     }
+
+    /**
+     * A case's median beside raw's, and the ratios rep by rep: in rep i the case and raw ran seconds apart, so their
+     * ratio does not move with the machine's state from one minute to the next the way the ratio of two medians can.
+     * Prints the median of those paired ratios and their range.
+     */
+    public static void row(String label, double[] runs, double[] rawRuns) {
+        double[] ratios = pairedRatios(runs, rawRuns);
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        System.out.printf("%-48s %12.0f ops/s   %6.2fx raw   paired %.2fx (%.2f-%.2f)%n", label, median(runs),
+                median(runs) / median(rawRuns), median(ratios), sorted[0], sorted[sorted.length - 1]);
+    }
+
+    /** runs[i] / rawRuns[i] for every rep i. */
+    public static double[] pairedRatios(double[] runs, double[] rawRuns) {
+        double[] r = new double[runs.length];
+        for (int i = 0; i < runs.length; i++) {
+            r[i] = runs[i] / rawRuns[i];
+        }
+        return r;
+    }
 }

@@ -96,15 +96,16 @@ public final class EmbeddingsBenchmark {
             System.out.printf("# %d threads, %d s per run after %d s warm-up, median of %d runs; %d-d float32 vectors "
                     + "(%d bytes), batches of %d; Redis %s%n", threads, run.getSeconds(), warmup.getSeconds(), reps, DIM,
                     DIM * 4, BATCH, redis.serverVersion().orElse("?"));
-            double[] single = interleaved(reps,
+            double[][] single = interleaved(reps,
                     () -> Bench.throughput(threads, warmup, run, (t, i) -> model.retrieve(texts.get((int) ((i * 7 + t) % VECTORS)))),
                     () -> Bench.throughput(threads, warmup, run, (t, i) -> jedis.get(rawKeys[(int) ((i * 7 + t) % VECTORS)])),
                     () -> Bench.throughput(threads, warmup, run,
                             (t, i) -> VectorCodec.decodeFinite(jedis.get(rawKeys[(int) ((i * 7 + t) % VECTORS)]))));
             Bench.row("single retrieve (GET), ops/s", single[0], single[1]);
             Bench.row("  reference: raw GET + decode to float[], ops/s", single[2], single[1]);
-            System.out.printf("  cache / (raw GET + decode): %.2fx%n", single[0] / single[2]);
-            double[] batch = interleaved(reps,
+            System.out.printf("  cache / (raw GET + decode): %.2fx, paired %.2fx%n", Bench.median(single[0]) / Bench.median(single[2]),
+                    Bench.median(Bench.pairedRatios(single[0], single[2])));
+            double[][] batch = interleaved(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> model.batchRetrieve(batches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> jedis.mget(rawBatches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {
@@ -117,8 +118,9 @@ public final class EmbeddingsBenchmark {
             Bench.row("batch retrieve 100 (MGET) as float[], vectors/s", batch[0], batch[1]);
             Bench.row("batch retrieve 100 (MGET) as FloatBuffer views, vectors/s", batch[3], batch[1]);
             Bench.row("  reference: raw MGET + decode to float[], vectors/s", batch[2], batch[1]);
-            System.out.printf("  cache float[] / (raw MGET + decode): %.2fx%n", batch[0] / batch[2]);
-            double[] sliding = interleaved(reps,
+            System.out.printf("  cache float[] / (raw MGET + decode): %.2fx, paired %.2fx%n", Bench.median(batch[0]) / Bench.median(batch[2]),
+                    Bench.median(Bench.pairedRatios(batch[0], batch[2])));
+            double[][] sliding = interleaved(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> slidingModel.batchRetrieve(batches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {
                         List<Response<byte[]>> replies = new ArrayList<>(BATCH);
@@ -131,7 +133,7 @@ public final class EmbeddingsBenchmark {
                         replies.forEach(Response::get);
                     }));
             Bench.row("batch retrieve 100, sliding TTL (GETEX pipeline), vectors/s", sliding[0], sliding[1]);
-            double[] store = interleaved(reps,
+            double[][] store = interleaved(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> model.batchStore(storeBatches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {
                         int from = (int) ((i + t) % nb) * BATCH;
@@ -154,8 +156,8 @@ public final class EmbeddingsBenchmark {
         }
     }
 
-    /** The median of each variant's runs, the variants interleaved run by run (cache, raw, ..., cache, raw, ...). */
-    private static double[] interleaved(int reps, Bench.ThrowingSupplier... variants) throws Exception {
+    /** Each variant's runs, the variants interleaved run by run (cache, raw, ..., raw, cache, ...). */
+    private static double[][] interleaved(int reps, Bench.ThrowingSupplier... variants) throws Exception {
         double[][] runs = new double[variants.length][reps];
         for (int i = 0; i < reps; i++) {
             for (int k = 0; k < variants.length; k++) {
@@ -163,11 +165,7 @@ public final class EmbeddingsBenchmark {
                 runs[v][i] = variants[v].get();
             }
         }
-        double[] medians = new double[variants.length];
-        for (int v = 0; v < variants.length; v++) {
-            medians[v] = Bench.median(runs[v]);
-        }
-        return medians;
+        return runs;
     }
 
     private static JedisRedisManager manager(RedisServer server, int threads, boolean sliding) {

@@ -178,6 +178,14 @@ public final class RatelimitBenchmark {
                 System.out.printf("@%d threads hot key: crew/Bucket4j %.2f, crew/Redisson %.2f%n", threads,
                         hot / results.getOrDefault(label("Bucket4j 8.17 hot key", threads), Double.NaN),
                         hot / results.getOrDefault(label("Redisson 4.7 hot key", threads), Double.NaN));
+                // rep by rep (the two cases ran seconds apart): the median of those ratios, and their range
+                System.out.printf("@%d threads paired by rep: crew/raw %s, crew/coalesced trivial %s, crew/Bucket4j %s, "
+                        + "crew/Redisson %s, hot/distinct %s%n", threads,
+                        paired(runs, "crew RateLimiter distinct keys", "raw EVALSHA trivial script", threads),
+                        paired(runs, "crew RateLimiter distinct keys", "ref: trivial EVALSHA through the coalescer", threads),
+                        paired(runs, "crew RateLimiter distinct keys", "Bucket4j 8.17 distinct keys", threads),
+                        paired(runs, "crew RateLimiter distinct keys", "Redisson 4.7 distinct keys", threads),
+                        paired(runs, "crew RateLimiter hot key", "crew RateLimiter distinct keys", threads));
             }
         } finally {
             server.close();
@@ -191,6 +199,20 @@ public final class RatelimitBenchmark {
             out[i] = (prefix + ":" + i).getBytes(StandardCharsets.UTF_8);
         }
         return out;
+    }
+
+    /** The median of runs(a)[i] / runs(b)[i] over the reps, with their range; "-" if either case did not run. */
+    private static String paired(Map<String, List<Double>> runs, String a, String b, int threads) {
+        List<Double> x = runs.get(label(a, threads));
+        List<Double> y = runs.get(label(b, threads));
+        if (x == null || y == null || x.isEmpty()) {
+            return "-";
+        }
+        double[] r = Bench.pairedRatios(x.stream().mapToDouble(Double::doubleValue).toArray(),
+                y.stream().mapToDouble(Double::doubleValue).toArray());
+        double[] s = r.clone();
+        java.util.Arrays.sort(s);
+        return String.format("%.2f (%.2f-%.2f)", Bench.median(r), s[0], s[s.length - 1]);
     }
 
     private static String label(String name, int threads) {
