@@ -27,7 +27,8 @@ import redis.clients.jedis.params.SetParams;
  * single retrieve (GET), batch retrieve of 100 x 1536-d vectors (MGET, as float[] and as zero-copy FloatBuffer views;
  * and with sliding TTL, a pipeline of GETEX),
  * batch store of 100 vectors (pipelined SET EX), and the bytes one vector takes in Redis versus JSON.
- * Each figure is the median of {@code reps} runs, cache and raw runs interleaved (every other rep in reverse order).
+ * Each figure is the median of {@code reps} runs, cache and raw runs interleaved (every other rep in reverse order),
+ * with the ratio paired by rep beside it.
  *
  * <p>{@code benchmarks/run.sh embeddings [threads=4] [seconds=3] [reps=3]}
  */

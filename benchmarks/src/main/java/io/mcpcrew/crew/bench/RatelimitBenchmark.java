@@ -31,7 +31,9 @@ import redis.clients.jedis.UnifiedJedis;
  * ceiling of one script round trip through the same Jedis client), {@link RedisRateLimiter#forTenant} /
  * {@code tryAcquire}, Bucket4j 8.17 (Jedis, CAS) and Redisson 4.7 {@code RRateLimiter}; at 1 and 8 threads, on one
  * key per thread ("distinct") and on one shared key ("hot"). Every limit is set high so every call is admitted
- * (the expensive path: a write per call). Prints the median of {@code reps} runs and the ratios the issue asks for.
+ * (the expensive path: a write per call). The limiter also runs through a second manager with one coalescing lane,
+ * to compare with the default in the same run. Prints the median of {@code reps} runs, the ratios the issue asks for,
+ * and the same ratios paired by rep (see {@link Bench#pairedRatios}).
  *
  * <p>Args: {@code [reps=5] [measureSeconds=2] [warmupSeconds=1] [case-regex]}. Run with {@code benchmarks/run.sh ratelimit}.
  */
@@ -63,6 +65,15 @@ public final class RatelimitBenchmark {
 
             RedisRateLimiter limiter = new RedisRateLimiter(redis);
             TenantRateLimiter tenant = limiter.forTenant("bench");
+            // the same limiter with one coalescing lane (one pipeline in flight, so larger ones), for comparison in
+            // the same run; the JAVA_OPTS redis.crew.* keys apply to both managers, this one only fixes the lanes
+            Map<String, String> oneLaneConfig = Bench.config(Map.of("redis.crew.host", server.host(),
+                    "redis.crew.port", String.valueOf(server.port()), "redis.crew.pool.max-total", "32",
+                    "redis.crew.pool.max-idle", "32", "redis.crew.ratelimit.max-requests-ceiling", "100000000",
+                    "redis.crew.ratelimit.fallback", "fail-closed"));
+            oneLaneConfig.put("redis.crew.coalesce.lanes", "1");
+            JedisRedisManager oneLaneRedis = new JedisRedisManager(RedisCrewConfig.load(oneLaneConfig), null);
+            TenantRateLimiter oneLane = new RedisRateLimiter(oneLaneRedis).forTenant("bench1");
             String[] resources = new String[8];
             for (int i = 0; i < 8; i++) {
                 resources[i] = "r" + i;
@@ -101,6 +112,7 @@ public final class RatelimitBenchmark {
                     p -> p.evalsha(trivialSha, List.of(rawKeys[t]), List.of(rawArgs)),
                     j -> j.evalsha(trivialSha, List.of(rawKeys[t]), List.of(rawArgs))));
             ops.put("crew RateLimiter distinct keys", (t, i) -> admitted(tenant.tryAcquire(resources[t], max, window, 1)));
+            ops.put("crew RateLimiter distinct keys, 1 lane", (t, i) -> admitted(oneLane.tryAcquire(resources[t], max, window, 1)));
             ops.put("crew RateLimiter hot key", (t, i) -> admitted(tenant.tryAcquire("hot", max, window, 1)));
             ops.put("Bucket4j 8.17 distinct keys", (t, i) -> admitted(b4jOwn[t].tryConsume(1)));
             ops.put("Bucket4j 8.17 hot key", (t, i) -> admitted(b4jHot.tryConsume(1)));
@@ -157,6 +169,7 @@ public final class RatelimitBenchmark {
                     co[0] == 0 ? 0.0 : (double) co[1] / co[0]);
             redisson.shutdown();
             redis.close();
+            oneLaneRedis.close();
 
             System.out.println();
             System.out.println("## medians (checks/s), Redis and client (this JVM) CPU per check, and ratios");
@@ -186,6 +199,9 @@ public final class RatelimitBenchmark {
                         paired(runs, "crew RateLimiter distinct keys", "Bucket4j 8.17 distinct keys", threads),
                         paired(runs, "crew RateLimiter distinct keys", "Redisson 4.7 distinct keys", threads),
                         paired(runs, "crew RateLimiter hot key", "crew RateLimiter distinct keys", threads));
+                System.out.printf("@%d threads paired by rep: crew with 1 lane / raw %s, 1 lane / 2 lanes (default) %s%n",
+                        threads, paired(runs, "crew RateLimiter distinct keys, 1 lane", "raw EVALSHA trivial script", threads),
+                        paired(runs, "crew RateLimiter distinct keys, 1 lane", "crew RateLimiter distinct keys", threads));
             }
         } finally {
             server.close();

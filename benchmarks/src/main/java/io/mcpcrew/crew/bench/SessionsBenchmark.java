@@ -14,8 +14,9 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * SessionManager get and update rates at 1 and 8 threads, beside raw Jedis HGETALL / HSET on hashes of the same
  * shape, in the same run on a private redis-server. Each figure is the median of {@code reps} runs; raw and
- * component runs alternate (every other rep in reverse order) so that drift in the machine's load hits both. Also
- * reports a get with sliding expiry (one script per read) for reference.
+ * component runs alternate (every other rep in reverse order) so that drift in the machine's load hits both; each
+ * row also gives the ratio paired by rep ({@link Bench#row(String, double[], double[])}). Also reports a get with
+ * sliding expiry (one script per read) for reference.
  *
  * <p>{@code benchmarks/run.sh sessions [seconds-per-run] [reps]} (defaults 3 and 3).
  */
