@@ -183,11 +183,16 @@ public final class Bench {
      * Prints the median of those paired ratios and their range.
      */
     public static void row(String label, double[] runs, double[] rawRuns) {
+        System.out.printf("%-48s %12.0f ops/s   %6.2fx raw   paired %s%n", label, median(runs),
+                median(runs) / median(rawRuns), paired(runs, rawRuns));
+    }
+
+    /** The median of the paired ratios runs[i] / rawRuns[i] and their range, as {@code 0.82x (0.80-0.86)}. */
+    public static String paired(double[] runs, double[] rawRuns) {
         double[] ratios = pairedRatios(runs, rawRuns);
         double[] sorted = ratios.clone();
         Arrays.sort(sorted);
-        System.out.printf("%-48s %12.0f ops/s   %6.2fx raw   paired %.2fx (%.2f-%.2f)%n", label, median(runs),
-                median(runs) / median(rawRuns), median(ratios), sorted[0], sorted[sorted.length - 1]);
+        return String.format("%.2fx (%.2f-%.2f)", median(ratios), sorted[0], sorted[sorted.length - 1]);
     }
 
     /** runs[i] / rawRuns[i] for every rep i. */

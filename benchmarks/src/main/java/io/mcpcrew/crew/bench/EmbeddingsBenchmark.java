@@ -104,8 +104,8 @@ public final class EmbeddingsBenchmark {
                             (t, i) -> VectorCodec.decodeFinite(jedis.get(rawKeys[(int) ((i * 7 + t) % VECTORS)]))));
             Bench.row("single retrieve (GET), ops/s", single[0], single[1]);
             Bench.row("  reference: raw GET + decode to float[], ops/s", single[2], single[1]);
-            System.out.printf("  cache / (raw GET + decode): %.2fx, paired %.2fx%n", Bench.median(single[0]) / Bench.median(single[2]),
-                    Bench.median(Bench.pairedRatios(single[0], single[2])));
+            System.out.printf("  cache / (raw GET + decode): %.2fx, paired %s%n", Bench.median(single[0]) / Bench.median(single[2]),
+                    Bench.paired(single[0], single[2]));
             double[][] batch = interleaved(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> model.batchRetrieve(batches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> jedis.mget(rawBatches.get((int) ((i + t) % nb)))),
@@ -119,8 +119,8 @@ public final class EmbeddingsBenchmark {
             Bench.row("batch retrieve 100 (MGET) as float[], vectors/s", batch[0], batch[1]);
             Bench.row("batch retrieve 100 (MGET) as FloatBuffer views, vectors/s", batch[3], batch[1]);
             Bench.row("  reference: raw MGET + decode to float[], vectors/s", batch[2], batch[1]);
-            System.out.printf("  cache float[] / (raw MGET + decode): %.2fx, paired %.2fx%n", Bench.median(batch[0]) / Bench.median(batch[2]),
-                    Bench.median(Bench.pairedRatios(batch[0], batch[2])));
+            System.out.printf("  cache float[] / (raw MGET + decode): %.2fx, paired %s%n", Bench.median(batch[0]) / Bench.median(batch[2]),
+                    Bench.paired(batch[0], batch[2]));
             double[][] sliding = interleaved(reps,
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> slidingModel.batchRetrieve(batches.get((int) ((i + t) % nb)))),
                     () -> BATCH * Bench.throughput(threads, warmup, run, (t, i) -> {

@@ -54,10 +54,11 @@ public final class RatelimitBenchmark {
         Map<String, Double> clientCpu = new LinkedHashMap<>();
         RedisServer server = Bench.startRedis();
         try {
-            JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(Bench.config(Map.of("redis.crew.host", server.host(),
+            Map<String, String> config = Bench.config(Map.of("redis.crew.host", server.host(),
                     "redis.crew.port", String.valueOf(server.port()), "redis.crew.pool.max-total", "32",
                     "redis.crew.pool.max-idle", "32", "redis.crew.ratelimit.max-requests-ceiling", "100000000",
-                    "redis.crew.ratelimit.fallback", "fail-closed"))), null);
+                    "redis.crew.ratelimit.fallback", "fail-closed"));
+            JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(config), null);
             UnifiedJedis jedis = redis.client();
             byte[] trivialSha = jedis.scriptLoad(TRIVIAL.source()).getBytes(StandardCharsets.US_ASCII);
             byte[][] rawKeys = keys("raw");
@@ -67,10 +68,7 @@ public final class RatelimitBenchmark {
             TenantRateLimiter tenant = limiter.forTenant("bench");
             // the same limiter with one coalescing lane (one pipeline in flight, so larger ones), for comparison in
             // the same run; the JAVA_OPTS redis.crew.* keys apply to both managers, this one only fixes the lanes
-            Map<String, String> oneLaneConfig = Bench.config(Map.of("redis.crew.host", server.host(),
-                    "redis.crew.port", String.valueOf(server.port()), "redis.crew.pool.max-total", "32",
-                    "redis.crew.pool.max-idle", "32", "redis.crew.ratelimit.max-requests-ceiling", "100000000",
-                    "redis.crew.ratelimit.fallback", "fail-closed"));
+            Map<String, String> oneLaneConfig = new java.util.HashMap<>(config);
             oneLaneConfig.put("redis.crew.coalesce.lanes", "1");
             JedisRedisManager oneLaneRedis = new JedisRedisManager(RedisCrewConfig.load(oneLaneConfig), null);
             TenantRateLimiter oneLane = new RedisRateLimiter(oneLaneRedis).forTenant("bench1");
@@ -155,12 +153,9 @@ public final class RatelimitBenchmark {
                 System.out.printf("# rep %d done, load %s%n", r + 1, loadavg());
             }
             for (String l : runs.keySet()) {
-                double[] a = runs.get(l).stream().mapToDouble(Double::doubleValue).toArray();
-                double[] c = cpus.get(l).stream().mapToDouble(Double::doubleValue).toArray();
-                double[] cc = clientCpus.get(l).stream().mapToDouble(Double::doubleValue).toArray();
-                results.put(l, Bench.median(a));
-                cpu.put(l, Bench.median(c));
-                clientCpu.put(l, Bench.median(cc));
+                results.put(l, Bench.median(array(runs.get(l))));
+                cpu.put(l, Bench.median(array(cpus.get(l))));
+                clientCpu.put(l, Bench.median(array(clientCpus.get(l))));
                 System.out.printf("%-48s runs %s%n", l, runs.get(l).stream().map(x -> String.format("%.0f", x))
                         .collect(java.util.stream.Collectors.joining(" ")));
             }
@@ -217,18 +212,18 @@ public final class RatelimitBenchmark {
         return out;
     }
 
-    /** The median of runs(a)[i] / runs(b)[i] over the reps, with their range; "-" if either case did not run. */
+    /** {@link Bench#paired} of case a against case b; "-" if either did not run. */
     private static String paired(Map<String, List<Double>> runs, String a, String b, int threads) {
         List<Double> x = runs.get(label(a, threads));
         List<Double> y = runs.get(label(b, threads));
         if (x == null || y == null || x.isEmpty()) {
             return "-";
         }
-        double[] r = Bench.pairedRatios(x.stream().mapToDouble(Double::doubleValue).toArray(),
-                y.stream().mapToDouble(Double::doubleValue).toArray());
-        double[] s = r.clone();
-        java.util.Arrays.sort(s);
-        return String.format("%.2f (%.2f-%.2f)", Bench.median(r), s[0], s[s.length - 1]);
+        return Bench.paired(array(x), array(y));
+    }
+
+    private static double[] array(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static String label(String name, int threads) {
