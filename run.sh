@@ -89,6 +89,9 @@ if [ -z "${MP_JWT_VERIFY_PUBLICKEY:-}${MP_JWT_VERIFY_PUBLICKEY_LOCATION:-}" ]; t
   DEMO_TOKEN=$(./mint-token.sh demo)
 fi
 
+# writes accepted while Redis is down are journaled here (written to Redis after a crash and restart)
+export REDIS_CREW_FALLBACK_JOURNAL_DIR="${REDIS_CREW_FALLBACK_JOURNAL_DIR:-$PWD/target/run/journal}"
+
 echo "starting Payara Micro $PAYARA_VERSION on port $PORT (log: $RUN_DIR/payara-micro.log)..."
 HZ_PHONE_HOME_ENABLED=false java ${JAVA_OPTS:--Xmx512m} -jar "$MICRO" --deploy "$WAR" --port "$PORT" --nocluster --nohostaware --disablephonehome \
   --logtofile "$RUN_DIR/payara-micro.log" > "$RUN_DIR/payara-micro.out" 2>&1 &

@@ -39,6 +39,7 @@ public final class RedisCrewConfig {
     private final Duration breakerOpenDuration;
     private final Duration breakerProbeInterval;
     private final boolean fallbackEnabled;
+    private final Optional<java.nio.file.Path> journalDir;
     private final boolean coalesceEnabled;
     private final int coalesceLanes;
     private final int coalesceMaxBatch;
@@ -87,6 +88,10 @@ public final class RedisCrewConfig {
         breakerOpenDuration = c.duration(PREFIX + "breaker.open-duration", Duration.ofSeconds(5), Duration.ofMillis(10));
         breakerProbeInterval = c.duration(PREFIX + "breaker.probe-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
         fallbackEnabled = c.bool(PREFIX + "fallback.enabled", true);
+        boolean journal = c.bool(PREFIX + "fallback.journal.enabled", true);
+        String dir = c.string(PREFIX + "fallback.journal.dir", "").trim();
+        journalDir = journal && fallbackEnabled ? Optional.of(dir.isEmpty() ? defaultJournalDir() : java.nio.file.Path.of(dir))
+                : Optional.empty();
         coalesceEnabled = c.bool(PREFIX + "coalesce.enabled", true);
         coalesceLanes = c.integer(PREFIX + "coalesce.lanes", 2, 1, 10_000);
         coalesceMaxBatch = c.integer(PREFIX + "coalesce.max-batch", 64, 2, 10_000);
@@ -239,6 +244,22 @@ public final class RedisCrewConfig {
 
     public Duration breakerProbeInterval() {
         return breakerProbeInterval;
+    }
+
+    /**
+     * Where writes accepted while Redis is down are journaled ({@code redis.crew.fallback.journal.dir}); empty when
+     * {@code redis.crew.fallback.journal.enabled} (or the fallback) is off.
+     */
+    public Optional<java.nio.file.Path> journalDir() {
+        return journalDir;
+    }
+
+    /** The server's data directory on WildFly ({@code jboss.server.data.dir}), else {@code ~/.crew-redis}. */
+    static java.nio.file.Path defaultJournalDir() {
+        String data = System.getProperty("jboss.server.data.dir");
+        java.nio.file.Path base = data != null ? java.nio.file.Path.of(data, "crew-redis")
+                : java.nio.file.Path.of(System.getProperty("user.home"), ".crew-redis");
+        return base.resolve("journal");
     }
 
     public boolean fallbackEnabled() {

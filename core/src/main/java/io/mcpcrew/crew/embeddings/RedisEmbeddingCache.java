@@ -2,7 +2,10 @@ package io.mcpcrew.crew.embeddings;
 
 import io.mcpcrew.crew.config.RedisMode;
 import io.mcpcrew.crew.redis.DataType;
+import io.mcpcrew.crew.journal.Record;
+import io.mcpcrew.crew.journal.RecordCodec;
 import io.mcpcrew.crew.redis.FallbackBuffer;
+import io.mcpcrew.crew.redis.WriteBack;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.TenantRedis;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,10 +75,38 @@ public class RedisEmbeddingCache implements EmbeddingCache {
         this.redis = redis;
         this.config = config;
         this.local = new LocalEmbeddingLru(config.fallbackMaxBytes());
-        this.pendingRemovals = new FallbackBuffer<>("embedding invalidation", MAX_PENDING_REMOVALS);
+        this.pendingRemovals = new FallbackBuffer<>("embedding invalidation", MAX_PENDING_REMOVALS,
+                redis.journal("embedding-invalidations"), new RecordCodec<>() {
+                    @Override
+                    public byte[] encode(PendingRemoval r) {
+                        return Record.write(1).str(r.tenantId()).str(r.key()).str(r.scanPattern()).bytes();
+                    }
+
+                    @Override
+                    public PendingRemoval decode(byte[] record) {
+                        Record.Reader in = Record.read(record, 1);
+                        return new PendingRemoval(in.str(), in.str(), in.str());
+                    }
+                });
         this.models = new ConcurrentHashMap<>();
         this.inFlight = new ConcurrentHashMap<>();
         redis.onRecovery(this::recovered);
+        redis.addWriteBack(new WriteBack() {
+            @Override
+            public String name() {
+                return "embedding invalidations";
+            }
+
+            @Override
+            public int pending() {
+                return pendingRemovals.size();
+            }
+
+            @Override
+            public int writeBack() {
+                return applyPendingRemovals();
+            }
+        });
     }
 
     @Override
@@ -122,6 +153,15 @@ public class RedisEmbeddingCache implements EmbeddingCache {
         return redis.config().mode() == RedisMode.CLUSTER;
     }
 
+    /**
+     * Created when the application starts, not on first use: what a previous run left in the fallback journal is
+     * loaded and written back even if nothing calls this component.
+     */
+    void onStart(@jakarta.enterprise.event.Observes @jakarta.enterprise.context.Initialized(
+            jakarta.enterprise.context.ApplicationScoped.class) Object event) {
+        // constructing the bean is the work
+    }
+
     long ttlSeconds() {
         return Math.max(1, redis.ttl(DataType.EMBEDDING).getSeconds());
     }
@@ -131,10 +171,15 @@ public class RedisEmbeddingCache implements EmbeddingCache {
         pendingRemovals.add(new PendingRemoval(tenantId, keyOrNull, scanPatternOrNull));
     }
 
+    /** Vectors stored locally during the outage are not written back (a cache); dimensions are learned again. */
     private void recovered() {
         local.clear();
         models.values().forEach(ModelState::forgetDimension);
-        int n = pendingRemovals.flush(r -> {
+    }
+
+    /** Applies the invalidations made while Redis was down (UNLINK: idempotent); returns how many. */
+    private int applyPendingRemovals() {
+        return pendingRemovals.flush(r -> {
             TenantRedis t = redis.forTenant(r.tenantId());
             if (r.key() != null) {
                 t.execute(j -> j.unlink(r.key()));
@@ -143,10 +188,6 @@ public class RedisEmbeddingCache implements EmbeddingCache {
             }
             return true;
         });
-        if (n > 0 || !pendingRemovals.isEmpty()) {
-            LOG.log(Level.INFO, "embedding cache: Redis is back; applied {0} invalidations made meanwhile, {1} left",
-                    new Object[] {n, pendingRemovals.size()});
-        }
     }
 
     /**

@@ -118,15 +118,15 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         int chunk = config.chunkSize();
         for (int from = 0; from < keys.length; from += chunk) {
             int to = Math.min(keys.length, from + chunk);
-            if (redis.useFallback()) {
-                readLocal(keys, from, keys.length, out, views);
-                break;
-            }
-            try {
-                readRedis(keys, from, to, out, views);
-            } catch (RedisUnavailableException e) {
-                requireFallbackEnabled(e);
-                readLocal(keys, from, keys.length, out, views);
+            int f = from;
+            boolean local = redis.withFallback(() -> {
+                readRedis(keys, f, to, out, views);
+                return false;
+            }, maybeWritten -> {
+                readLocal(keys, f, keys.length, out, views);
+                return true;
+            });
+            if (local) {
                 break;
             }
         }
@@ -281,22 +281,20 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         if (known != 0 && known != dim) {
             throw dimensionMismatch(dim, known);
         }
-        if (redis.useFallback()) {
-            storeLocal(keys, values, dim);
-            return;
-        }
-        try {
+        int d = dim;
+        redis.withFallback(() -> {
             if (known == 0) {
-                establishDimension(dim);
+                establishDimension(d);
             }
             int chunk = config.chunkSize();
             for (int from = 0; from < n; from += chunk) {
-                writeRedis(keys, values, from, Math.min(n, from + chunk), dim);
+                writeRedis(keys, values, from, Math.min(n, from + chunk), d);
             }
-        } catch (RedisUnavailableException e) {
-            requireFallbackEnabled(e);
-            storeLocal(keys, values, dim);
-        }
+            return null;
+        }, maybeWritten -> {
+            storeLocal(keys, values, d); // a cache: vectors stored while Redis is down stay on this node
+            return null;
+        });
     }
 
     private void storeLocal(byte[][] keys, float[][] values, int dim) {
@@ -531,21 +529,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
     // ---------------------------------------------------------------- helpers
 
     private <T> T onRedisOrFallback(Supplier<T> onRedis, Supplier<T> onFallback) {
-        if (redis.useFallback()) {
-            return onFallback.get();
-        }
-        try {
-            return onRedis.get();
-        } catch (RedisUnavailableException e) {
-            requireFallbackEnabled(e);
-            return onFallback.get();
-        }
-    }
-
-    private void requireFallbackEnabled(RedisUnavailableException e) {
-        if (!redis.config().fallbackEnabled()) {
-            throw e;
-        }
+        return redis.withFallback(onRedis, maybeWritten -> onFallback.get());
     }
 
     private byte[][] keysOf(List<String> texts) {

@@ -20,6 +20,9 @@ final class EventCodec {
     static final String SOURCE = "source";
     static final String CORRELATION_ID = "correlation_id";
     static final String DATA = "data";
+    /** A random id per published event: a replay after an unknown outcome checks it so the event is stored once. */
+    static final String PUBLISH_ID = "pid";
+    private static final java.util.Base64.Encoder BASE64URL = java.util.Base64.getUrlEncoder().withoutPadding();
 
     private EventCodec() {
     }
@@ -38,7 +41,15 @@ final class EventCodec {
             f.put(CORRELATION_ID, e.correlationId());
         }
         f.put(DATA, e.dataJson());
+        f.put(PUBLISH_ID, publishId());
         return f;
+    }
+
+    /** 16 random bytes, base64url (22 characters). */
+    static String publishId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        byte[] b = java.nio.ByteBuffer.allocate(16).putLong(r.nextLong()).putLong(r.nextLong()).array();
+        return BASE64URL.encodeToString(b);
     }
 
     static Event decode(StreamEntry entry) {

@@ -3,7 +3,8 @@ package io.mcpcrew.crew.events;
 import io.mcpcrew.crew.health.WorkerHealth;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.FallbackBuffer;
-import io.mcpcrew.crew.redis.FallbackBufferFullException;
+import io.mcpcrew.crew.journal.Record;
+import io.mcpcrew.crew.journal.RecordCodec;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.LuaScript;
 import io.mcpcrew.crew.redis.Names;
@@ -11,6 +12,7 @@ import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
 import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.redis.WriteBack;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -19,6 +21,7 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +66,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
     static final String COMPONENT = "events";
     static final String MANAGED_THREAD_FACTORY = "java:comp/DefaultManagedThreadFactory";
     private static final LuaScript DEAD_LETTER = LuaScript.fromResource(RedisEventManager.class, "dead_letter.lua");
+    private static final LuaScript PUBLISH_ONCE = LuaScript.fromResource(RedisEventManager.class, "publish_once.lua");
     private static final int MAX_REPLAY = 10_000;
 
     private final RedisManager redis;
@@ -70,8 +74,6 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
     private final ThreadFactory threads;
     private final BeanManager beans;
     private final FallbackBuffer<Pending> buffer;
-    private final Object bufferLock = new Object();
-    private final AtomicBoolean flusherRunning = new AtomicBoolean();
     private final Map<String, BroadcastReader> readers = new HashMap<>();
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
@@ -109,9 +111,26 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         this.settings = EventSettings.load(redis.config().source());
         this.threads = threads != null ? threads : daemonThreads();
         this.beans = beans;
-        this.buffer = new FallbackBuffer<>("events", settings.bufferCapacity());
+        this.buffer = new FallbackBuffer<>("events", settings.bufferCapacity(), redis.journal("events"),
+                new PendingCodec());
         redis.registerScript(DEAD_LETTER);
-        redis.onRecovery(this::startFlusher);
+        redis.registerScript(PUBLISH_ONCE);
+        redis.addWriteBack(new WriteBack() {
+            @Override
+            public String name() {
+                return "events";
+            }
+
+            @Override
+            public int pending() {
+                return buffer.size();
+            }
+
+            @Override
+            public int writeBack() {
+                return RedisEventManager.this.writeBack();
+            }
+        });
     }
 
     /** Starts the CDI bridges listed in {@code redis.crew.events.cdi.streams} when the application starts. */
@@ -165,16 +184,42 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
 
     // ---- publishing -------------------------------------------------------------------------------------------
 
-    /** An event accepted while Redis was down. */
+    /**
+     * An event accepted while Redis was down: its fields (with its publish id), and whether the failed attempt may
+     * have been applied (then the replay checks the stream for the publish id first), and when it was made.
+     */
     private static final class Pending {
         final TenantRedis tenant;
         final String stream;
         final Map<String, String> fields;
+        final boolean maybeWritten;
+        final long attemptedAt;
 
-        Pending(TenantRedis tenant, String stream, Map<String, String> fields) {
+        Pending(TenantRedis tenant, String stream, Map<String, String> fields, boolean maybeWritten, long attemptedAt) {
             this.tenant = tenant;
             this.stream = stream;
             this.fields = fields;
+            this.maybeWritten = maybeWritten;
+            this.attemptedAt = attemptedAt;
+        }
+    }
+
+    /** A pending event as a journal record. */
+    private final class PendingCodec implements RecordCodec<Pending> {
+        @Override
+        public byte[] encode(Pending p) {
+            return Record.write(1).str(p.tenant.tenantId()).str(p.stream).lng(p.maybeWritten ? 1 : 0).lng(p.attemptedAt)
+                    .map(p.fields).bytes();
+        }
+
+        @Override
+        public Pending decode(byte[] record) {
+            Record.Reader r = Record.read(record, 1);
+            TenantRedis t = redis.forTenant(r.str());
+            String stream = r.str();
+            boolean maybeWritten = r.lng() == 1;
+            long attemptedAt = r.lng();
+            return new Pending(t, stream, r.map(), maybeWritten, attemptedAt);
         }
     }
 
@@ -190,19 +235,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
     }
 
     String publish(TenantRedis t, Event event, String stream) {
-        Names.require("stream name", stream);
-        Map<String, String> f = fields(t, event);
-        if (redis.useFallback() || !buffer.isEmpty()) {
-            return bufferAll(List.of(new Pending(t, stream, f))).get(0);
-        }
-        try {
-            return xadd(t, stream, f).toString();
-        } catch (RedisUnavailableException e) {
-            if (!redis.config().fallbackEnabled() || e instanceof FallbackBufferFullException) {
-                throw e;
-            }
-            return bufferAll(List.of(new Pending(t, stream, f))).get(0);
-        }
+        return publishAll(t, Collections.singletonList(event), stream).get(0);
     }
 
     List<String> publishAll(TenantRedis t, List<Event> events, String stream) {
@@ -217,91 +250,79 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         if (all.isEmpty()) {
             return List.of();
         }
-        if (redis.useFallback() || !buffer.isEmpty()) {
-            return bufferAll(pendings(t, stream, all));
+        if (!buffer.isEmpty() && !redis.useFallback()) {
+            writeBack(); // events accepted earlier go first: the order of acceptance is kept
         }
+        long attemptedAt = System.currentTimeMillis();
+        return redis.withFallback(() -> {
+            if (!buffer.isEmpty()) {
+                throw new RedisUnavailableException("earlier events still wait in the buffer", null, false);
+            }
+            return all.size() == 1 ? List.of(xadd(t, stream, all.get(0)).toString()) : xaddAll(t, stream, all);
+        }, maybeWritten -> {
+            // a pipeline cut mid-way may have written some of them: each replay checks its publish id
+            List<Pending> p = new ArrayList<>(all.size());
+            for (Map<String, String> f : all) {
+                p.add(new Pending(t, stream, f, maybeWritten, attemptedAt));
+            }
+            buffer.addAll(p);
+            return Collections.nCopies(p.size(), TenantEvents.BUFFERED);
+        });
+    }
+
+    private List<String> xaddAll(TenantRedis t, String stream, List<Map<String, String>> all) {
         String key = streamKey(t, stream);
         XAddParams params = addParams(stream);
-        try {
-            List<String> ids = t.execute(j -> {
-                List<Response<StreamEntryID>> rs = new ArrayList<>(all.size());
-                try (AbstractPipeline p = j.pipelined()) {
-                    for (Map<String, String> f : all) {
-                        rs.add(p.xadd(key, params, f));
-                    }
-                    p.sync();
+        List<String> ids = t.execute(j -> {
+            List<Response<StreamEntryID>> rs = new ArrayList<>(all.size());
+            try (AbstractPipeline p = j.pipelined()) {
+                for (Map<String, String> f : all) {
+                    rs.add(p.xadd(key, params, f));
                 }
-                List<String> out = new ArrayList<>(rs.size());
-                for (Response<StreamEntryID> r : rs) {
-                    out.add(r.get().toString());
-                }
-                return out;
-            });
-            trimByAgeIfDue(t, stream, key);
-            return ids;
-        } catch (RedisUnavailableException e) {
-            if (!redis.config().fallbackEnabled()) {
-                throw e;
+                p.sync();
             }
-            // a pipeline cut mid-way may have written some of them: at-least-once, they may appear twice
-            return bufferAll(pendings(t, stream, all));
-        }
-    }
-
-    private static List<Pending> pendings(TenantRedis t, String stream, List<Map<String, String>> all) {
-        List<Pending> p = new ArrayList<>(all.size());
-        for (Map<String, String> f : all) {
-            p.add(new Pending(t, stream, f));
-        }
-        return p;
-    }
-
-    /** Buffers all or none of {@code items}; throws FallbackBufferFullException if they do not fit. */
-    private List<String> bufferAll(List<Pending> items) {
-        synchronized (bufferLock) {
-            if (buffer.capacity() - buffer.size() < items.size()) {
-                throw new FallbackBufferFullException("Redis is unavailable and the local events buffer cannot take "
-                        + items.size() + " more event(s) (" + buffer.size() + " of " + buffer.capacity()
-                        + " waiting); nothing was accepted — retry later");
+            List<String> out = new ArrayList<>(rs.size());
+            for (Response<StreamEntryID> r : rs) {
+                out.add(r.get().toString());
             }
-            for (Pending p : items) {
-                buffer.add(p);
-            }
-        }
-        startFlusher();
-        List<String> ids = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            ids.add(TenantEvents.BUFFERED);
-        }
+            return out;
+        });
+        trimByAgeIfDue(t, stream, key);
         return ids;
     }
 
-    /** Writes the buffer to Redis in order, on a thread of its own, until it is empty (retrying while Redis is down). */
-    private void startFlusher() {
-        if (closed || buffer.isEmpty() || !flusherRunning.compareAndSet(false, true)) {
-            return;
-        }
-        spawn(() -> {
+    /** Writes the buffered events to Redis in order (one write-back at a time); returns how many. */
+    private int writeBack() {
+        return buffer.flush(p -> {
             try {
-                while (!closed && !buffer.isEmpty()) {
-                    if (redis.isAvailable()) {
-                        int n = buffer.flush(p -> {
-                            xadd(p.tenant, p.stream, p.fields);
-                            return true;
-                        });
-                        if (n > 0) {
-                            LOG.log(Level.INFO, "wrote {0} buffered event(s) to Redis", n);
-                        }
-                    }
-                    if (!buffer.isEmpty()) {
-                        pause(100);
-                    }
+                if (p.maybeWritten) {
+                    xaddOnce(p);
+                } else {
+                    xadd(p.tenant, p.stream, p.fields);
                 }
-            } finally {
-                flusherRunning.set(false);
+            } catch (RedisDataException e) {
+                LOG.log(Level.SEVERE, "Redis rejected a buffered event of " + p.tenant.tenantId() + "/" + p.stream
+                        + "; it is dropped: " + e.getMessage(), e);
             }
-            startFlusher(); // an event buffered just as this flusher finished
-        }, "crew-events-flusher");
+            return true;
+        });
+    }
+
+    /** How far before a failed attempt's own clock a replay looks for its publish id (clock skew with Redis). */
+    static final long REPLAY_SKEW_MS = 10_000;
+
+    private void xaddOnce(Pending p) {
+        String key = streamKey(p.tenant, p.stream);
+        List<String> args = new ArrayList<>(3 + p.fields.size() * 2);
+        args.add(Math.max(0, p.attemptedAt - REPLAY_SKEW_MS) + "-0");
+        args.add(p.fields.get(EventCodec.PUBLISH_ID));
+        args.add(Long.toString(settings.retention(p.stream).maxLen()));
+        p.fields.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        p.tenant.eval(PUBLISH_ONCE, List.of(key), args);
+        trimByAgeIfDue(p.tenant, p.stream, key);
     }
 
     private XAddParams addParams(String stream) {
@@ -505,9 +526,27 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
 
     // ---- reading ----------------------------------------------------------------------------------------------
 
+    /**
+     * Read-your-writes after an outage: events of this stream still in the buffer are written first; if some cannot
+     * be yet, the read fails as unavailable (HTTP 503 with Retry-After) instead of answering without them.
+     */
+    private void writeBackBeforeReading(TenantRedis t, String stream) {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        if (!redis.useFallback()) {
+            writeBack();
+        }
+        if (buffer.anyMatch(p -> p.stream.equals(stream) && p.tenant.tenantId().equals(t.tenantId()))) {
+            throw new RedisUnavailableException("events of stream " + Names.quote(stream) + " accepted while Redis was "
+                    + "unavailable are still being written to it; retry in a moment", null, false);
+        }
+    }
+
     List<Event> replay(TenantRedis t, String stream, String afterId, int limit) {
         Names.require("stream name", stream);
         StreamIds.limit(limit, MAX_REPLAY);
+        writeBackBeforeReading(t, stream);
         String start = afterId == null || "0".equals(afterId) ? "-" : "(" + StreamIds.parse("event id", afterId);
         String key = streamKey(t, stream);
         return decodeAll(t.execute(j -> j.xrange(key, start, "+", limit)));
@@ -527,6 +566,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         }
         Names.require("stream name", stream);
         StreamIds.limit(limit, MAX_REPLAY);
+        writeBackBeforeReading(t, stream);
         String start = Math.max(0, since.toEpochMilli()) + "-0";
         String key = streamKey(t, stream);
         return decodeAll(t.execute(j -> j.xrange(key, start, "+", limit)));
@@ -558,6 +598,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
 
     Optional<StreamInfo> info(TenantRedis t, String stream) {
         Names.require("stream name", stream);
+        writeBackBeforeReading(t, stream);
         String key = streamKey(t, stream);
         String dead = deadKey(t, stream);
         return t.execute(j -> {
@@ -639,7 +680,9 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
             }
         }
         if (!buffer.isEmpty()) {
-            LOG.warning(() -> buffer.size() + " buffered event(s) were not written to Redis before shutdown");
+            LOG.warning(() -> buffer.size() + " buffered event(s) were not written to Redis before shutdown"
+                    + (buffer.journaled() > 0 ? "; they are in the fallback journal and are written when a node starts "
+                    + "again on its directory" : " and are lost (no fallback journal)"));
         }
     }
 

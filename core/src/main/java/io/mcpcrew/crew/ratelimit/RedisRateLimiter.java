@@ -198,19 +198,14 @@ public class RedisRateLimiter implements RateLimiter {
                 throw new InvalidInputException("invalid cost " + cost + ": must be from 1 to maxRequests ("
                         + maxRequests + ")");
             }
-            if (redis.useFallback()) {
-                return fallback(keys.tenant(), resource, maxRequests, window, cost);
-            }
+            return redis.withFallback(() -> onRedis(key, maxRequests, window, cost),
+                    maybeWritten -> fallback(keys.tenant(), resource, maxRequests, window, cost));
+        }
+
+        private RateLimitDecision onRedis(byte[] key, int maxRequests, Duration window, int cost) {
             long windowMicros = window.toNanos() / 1000;
-            List<Object> r;
-            try {
-                r = redis.evalItem(SLIDING_WINDOW, List.of(key), List.of(ascii(maxRequests), ascii(windowMicros), ascii(cost)));
-            } catch (RedisUnavailableException e) {
-                if (!redis.config().fallbackEnabled()) {
-                    throw e;
-                }
-                return fallback(keys.tenant(), resource, maxRequests, window, cost);
-            }
+            List<Object> r = redis.evalItem(SLIDING_WINDOW, List.of(key),
+                    List.of(ascii(maxRequests), ascii(windowMicros), ascii(cost)));
             long retryAfter = (Long) r.get(2);
             long now = (Long) r.get(3);
             return new RateLimitDecision(retryAfter == 0, maxRequests, window, (int) Math.max(0, (Long) r.get(0)),

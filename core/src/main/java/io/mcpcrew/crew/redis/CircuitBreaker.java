@@ -56,6 +56,11 @@ public final class CircuitBreaker {
         return state != BreakerState.State.OPEN;
     }
 
+    /** True while CLOSED (Redis answered the last call): the state in which buffered writes are written back. */
+    public boolean isClosed() {
+        return state == BreakerState.State.CLOSED;
+    }
+
     public void recordSuccess() {
         if (state == BreakerState.State.CLOSED && failures == 0) {
             return;

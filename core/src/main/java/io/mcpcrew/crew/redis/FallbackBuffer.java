@@ -1,35 +1,121 @@
 package io.mcpcrew.crew.redis;
 
+import io.mcpcrew.crew.journal.Journal;
+import io.mcpcrew.crew.journal.JournalException;
+import io.mcpcrew.crew.journal.RecordCodec;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * A bounded, ordered, in-memory buffer of writes accepted while Redis is down (events to publish, tasks to
- * enqueue), flushed in order when it is back. Never drops silently: {@link #add} on a full buffer throws
+ * A bounded, ordered buffer of writes accepted while Redis is down (events to publish, tasks to enqueue), written to
+ * Redis in order when it is back. Never drops silently: {@link #add} on a full buffer throws
  * {@link FallbackBufferFullException}, and a flush that fails keeps the unflushed items, in order, at the head.
+ *
+ * <p>With a {@link Journal}, an item is on disk before {@link #add} returns, and the items a previous process left in
+ * the journal are loaded at construction: a node that crashes during an outage writes them when it runs again. The
+ * journal is compacted to the items still waiting when a flush empties the buffer, or when it holds more than twice
+ * as many records as wait; a crash between a write to Redis and that compaction replays the item, which is why every
+ * flush writer must be idempotent.
  */
 public final class FallbackBuffer<T> {
+    private static final Logger LOG = Logger.getLogger(FallbackBuffer.class.getName());
+
     private final String name;
     private final int capacity;
     private final Deque<T> items = new ArrayDeque<>();
     private final Object flushLock = new Object();
+    private final Journal journal;
+    private final RecordCodec<T> codec;
+    /** Appends share the read side (their journal forces are grouped); compaction takes the write side. */
+    private final ReadWriteLock journalLock = new ReentrantReadWriteLock();
+    private int reserved;
 
+    /** A buffer in memory only. */
     public FallbackBuffer(String name, int capacity) {
+        this(name, capacity, Journal.NONE, null);
+    }
+
+    /** A buffer whose items are also kept in {@code journal}; loads what the journal holds. */
+    public FallbackBuffer(String name, int capacity, Journal journal, RecordCodec<T> codec) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
         this.name = name;
         this.capacity = capacity;
+        this.journal = journal;
+        this.codec = codec;
+        if (journal != Journal.NONE) {
+            for (byte[] r : journal.records()) {
+                try {
+                    items.addLast(codec.decode(r));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "a journaled " + name + " record cannot be read and is skipped: " + e, e);
+                }
+            }
+            if (!items.isEmpty()) {
+                LOG.log(Level.WARNING, "{0} {1} write(s) accepted while Redis was down were left by a previous run; "
+                        + "they are written to Redis when it is available", new Object[] {items.size(), name});
+            }
+        }
     }
 
     /** Appends an item, or throws {@link FallbackBufferFullException} when {@code capacity} items wait already. */
-    public synchronized void add(T item) {
-        if (items.size() >= capacity) {
-            throw new FallbackBufferFullException("Redis is unavailable and the local " + name + " buffer is full ("
-                    + capacity + " items waiting); the write was not accepted — retry later");
+    public void add(T item) {
+        addAll(List.of(item));
+    }
+
+    /** Appends all of {@code batch} or none (throws {@link FallbackBufferFullException} if they do not fit). */
+    public void addAll(List<T> batch) {
+        synchronized (this) {
+            if (capacity - items.size() - reserved < batch.size()) {
+                throw new FallbackBufferFullException("Redis is unavailable and the local " + name + " buffer is full ("
+                        + (items.size() + reserved) + " of " + capacity + " items waiting"
+                        + (batch.size() > 1 ? ", " + batch.size() + " more do not fit" : "")
+                        + "); the write was not accepted — retry later");
+            }
+            reserved += batch.size();
         }
-        items.addLast(item);
+        try {
+            if (journal == Journal.NONE) {
+                synchronized (this) {
+                    items.addAll(batch);
+                }
+                return;
+            }
+            journalLock.readLock().lock();
+            try {
+                for (T item : batch) {
+                    journal.append(codec.encode(item));
+                }
+                synchronized (this) {
+                    items.addAll(batch);
+                }
+            } catch (JournalException e) {
+                journalLock.readLock().unlock();
+                try {
+                    compact(true); // drop any record of this batch that did reach the journal
+                } catch (JournalException again) {
+                    e.addSuppressed(again);
+                } finally {
+                    journalLock.readLock().lock();
+                }
+                throw new RedisUnavailableException("Redis is unavailable and the local " + name + " journal cannot "
+                        + "keep the write (" + e.getMessage() + "); nothing was accepted — retry later", e, false);
+            } finally {
+                journalLock.readLock().unlock();
+            }
+        } finally {
+            synchronized (this) {
+                reserved -= batch.size();
+            }
+        }
     }
 
     public synchronized int size() {
@@ -44,6 +130,21 @@ public final class FallbackBuffer<T> {
         return items.isEmpty();
     }
 
+    /** True if a waiting item matches. */
+    public synchronized boolean anyMatch(Predicate<T> test) {
+        for (T t : items) {
+            if (test.test(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records in the journal (0 without one). */
+    public int journaled() {
+        return journal.count();
+    }
+
     /**
      * Hands items to {@code writer} in order until it returns false or throws; the failed item and all after it
      * stay buffered. One flush at a time. Returns how many items were written.
@@ -51,28 +152,59 @@ public final class FallbackBuffer<T> {
     public int flush(Predicate<T> writer) {
         synchronized (flushLock) {
             int written = 0;
-            while (true) {
-                T next;
-                synchronized (this) {
-                    next = items.peekFirst();
+            try {
+                while (true) {
+                    T next;
+                    synchronized (this) {
+                        next = items.peekFirst();
+                    }
+                    if (next == null) {
+                        return written;
+                    }
+                    boolean ok;
+                    try {
+                        ok = writer.test(next);
+                    } catch (RuntimeException e) {
+                        return written;
+                    }
+                    if (!ok) {
+                        return written;
+                    }
+                    synchronized (this) {
+                        items.pollFirst();
+                    }
+                    written++;
                 }
-                if (next == null) {
-                    return written;
+            } finally {
+                if (written > 0) {
+                    compact(false);
                 }
-                boolean ok;
-                try {
-                    ok = writer.test(next);
-                } catch (RuntimeException e) {
-                    return written;
-                }
-                if (!ok) {
-                    return written;
-                }
-                synchronized (this) {
-                    items.pollFirst();
-                }
-                written++;
             }
+        }
+    }
+
+    /** Rewrites the journal to the items still waiting: always, or when they are none or the journal is mostly done. */
+    private void compact(boolean always) {
+        if (journal == Journal.NONE) {
+            return;
+        }
+        journalLock.writeLock().lock();
+        try {
+            List<T> left;
+            synchronized (this) {
+                int size = items.size();
+                if (!always && size > 0 && journal.count() <= 2 * size + 64) {
+                    return;
+                }
+                left = new ArrayList<>(items);
+            }
+            List<byte[]> records = new ArrayList<>(left.size());
+            for (T t : left) {
+                records.add(codec.encode(t));
+            }
+            journal.rewrite(records);
+        } finally {
+            journalLock.writeLock().unlock();
         }
     }
 }

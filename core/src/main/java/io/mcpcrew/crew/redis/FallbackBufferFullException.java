@@ -5,6 +5,6 @@ public class FallbackBufferFullException extends RedisUnavailableException {
     private static final long serialVersionUID = 1L;
 
     public FallbackBufferFullException(String message) {
-        super(message, null);
+        super(message, null, false);
     }
 }

@@ -3,6 +3,9 @@ package io.mcpcrew.crew.redis;
 import io.mcpcrew.crew.config.ConfigurationException;
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.config.RedisMode;
+import io.mcpcrew.crew.journal.Journal;
+import io.mcpcrew.crew.journal.JournalDirectory;
+import io.mcpcrew.crew.journal.JournalException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,9 +52,14 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     private final ScheduledFuture<?> prober;
     private final Map<String, LuaScript> scripts = new ConcurrentHashMap<>();
     private final Coalescer coalescer;
+    private final RecoveryWriter recovery;
+    private final JournalDirectory journals;
     private volatile UnifiedJedis client;
     private volatile String serverVersion;
     private volatile boolean closed;
+    private volatile long nextPing = System.nanoTime();
+    /** Longest time between two write-back checks while something waits, whatever the probe interval. */
+    static final long WRITE_BACK_CHECK_MS = 500;
 
     /** Builds the manager; {@code scheduler} runs the recovery probe and listeners (null: a private daemon thread). */
     public JedisRedisManager(RedisCrewConfig config, ScheduledExecutorService scheduler) {
@@ -60,6 +68,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             throw new ConfigurationException("redis.crew.database", String.valueOf(config.database()),
                     "must be 0 when redis.crew.mode is cluster (Redis Cluster has only database 0)");
         }
+        this.journals = config.journalDir().map(d -> openJournals(d, config)).orElse(null);
         this.breaker = new CircuitBreaker(config.breakerFailureThreshold(), config.breakerOpenDuration(), Clock.systemUTC());
         this.ownsScheduler = scheduler == null;
         this.scheduler = scheduler != null ? scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,10 +78,50 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         });
         this.coalescer = config.coalesceEnabled() && config.mode() != RedisMode.CLUSTER
                 ? new Coalescer(this, config.coalesceLanes(), config.coalesceMaxBatch()) : null;
-        long every = config.breakerProbeInterval().toMillis();
+        if (journals != null) {
+            LOG.info(() -> "fallback journal for " + config.target() + ": " + journals.slot());
+        }
+        this.recovery = new RecoveryWriter(breaker::isClosed, this.scheduler);
+        long every = Math.min(config.breakerProbeInterval().toMillis(), WRITE_BACK_CHECK_MS);
         this.prober = this.scheduler.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
         breaker.addListener(s -> LOG.log(s.state() == BreakerState.State.OPEN ? Level.WARNING : Level.INFO,
                 "Redis circuit breaker for {0} is now {1}", new Object[] {config.target(), s}));
+        breaker.addListener(s -> {
+            if (s.state() == BreakerState.State.CLOSED && !closed) {
+                recovery.recovered();
+            }
+        });
+    }
+
+    /** Recovery actions run on the manager's scheduler after each recovery, whichever thread noticed it. */
+    @Override
+    public void onRecovery(Runnable action) {
+        recovery.addRecoveryAction(action);
+    }
+
+    private static JournalDirectory openJournals(java.nio.file.Path dir, RedisCrewConfig config) {
+        try {
+            return JournalDirectory.open(dir, config.target() + "-" + config.keyPrefix());
+        } catch (JournalException e) {
+            throw new ConfigurationException("redis.crew.fallback.journal.dir", dir.toString(), "must be a directory this "
+                    + "process can create and write (" + e.getMessage() + "), or set redis.crew.fallback.journal.enabled"
+                    + "=false to keep writes accepted while Redis is down in memory only");
+        }
+    }
+
+    @Override
+    public void addWriteBack(WriteBack writeBack) {
+        recovery.add(writeBack);
+    }
+
+    @Override
+    public Journal journal(String component) {
+        return journals == null ? Journal.NONE : journals.journal(component);
+    }
+
+    /** Runs the pending write-backs now, on the caller's thread, if Redis is available (for tests). */
+    int writeBackNow() {
+        return recovery.tick();
     }
 
     @Override
@@ -95,7 +144,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         if (!breaker.allowsCall()) {
             BreakerState s = breaker.snapshot();
             throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: circuit breaker open since "
-                    + s.since() + s.lastError().map(e -> " (last error: " + e + ")").orElse(""), null);
+                    + s.since() + s.lastError().map(e -> " (last error: " + e + ")").orElse(""), null, false);
         }
         UnifiedJedis c = client();
         try {
@@ -111,8 +160,26 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
             breaker.recordFailure(e);
-            throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: " + e.getMessage(), e);
+            throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: " + e.getMessage(), e,
+                    mayHaveBeenSent(e));
         }
+    }
+
+    /**
+     * False when the error proves the command never left this process (no connection could be made, no pooled
+     * connection was free); true otherwise (a timeout or a connection lost while waiting: Redis may have applied it).
+     */
+    static boolean mayHaveBeenSent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.util.NoSuchElementException) {
+                return false;
+            }
+            if (t.getMessage() != null && t.getMessage().startsWith("Could not get a resource")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -278,9 +345,25 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         return null;
     }
 
+    /**
+     * The periodic task (every probe interval, at most {@link #WRITE_BACK_CHECK_MS} apart): PINGs once per probe
+     * interval while the breaker is not closed, and writes back what waits while it is.
+     */
     private void probe() {
-        if (!closed && breaker.snapshot().state() != BreakerState.State.CLOSED) {
-            ping();
+        if (closed) {
+            return;
+        }
+        try {
+            long now = System.nanoTime();
+            if (!breaker.isClosed() && now - nextPing >= 0) {
+                nextPing = now + config.breakerProbeInterval().toNanos();
+                ping();
+            }
+            if (breaker.isClosed()) {
+                recovery.tick();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Redis probe failed", e); // never let a periodic task die silently
         }
     }
 
@@ -292,14 +375,15 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         }
         synchronized (this) {
             if (closed) {
-                throw new RedisUnavailableException("RedisManager is closed", null);
+                throw new RedisUnavailableException("RedisManager is closed", null, false);
             }
             if (client == null) {
                 try {
                     client = createClient();
                 } catch (JedisException e) {
                     breaker.recordFailure(e);
-                    throw new RedisUnavailableException("cannot connect to Redis " + config.target() + ": " + e.getMessage(), e);
+                    throw new RedisUnavailableException("cannot connect to Redis " + config.target() + ": " + e.getMessage(), e,
+                            false);
                 }
             }
             return client;
@@ -357,6 +441,9 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         prober.cancel(false);
         if (ownsScheduler) {
             scheduler.shutdownNow();
+        }
+        if (journals != null) {
+            journals.close();
         }
         UnifiedJedis c = client;
         if (c != null) {

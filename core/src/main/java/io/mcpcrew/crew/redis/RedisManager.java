@@ -77,6 +77,42 @@ public interface RedisManager {
     /** Listens to breaker state changes; a change to CLOSED is the signal to flush fallback buffers. */
     void addBreakerListener(Consumer<BreakerState> listener);
 
+    /**
+     * The one way a component chooses between Redis and its local fallback: {@code onLocal} when
+     * {@link #useFallback()}; otherwise {@code onRedis}, and {@code onLocal} if that fails with
+     * {@link RedisUnavailableException} while {@code redis.crew.fallback.enabled} (told whether the failed attempt may
+     * have been applied). With the fallback disabled, or when the local side is full, the error reaches the caller.
+     */
+    default <T> T withFallback(java.util.function.Supplier<T> onRedis, FallbackPath<T> onLocal) {
+        if (useFallback()) {
+            return onLocal.serve(false);
+        }
+        try {
+            return onRedis.get();
+        } catch (FallbackBufferFullException e) {
+            throw e;
+        } catch (RedisUnavailableException e) {
+            if (!config().fallbackEnabled()) {
+                throw e;
+            }
+            return onLocal.serve(e.outcomeUnknown());
+        }
+    }
+
+    /**
+     * Registers a component's writes kept while Redis was down: they are written back on a thread of the manager's
+     * whenever Redis is available and some are pending, whichever thread noticed the recovery.
+     */
+    void addWriteBack(WriteBack writeBack);
+
+    /**
+     * The durable journal of one component's fallback writes ({@code redis.crew.fallback.journal.*}), or
+     * {@link io.mcpcrew.crew.journal.Journal#NONE} when the journal is disabled.
+     */
+    default io.mcpcrew.crew.journal.Journal journal(String component) {
+        return io.mcpcrew.crew.journal.Journal.NONE;
+    }
+
     /** Runs {@code action} every time Redis becomes available again after the breaker was open. */
     default void onRecovery(Runnable action) {
         addBreakerListener(s -> {

@@ -35,17 +35,7 @@ final class FailoverSessions implements TenantSessions {
     }
 
     private <T> T run(Supplier<T> onRedis, Supplier<T> onLocal) {
-        if (manager.useFallback()) {
-            return onLocal.get();
-        }
-        try {
-            return onRedis.get();
-        } catch (RedisUnavailableException e) {
-            if (!manager.config().fallbackEnabled()) {
-                throw e;
-            }
-            return onLocal.get();
-        }
+        return manager.withFallback(onRedis, maybeWritten -> onLocal.get());
     }
 
     /** Whether sessions created during an outage may still be held here (a cheap check on the hot path). */
@@ -55,12 +45,26 @@ final class FailoverSessions implements TenantSessions {
 
     @Override
     public String createSession(String userId, Map<String, ?> data, SessionImportance importance) {
-        return run(() -> redis.createSession(userId, data, importance), () -> local.createSession(userId, data, importance));
+        return createSession(userId, data, redis.settings().ttl(importance));
     }
 
+    /**
+     * The id is chosen before Redis is tried and kept by the local store when the attempt fails: a create whose
+     * outcome was unknown (a timeout Redis applied anyway) and its local copy are one session, written back once.
+     */
     @Override
     public String createSession(String userId, Map<String, ?> data, Duration ttl) {
-        return run(() -> redis.createSession(userId, data, ttl), () -> local.createSession(userId, data, ttl));
+        SessionCodec.NewData d = SessionCodec.checkNew(redis.settings(), userId, data, ttl);
+        for (int attempt = 0;; attempt++) {
+            SessionId id = SessionId.newId(userId);
+            boolean created = manager.withFallback(() -> redis.create(id, d, ttl), maybeWritten -> {
+                localStore.create(tenantId(), id, d, ttl);
+                return true;
+            });
+            if (created || attempt > 2) {
+                return id.value();
+            }
+        }
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.mcpcrew.crew.sessions;
 
+import io.mcpcrew.crew.journal.Journal;
+import io.mcpcrew.crew.journal.JournalException;
+import io.mcpcrew.crew.journal.Record;
 import io.mcpcrew.crew.redis.Names;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
 import java.time.Clock;
@@ -12,26 +15,147 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The in-memory store that serves sessions while Redis is down: node-local, bounded by
  * {@code redis.crew.sessions.fallback.max-sessions} over all tenants (a create beyond it, once expired sessions
  * are purged, fails with {@link RedisUnavailableException}: HTTP 503). Same semantics as Redis (ids, TTLs, merge
  * updates, size limit); its sessions are written back to Redis when Redis returns ({@link #drain}).
+ *
+ * <p>With a {@link Journal}, every change (create, update, touch, a sliding-expiry read, delete) appends the
+ * session's new state (or its removal) before the call returns, stamped with a per-session version; at construction
+ * the store is rebuilt from the journal (the highest version of each session wins), so sessions created during an
+ * outage survive a node crash. The journal is compacted to the live sessions when it holds more than twice as many
+ * records as sessions, and after each write-back.
  */
 final class LocalSessionStore {
+    private static final Logger LOG = Logger.getLogger(LocalSessionStore.class.getName());
+    private static final int FORMAT = 1;
+
     private final SessionSettings settings;
     private final Clock clock;
     private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
+    private final Journal journal;
+    /** Appends share the read side; compaction takes the write side (never while holding a session's monitor). */
+    private final ReadWriteLock journalLock = new ReentrantReadWriteLock();
 
     LocalSessionStore(SessionSettings settings, Clock clock) {
+        this(settings, clock, Journal.NONE);
+    }
+
+    LocalSessionStore(SessionSettings settings, Clock clock, Journal journal) {
         this.settings = settings;
         this.clock = clock;
+        this.journal = journal;
+        load();
+    }
+
+    private void load() {
+        Map<String, LocalSession> latest = new java.util.HashMap<>();
+        Map<String, Long> versions = new java.util.HashMap<>();
+        for (byte[] r : journal.records()) {
+            try {
+                Record.Reader in = Record.read(r, FORMAT);
+                String kind = in.str();
+                String tenant = in.str();
+                String id = in.str();
+                long version = in.lng();
+                String key = mapKey(tenant, id);
+                if (versions.getOrDefault(key, Long.MIN_VALUE) > version) {
+                    continue;
+                }
+                versions.put(key, version);
+                if ("R".equals(kind)) {
+                    latest.remove(key);
+                } else {
+                    LocalSession s = new LocalSession(tenant, id, in.str(), in.lng(), in.lng());
+                    s.lastAccessedAt = in.lng();
+                    s.expiresAt = in.lng();
+                    s.dataBytes = in.lng();
+                    s.data.putAll(in.map());
+                    s.version = version;
+                    latest.put(key, s);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "a journaled session record cannot be read and is skipped: " + e, e);
+            }
+        }
+        long now = now();
+        latest.forEach((k, s) -> {
+            if (s.isLive(now)) {
+                sessions.put(k, s);
+            }
+        });
+        if (!sessions.isEmpty()) {
+            LOG.log(Level.WARNING, "{0} session(s) created while Redis was down were left by a previous run; they are "
+                    + "written back when Redis is available", sessions.size());
+        }
+    }
+
+    /** The journal record of a session's current state; call while holding its monitor. */
+    private static byte[] putRecord(LocalSession s) {
+        s.version++;
+        return Record.write(FORMAT).str("P").str(s.tenant).str(s.id).lng(s.version).str(s.userId).lng(s.createdAt)
+                .lng(s.ttlMs).lng(s.lastAccessedAt).lng(s.expiresAt).lng(s.dataBytes).map(s.data).bytes();
+    }
+
+    /** The journal record of a session's removal; call while holding its monitor. */
+    private static byte[] removeRecord(LocalSession s) {
+        s.version++;
+        return Record.write(FORMAT).str("R").str(s.tenant).str(s.id).lng(s.version).bytes();
+    }
+
+    /** Appends a record made under a session's monitor, after releasing it. */
+    private void log(byte[] record) {
+        if (journal == Journal.NONE || record == null) {
+            return;
+        }
+        journalLock.readLock().lock();
+        try {
+            journal.append(record);
+        } catch (JournalException e) {
+            throw new RedisUnavailableException("Redis is unavailable and the local session journal cannot keep the "
+                    + "change (" + e.getMessage() + ") — retry later", e, false);
+        } finally {
+            journalLock.readLock().unlock();
+        }
+        if (journal.count() > 2 * sessions.size() + 64) {
+            compact();
+        }
+    }
+
+    /** Rewrites the journal to the sessions held now. */
+    private void compact() {
+        if (journal == Journal.NONE) {
+            return;
+        }
+        journalLock.writeLock().lock();
+        try {
+            List<byte[]> records = new ArrayList<>(sessions.size());
+            for (LocalSession s : sessions.values()) {
+                synchronized (s) {
+                    s.version--; // putRecord bumps it: the rewritten record keeps the current version
+                    records.add(putRecord(s));
+                }
+            }
+            journal.rewrite(records);
+        } finally {
+            journalLock.writeLock().unlock();
+        }
     }
 
     TenantSessions forTenant(String tenantId) {
         return new Tenant(Names.tenant(tenantId));
+    }
+
+    /** Creates a session of {@code tenantId} under an id chosen by the caller (the one a Redis attempt used). */
+    String create(String tenantId, SessionId id, SessionCodec.NewData data, Duration ttl) {
+        return new Tenant(Names.tenant(tenantId)).create(id, data, ttl);
     }
 
     int size() {
@@ -49,18 +173,27 @@ final class LocalSessionStore {
      */
     int drain(Predicate<LocalSession> writer) {
         int written = 0;
-        for (Map.Entry<String, LocalSession> e : sessions.entrySet()) {
-            LocalSession s = e.getValue();
-            synchronized (s) {
-                if (s.isLive(now())) {
-                    if (writer.test(s)) {
-                        written++;
+        try {
+            for (Map.Entry<String, LocalSession> e : sessions.entrySet()) {
+                LocalSession s = e.getValue();
+                synchronized (s) {
+                    if (s.isLive(now())) {
+                        if (writer.test(s)) {
+                            written++;
+                        }
                     }
+                    sessions.remove(e.getKey(), s);
                 }
-                sessions.remove(e.getKey(), s);
             }
+        } finally {
+            compact();
         }
         return written;
+    }
+
+    /** Records in the journal (0 without one). */
+    int journaled() {
+        return journal.count();
     }
 
     private long now() {
@@ -95,6 +228,7 @@ final class LocalSessionStore {
         long expiresAt;
         long ttlMs;
         long dataBytes;
+        long version;
 
         LocalSession(String tenant, String id, String userId, long now, long ttlMs) {
             this.tenant = tenant;
@@ -146,17 +280,25 @@ final class LocalSessionStore {
 
         @Override
         public String createSession(String userId, Map<String, ?> data, Duration ttl) {
-            SessionCodec.NewData d = SessionCodec.checkNew(settings, userId, data, ttl);
+            return create(SessionId.newId(userId), SessionCodec.checkNew(settings, userId, data, ttl), ttl);
+        }
+
+        /** Creates the session under an id chosen by the caller (the one a Redis attempt used). */
+        String create(SessionId id, SessionCodec.NewData d, Duration ttl) {
             if (sessions.size() >= settings.fallbackMaxSessions() && purgeExpired(null) == 0
                     && sessions.size() >= settings.fallbackMaxSessions()) {
                 throw new RedisUnavailableException("Redis is unavailable and the local session store is full ("
                         + settings.fallbackMaxSessions() + " sessions, redis.crew.sessions.fallback.max-sessions); "
                         + "the session was not created — retry later", null);
             }
-            SessionId id = SessionId.newId(userId);
             LocalSession s = new LocalSession(tenant, id.value(), id.userId(), now(), ttl.toMillis());
             s.data.putAll(d.fields());
             s.dataBytes = d.size();
+            byte[] record;
+            synchronized (s) {
+                record = putRecord(s);
+            }
+            log(record);
             sessions.put(mapKey(tenant, id.value()), s);
             return id.value();
         }
@@ -179,12 +321,17 @@ final class LocalSessionStore {
             if (s == null) {
                 return Optional.empty();
             }
+            Session snapshot;
+            byte[] record = null;
             synchronized (s) {
                 if (settings.slidingExpiry()) {
                     s.renew(now(), s.ttlMs);
+                    record = putRecord(s);
                 }
-                return Optional.of(s.snapshot());
+                snapshot = s.snapshot();
             }
+            log(record);
+            return Optional.of(snapshot);
         }
 
         @Override
@@ -195,6 +342,7 @@ final class LocalSessionStore {
             if (s == null) {
                 return false;
             }
+            byte[] record;
             synchronized (s) {
                 long size = s.dataBytes;
                 for (Map.Entry<String, String> e : encoded.entrySet()) {
@@ -221,8 +369,10 @@ final class LocalSessionStore {
                 if (settings.slidingExpiry()) {
                     s.renew(now(), s.ttlMs);
                 }
-                return true;
+                record = putRecord(s);
             }
+            log(record);
+            return true;
         }
 
         @Override
@@ -240,15 +390,28 @@ final class LocalSessionStore {
             if (s == null) {
                 return Optional.empty();
             }
+            long expires;
+            byte[] record;
             synchronized (s) {
-                return Optional.of(Instant.ofEpochMilli(s.renew(now(), ttl == null ? s.ttlMs : ttl.toMillis())));
+                expires = s.renew(now(), ttl == null ? s.ttlMs : ttl.toMillis());
+                record = putRecord(s);
             }
+            log(record);
+            return Optional.of(Instant.ofEpochMilli(expires));
         }
 
         @Override
         public boolean deleteSession(String sessionId) {
             LocalSession s = live(sessionId);
-            return s != null && sessions.remove(mapKey(tenant, sessionId), s);
+            if (s == null || !sessions.remove(mapKey(tenant, sessionId), s)) {
+                return false;
+            }
+            byte[] record;
+            synchronized (s) {
+                record = removeRecord(s);
+            }
+            log(record);
+            return true;
         }
 
         @Override
@@ -279,6 +442,11 @@ final class LocalSessionStore {
                 LocalSession s = e.getValue();
                 if (s.tenant.equals(tenant) && s.userId.equals(userId) && sessions.remove(e.getKey(), s)) {
                     n += s.isLive(now()) ? 1 : 0;
+                    byte[] record;
+                    synchronized (s) {
+                        record = removeRecord(s);
+                    }
+                    log(record);
                 }
             }
             return n;

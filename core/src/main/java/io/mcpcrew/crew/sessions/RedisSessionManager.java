@@ -2,9 +2,10 @@ package io.mcpcrew.crew.sessions;
 
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.DistributedLock;
-import io.mcpcrew.crew.redis.RedisCrewException;
+import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.redis.WriteBack;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -42,9 +43,34 @@ public class RedisSessionManager implements SessionManager {
         this.redis = redis;
         this.settings = SessionSettings.from(redis.config());
         this.registry = new SessionRegistry(redis);
-        this.local = new LocalSessionStore(settings, Clock.systemUTC());
+        this.local = new LocalSessionStore(settings, Clock.systemUTC(), redis.journal("sessions"));
         SessionScripts.registerAll(redis);
-        redis.onRecovery(this::onRecovery);
+        redis.onRecovery(registry::forget);
+        redis.addWriteBack(new WriteBack() {
+            @Override
+            public String name() {
+                return "sessions";
+            }
+
+            @Override
+            public int pending() {
+                return local.size();
+            }
+
+            @Override
+            public int writeBack() {
+                return RedisSessionManager.this.writeBack();
+            }
+        });
+    }
+
+    /**
+     * Created when the application starts, not on first use: what a previous run left in the fallback journal is
+     * loaded and written back even if nothing calls this component.
+     */
+    void onStart(@jakarta.enterprise.event.Observes @jakarta.enterprise.context.Initialized(
+            jakarta.enterprise.context.ApplicationScoped.class) Object event) {
+        // constructing the bean is the work
     }
 
     @Override
@@ -85,24 +111,18 @@ public class RedisSessionManager implements SessionManager {
         return local.size();
     }
 
-    private void onRecovery() {
-        registry.forget();
-        if (local.isEmpty()) {
-            return;
-        }
-        try {
-            int n = writeBack();
-            LOG.info(() -> "Redis is back: " + n + " session(s) created during the outage were written back");
-        } catch (RedisCrewException e) {
-            LOG.log(Level.WARNING, "writing back sessions created during the outage failed; " + local.size()
-                    + " remain on this node and are retried at the next recovery: " + e.getMessage());
-        }
-    }
-
     /** Writes the locally held sessions to Redis; returns how many were written. */
     int writeBack() {
-        return local.drain(s -> new RedisSessionStore(redis.forTenant(s.tenant), settings, registry).restore(s.id,
-                s.data, s.dataBytes, s.ttlMs, Instant.ofEpochMilli(s.expiresAt), Instant.ofEpochMilli(s.createdAt),
-                Instant.ofEpochMilli(s.lastAccessedAt)));
+        return local.drain(s -> {
+            try {
+                return new RedisSessionStore(redis.forTenant(s.tenant), settings, registry).restore(s.id, s.data,
+                        s.dataBytes, s.ttlMs, Instant.ofEpochMilli(s.expiresAt), Instant.ofEpochMilli(s.createdAt),
+                        Instant.ofEpochMilli(s.lastAccessedAt));
+            } catch (RedisDataException e) {
+                LOG.log(Level.SEVERE, "Redis rejected session " + s.id + " of tenant " + s.tenant + " held during the "
+                        + "outage; it is dropped: " + e.getMessage(), e);
+                return false;
+            }
+        });
     }
 }

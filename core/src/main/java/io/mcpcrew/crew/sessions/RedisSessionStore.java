@@ -47,10 +47,19 @@ final class RedisSessionStore implements TenantSessions {
         SessionCodec.NewData d = SessionCodec.checkNew(settings, userId, data, ttl);
         for (int attempt = 0;; attempt++) {
             SessionId id = SessionId.newId(userId);
-            if (write(id, d.fields(), d.size(), ttl.toMillis(), null, null, null) || attempt > 2) {
+            if (create(id, d, ttl) || attempt > 2) {
                 return id.value();
             }
         }
+    }
+
+    /** Creates a session under a given id; false if Redis holds one with that id already. */
+    boolean create(SessionId id, SessionCodec.NewData d, Duration ttl) {
+        return write(id, d.fields(), d.size(), ttl.toMillis(), null, null, null);
+    }
+
+    SessionSettings settings() {
+        return settings;
     }
 
     /**

@@ -63,66 +63,90 @@ final class RedisTaskQueue implements TaskQueue {
         for (NewTask t : tasks) {
             validate(t);
         }
-        List<String> ids = new ArrayList<>(tasks.size());
-        for (int i = 0; i < tasks.size(); i++) {
-            ids.add(newId());
-        }
         long now = System.currentTimeMillis();
-        if (owner.redis().useFallback()) {
-            return buffer(tasks, ids, now);
+        List<EnqueueItem> items = new ArrayList<>(tasks.size());
+        for (NewTask t : tasks) {
+            items.add(item(t, newId(), now));
         }
-        if (owner.bufferedTasks() > 0) {
+        if (!owner.redis().useFallback() && owner.bufferedTasks() > 0) {
             owner.flushBuffer(); // tasks accepted earlier go first: the order of acceptance is kept
-            if (owner.bufferedTasks() > 0) {
-                return buffer(tasks, ids, now);
-            }
         }
         List<String> out = new ArrayList<>(tasks.size());
-        for (int from = 0; from < tasks.size(); from += ENQUEUE_BATCH) {
-            int to = Math.min(tasks.size(), from + ENQUEUE_BATCH);
-            try {
-                out.addAll(write(tasks.subList(from, to), ids.subList(from, to), now));
-            } catch (RedisUnavailableException e) {
-                if (!owner.redis().config().fallbackEnabled()) {
-                    throw e;
+        for (int from = 0; from < items.size(); from += ENQUEUE_BATCH) {
+            List<EnqueueItem> chunk = items.subList(from, Math.min(items.size(), from + ENQUEUE_BATCH));
+            List<EnqueueItem> rest = items.subList(from, items.size());
+            boolean[] buffered = {false};
+            out.addAll(owner.redis().withFallback(() -> {
+                if (owner.bufferedTasks() > 0) {
+                    throw new BufferNotEmpty();
                 }
-                out.addAll(buffer(tasks.subList(from, tasks.size()), ids.subList(from, tasks.size()), now));
-                return out;
+                return write(chunk, now);
+            }, maybeWritten -> {
+                buffered[0] = true;
+                return buffer(rest, now);
+            }));
+            if (buffered[0]) {
+                break;
             }
         }
         return out;
     }
 
-    private List<String> buffer(List<NewTask> tasks, List<String> ids, long now) {
-        for (int i = 0; i < tasks.size(); i++) {
-            owner.buffer(new RedisTaskQueues.BufferedTask(this, tasks.get(i), ids.get(i), now));
+    /** Thrown inside the Redis path when earlier tasks still wait in the buffer: this one must queue behind them. */
+    private static final class BufferNotEmpty extends RedisUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        BufferNotEmpty() {
+            super("earlier tasks still wait in the buffer", null, false);
         }
+    }
+
+    private List<String> buffer(List<EnqueueItem> items, long now) {
+        List<RedisTaskQueues.BufferedTask> batch = new ArrayList<>(items.size());
+        List<String> ids = new ArrayList<>(items.size());
+        for (EnqueueItem i : items) {
+            batch.add(new RedisTaskQueues.BufferedTask(this, i, now));
+            ids.add(i.id());
+        }
+        owner.buffer(batch);
         return ids;
     }
 
-    /** One enqueue script for up to {@link #ENQUEUE_BATCH} tasks; returns the ids Redis kept. */
-    @SuppressWarnings("unchecked")
-    List<String> write(List<NewTask> tasks, List<String> ids, long now) {
-        owner.register(tenant(), queue);
+    /** The script arguments of one task. */
+    private EnqueueItem item(NewTask t, String id, long now) {
         TaskQueueConfig c = config();
-        List<String> args = new ArrayList<>(5 + tasks.size() * 6);
+        TaskOptions o = t.options();
+        String idem = o.idempotencyKey().orElse("");
+        String spec = new TaskSpec(t.name(), t.priority(), o.maxAttempts().orElse(c.maxAttempts()),
+                o.backoffBase().orElse(c.backoffBase()).toMillis(), o.backoffCap().orElse(c.backoffCap()).toMillis(),
+                o.timeout().map(Duration::toMillis).orElse(0L), now, idem).format();
+        return new EnqueueItem(id, spec, t.payload(), t.priority().rank(), o.runAtMillis(now), idem);
+    }
+
+    /** One task as {@code enqueue.lua} takes it (and as the fallback journal keeps it). */
+    record EnqueueItem(String id, String spec, String payload, int rank, long runAt, String idempotencyKey) {
+    }
+
+    /**
+     * One enqueue script for up to {@link #ENQUEUE_BATCH} tasks; returns the ids Redis kept. An id Redis holds a
+     * task record for already is not enqueued again (a replay of a write whose first outcome was unknown).
+     */
+    @SuppressWarnings("unchecked")
+    List<String> write(List<EnqueueItem> items, long now) {
+        owner.register(tenant(), queue);
+        List<String> args = new ArrayList<>(5 + items.size() * 6);
         args.add(keys.taskPrefix);
         args.add(keys.idemPrefix);
         args.add(Long.toString(now));
         args.add(Long.toString(redis.ttl(DataType.IDEMPOTENCY).toMillis()));
-        args.add(Integer.toString(tasks.size()));
-        for (int i = 0; i < tasks.size(); i++) {
-            NewTask t = tasks.get(i);
-            TaskOptions o = t.options();
-            String idem = o.idempotencyKey().orElse("");
-            args.add(ids.get(i));
-            args.add(new TaskSpec(t.name(), t.priority(), o.maxAttempts().orElse(c.maxAttempts()),
-                    o.backoffBase().orElse(c.backoffBase()).toMillis(), o.backoffCap().orElse(c.backoffCap()).toMillis(),
-                    o.timeout().map(Duration::toMillis).orElse(0L), now, idem).format());
-            args.add(t.payload());
-            args.add(Integer.toString(t.priority().rank()));
-            args.add(Long.toString(o.runAtMillis(now)));
-            args.add(idem);
+        args.add(Integer.toString(items.size()));
+        for (EnqueueItem i : items) {
+            args.add(i.id());
+            args.add(i.spec());
+            args.add(i.payload());
+            args.add(Integer.toString(i.rank()));
+            args.add(Long.toString(i.runAt()));
+            args.add(i.idempotencyKey());
         }
         return (List<String>) redis.eval(RedisTaskQueues.ENQUEUE, enqueueKeys(), args);
     }

@@ -1,6 +1,9 @@
 package io.mcpcrew.crew.tasks;
 
+import io.mcpcrew.crew.journal.Record;
+import io.mcpcrew.crew.journal.RecordCodec;
 import io.mcpcrew.crew.redis.FallbackBuffer;
+import io.mcpcrew.crew.redis.WriteBack;
 import io.mcpcrew.crew.redis.LuaScript;
 import io.mcpcrew.crew.redis.Names;
 import io.mcpcrew.crew.redis.RedisDataException;
@@ -47,14 +50,36 @@ public class RedisTaskQueues implements TaskQueues {
     public RedisTaskQueues(RedisManager redis) {
         this.redis = redis;
         this.config = TaskQueueConfig.load(redis.config().source());
-        this.buffer = new FallbackBuffer<>("task", config.bufferCapacity());
+        this.buffer = new FallbackBuffer<>("task", config.bufferCapacity(), redis.journal("tasks"), new BufferedTaskCodec());
         for (LuaScript s : List.of(ENQUEUE, CLAIM, FAIL, RENEW, RELEASE, CANCEL, RETRY_DEAD, STATS)) {
             redis.registerScript(s);
         }
-        redis.onRecovery(() -> {
-            registered.clear(); // Redis may have come back empty: register queues again on their next write
-            flushBuffer();
+        redis.onRecovery(registered::clear); // Redis may have come back empty: register queues again on their next write
+        redis.addWriteBack(new WriteBack() {
+            @Override
+            public String name() {
+                return "tasks";
+            }
+
+            @Override
+            public int pending() {
+                return buffer.size();
+            }
+
+            @Override
+            public int writeBack() {
+                return flushBuffer();
+            }
         });
+    }
+
+    /**
+     * Created when the application starts, not on first use: what a previous run left in the fallback journal is
+     * loaded and written back even if nothing calls this component.
+     */
+    void onStart(@jakarta.enterprise.event.Observes @jakarta.enterprise.context.Initialized(
+            jakarta.enterprise.context.ApplicationScoped.class) Object event) {
+        // constructing the bean is the work
     }
 
     @Override
@@ -107,8 +132,8 @@ public class RedisTaskQueues implements TaskQueues {
         registered.add(member);
     }
 
-    void buffer(BufferedTask task) {
-        buffer.add(task);
+    void buffer(List<BufferedTask> tasks) {
+        buffer.addAll(tasks);
     }
 
     /**
@@ -118,31 +143,45 @@ public class RedisTaskQueues implements TaskQueues {
     public int flushBuffer() {
         int n = buffer.flush(t -> {
             try {
-                t.queue.write(List.of(t.task), List.of(t.id), t.createdAt);
+                t.queue.write(List.of(t.item), t.createdAt);
             } catch (RedisDataException e) {
-                LOG.log(Level.SEVERE, "Redis rejected buffered task " + t.id + " of " + t.queue + " ("
-                        + t.task.name() + "); it is dropped: " + e.getMessage(), e);
+                LOG.log(Level.SEVERE, "Redis rejected buffered task " + t.item.id() + " of " + t.queue.tenant() + "/"
+                        + t.queue.name() + "; it is dropped: " + e.getMessage(), e);
             }
             return true;
         });
-        if (n > 0) {
-            LOG.info(() -> n + " buffered task(s) written to Redis after it came back; " + buffer.size() + " still buffered");
-        }
         return n;
     }
 
     /** A task accepted while Redis was down, with the id and time it was given then. */
     static final class BufferedTask {
         final RedisTaskQueue queue;
-        final NewTask task;
-        final String id;
+        final RedisTaskQueue.EnqueueItem item;
         final long createdAt;
 
-        BufferedTask(RedisTaskQueue queue, NewTask task, String id, long createdAt) {
+        BufferedTask(RedisTaskQueue queue, RedisTaskQueue.EnqueueItem item, long createdAt) {
             this.queue = queue;
-            this.task = task;
-            this.id = id;
+            this.item = item;
             this.createdAt = createdAt;
+        }
+    }
+
+    /** A buffered task as a journal record: tenant, queue, time, and the script arguments. */
+    private final class BufferedTaskCodec implements RecordCodec<BufferedTask> {
+        @Override
+        public byte[] encode(BufferedTask t) {
+            RedisTaskQueue.EnqueueItem i = t.item;
+            return Record.write(1).str(t.queue.tenant()).str(t.queue.name()).lng(t.createdAt).str(i.id()).str(i.spec())
+                    .str(i.payload()).lng(i.rank()).lng(i.runAt()).str(i.idempotencyKey()).bytes();
+        }
+
+        @Override
+        public BufferedTask decode(byte[] record) {
+            Record.Reader r = Record.read(record, 1);
+            RedisTaskQueue q = (RedisTaskQueue) queue(r.str(), r.str());
+            long createdAt = r.lng();
+            return new BufferedTask(q, new RedisTaskQueue.EnqueueItem(r.str(), r.str(), r.str(), (int) r.lng(), r.lng(),
+                    r.str()), createdAt);
         }
     }
 }

@@ -5,7 +5,8 @@
 -- then per task 6 values: id, spec, payload, rank (0..3), runAt (ms, 0 = now), idempotency key ("" = none)
 -- where spec = "name|priority|maxAttempts|backoffBaseMs|backoffCapMs|timeoutMs|createdAtMs|idempotencyKey".
 -- A task due now is appended (RPUSH) to the pending list of its priority; a later one goes to the scheduled set.
--- Returns the ids, in order: a repeated idempotency key returns the first task's id and enqueues nothing.
+-- Returns the ids, in order: a repeated idempotency key returns the first task's id and enqueues nothing; an id
+-- whose task record exists already (the replay of a write whose first outcome was unknown) is not enqueued again.
 local now = tonumber(ARGV[3])
 local n = tonumber(ARGV[5])
 local ids = {}
@@ -14,7 +15,9 @@ for i = 0, n - 1 do
   local b = 6 + i * 6
   local id, idem = ARGV[b], ARGV[b + 5]
   local existing = false
-  if idem ~= '' then
+  if redis.call('EXISTS', ARGV[1] .. id) == 1 then
+    existing = id
+  elseif idem ~= '' then
     local ik = ARGV[2] .. idem
     existing = redis.call('GET', ik)
     if not existing then

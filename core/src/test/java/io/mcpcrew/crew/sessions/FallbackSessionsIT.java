@@ -39,7 +39,8 @@ class FallbackSessionsIT extends SessionContract {
     private JedisRedisManager redis(Map<String, String> extra) {
         return redisManager(Map.of("redis.crew.host", server.host(), "redis.crew.port", String.valueOf(server.port()),
                 "redis.crew.timeout", "500ms", "redis.crew.connect-timeout", "500ms",
-                "redis.crew.breaker.open-duration", "200ms", "redis.crew.breaker.probe-interval", "50ms"), extra);
+                "redis.crew.breaker.open-duration", "200ms", "redis.crew.breaker.probe-interval", "50ms",
+                "redis.crew.fallback.journal.enabled", "false"), extra);
     }
 
     /** While Redis is down only node-local sessions can be revoked; the rest is reported, never pretended. */

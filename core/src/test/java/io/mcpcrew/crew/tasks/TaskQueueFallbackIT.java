@@ -45,7 +45,8 @@ class TaskQueueFallbackIT {
         redis = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
                 "redis.crew.port", String.valueOf(server.port()), "redis.crew.breaker.open-duration", "200ms",
                 "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "500ms",
-                "redis.crew.fallback.enabled", String.valueOf(fallback), "redis.crew.tasks.buffer-capacity", "50")), null);
+                "redis.crew.fallback.enabled", String.valueOf(fallback), "redis.crew.tasks.buffer-capacity", "50",
+                "redis.crew.fallback.journal.enabled", "false")), null);
         return new RedisTaskQueues(redis);
     }
 

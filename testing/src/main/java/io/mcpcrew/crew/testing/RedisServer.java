@@ -121,6 +121,38 @@ public final class RedisServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Freezes the process (SIGSTOP): connections stay open and commands are read into the socket buffer but nothing
+     * answers until {@link #thaw()} (SIGCONT), when Redis applies them — a stalled server, not a dead one.
+     */
+    public synchronized RedisServer freeze() {
+        signal("STOP");
+        return this;
+    }
+
+    /** Resumes a {@link #freeze() frozen} process (SIGCONT). */
+    public synchronized RedisServer thaw() {
+        signal("CONT");
+        return this;
+    }
+
+    private void signal(String name) {
+        if (!isRunning()) {
+            throw new IllegalStateException("redis-server on port " + port + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot signal redis-server: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling redis-server", e);
+        }
+    }
+
     /** Stops and starts again on the same port, with an empty data set. */
     public RedisServer restart() {
         stop();
