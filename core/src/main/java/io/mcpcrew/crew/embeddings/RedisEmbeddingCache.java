@@ -91,22 +91,7 @@ public class RedisEmbeddingCache implements EmbeddingCache {
         this.models = new ConcurrentHashMap<>();
         this.inFlight = new ConcurrentHashMap<>();
         redis.onRecovery(this::recovered);
-        redis.addWriteBack(new WriteBack() {
-            @Override
-            public String name() {
-                return "embedding invalidations";
-            }
-
-            @Override
-            public int pending() {
-                return pendingRemovals.size();
-            }
-
-            @Override
-            public int writeBack() {
-                return applyPendingRemovals();
-            }
-        });
+        redis.addWriteBack(WriteBack.of("embedding invalidations", pendingRemovals::size, this::applyPendingRemovals));
     }
 
     @Override

@@ -115,22 +115,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
                 new PendingCodec());
         redis.registerScript(DEAD_LETTER);
         redis.registerScript(PUBLISH_ONCE);
-        redis.addWriteBack(new WriteBack() {
-            @Override
-            public String name() {
-                return "events";
-            }
-
-            @Override
-            public int pending() {
-                return buffer.size();
-            }
-
-            @Override
-            public int writeBack() {
-                return RedisEventManager.this.writeBack();
-            }
-        });
+        redis.addWriteBack(WriteBack.of("events", buffer::size, this::writeBack));
     }
 
     /** Starts the CDI bridges listed in {@code redis.crew.events.cdi.streams} when the application starts. */

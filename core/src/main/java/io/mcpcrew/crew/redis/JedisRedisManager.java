@@ -57,7 +57,8 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     private volatile UnifiedJedis client;
     private volatile String serverVersion;
     private volatile boolean closed;
-    private volatile long nextPing = System.nanoTime();
+    /** When the probe PINGs next while the breaker is not closed: one probe interval after it opened, then every one. */
+    private volatile long nextPing;
     /** Longest time between two write-back checks while something waits, whatever the probe interval. */
     static final long WRITE_BACK_CHECK_MS = 500;
 
@@ -87,7 +88,9 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         breaker.addListener(s -> LOG.log(s.state() == BreakerState.State.OPEN ? Level.WARNING : Level.INFO,
                 "Redis circuit breaker for {0} is now {1}", new Object[] {config.target(), s}));
         breaker.addListener(s -> {
-            if (s.state() == BreakerState.State.CLOSED && !closed) {
+            if (s.state() == BreakerState.State.OPEN) {
+                nextPing = System.nanoTime() + config.breakerProbeInterval().toNanos();
+            } else if (s.state() == BreakerState.State.CLOSED && !closed) {
                 recovery.recovered();
             }
         });

@@ -17,4 +17,24 @@ public interface WriteBack {
 
     /** Writes the pending items to Redis; returns how many were written. */
     int writeBack();
+
+    /** A write-back from its three parts. */
+    static WriteBack of(String name, java.util.function.IntSupplier pending, java.util.function.IntSupplier writeBack) {
+        return new WriteBack() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int pending() {
+                return pending.getAsInt();
+            }
+
+            @Override
+            public int writeBack() {
+                return writeBack.getAsInt();
+            }
+        };
+    }
 }

@@ -46,22 +46,7 @@ public class RedisSessionManager implements SessionManager {
         this.local = new LocalSessionStore(settings, Clock.systemUTC(), redis.journal("sessions"));
         SessionScripts.registerAll(redis);
         redis.onRecovery(registry::forget);
-        redis.addWriteBack(new WriteBack() {
-            @Override
-            public String name() {
-                return "sessions";
-            }
-
-            @Override
-            public int pending() {
-                return local.size();
-            }
-
-            @Override
-            public int writeBack() {
-                return RedisSessionManager.this.writeBack();
-            }
-        });
+        redis.addWriteBack(WriteBack.of("sessions", local::size, this::writeBack));
     }
 
     /**

@@ -55,22 +55,7 @@ public class RedisTaskQueues implements TaskQueues {
             redis.registerScript(s);
         }
         redis.onRecovery(registered::clear); // Redis may have come back empty: register queues again on their next write
-        redis.addWriteBack(new WriteBack() {
-            @Override
-            public String name() {
-                return "tasks";
-            }
-
-            @Override
-            public int pending() {
-                return buffer.size();
-            }
-
-            @Override
-            public int writeBack() {
-                return flushBuffer();
-            }
-        });
+        redis.addWriteBack(WriteBack.of("tasks", buffer::size, this::flushBuffer));
     }
 
     /**

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.events.Event;
 import io.mcpcrew.crew.events.EventType;
-import io.mcpcrew.crew.events.RedisEventManager;
 import io.mcpcrew.crew.events.TenantEvents;
 import io.mcpcrew.crew.redis.JedisRedisManager;
-import io.mcpcrew.crew.sessions.RedisSessionManager;
-import io.mcpcrew.crew.tasks.RedisTaskQueues;
 import io.mcpcrew.crew.tasks.TaskPriority;
 import io.mcpcrew.crew.tasks.TaskQueue;
 import io.mcpcrew.crew.tasks.TaskWorker;
@@ -19,11 +16,9 @@ import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +34,6 @@ class FallbackWriteBackIT {
     static final Duration WITHIN = Duration.ofSeconds(2);
 
     private RedisServer server;
-    private final List<JedisRedisManager> managers = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     @TempDir
     Path journal;
@@ -55,43 +49,22 @@ class FallbackWriteBackIT {
         for (AutoCloseable c : closeables) {
             c.close();
         }
-        managers.forEach(JedisRedisManager::close);
         if (!server.isRunning()) {
             server.start();
-        }
-    }
-
-    /** One application node: manager (journal on) and the three components that buffer writes. */
-    final class Node {
-        final JedisRedisManager redis;
-        final RedisTaskQueues tasks;
-        final RedisEventManager events;
-        final RedisSessionManager sessions;
-
-        Node(Map<String, String> extra, ScheduledThreadPoolExecutor scheduler) {
-            Map<String, String> c = new HashMap<>(Map.of("redis.crew.host", server.host(),
-                    "redis.crew.port", String.valueOf(server.port()), "redis.crew.breaker.open-duration", "200ms",
-                    "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "500ms",
-                    "redis.crew.fallback.journal.dir", journal.toString(), "redis.crew.tasks.poll-interval", "20ms"));
-            c.putAll(extra);
-            redis = new JedisRedisManager(RedisCrewConfig.load(c), scheduler);
-            managers.add(redis);
-            tasks = new RedisTaskQueues(redis);
-            events = new RedisEventManager(redis);
-            closeables.add(events);
-            sessions = new RedisSessionManager(redis);
-        }
-
-        int pending() {
-            return tasks.bufferedTasks() + events.bufferedEvents() + sessions.locallyHeldSessions();
         }
     }
 
     record Accepted(List<String> tasks, List<String> sessions, int events) {
     }
 
+    private FallbackNode node(Map<String, String> extra, ScheduledThreadPoolExecutor scheduler) {
+        FallbackNode n = new FallbackNode(server, journal, extra, scheduler);
+        closeables.add(0, n);
+        return n;
+    }
+
     /** With Redis stopped: 5 tasks, 5 sessions, 5 events, each accepted locally. */
-    static Accepted writeDuringOutage(Node n) {
+    static Accepted writeDuringOutage(FallbackNode n) {
         TaskQueue q = n.tasks.queue("acme", "q");
         TenantEvents ev = n.events.forTenant("acme");
         List<String> tasks = new ArrayList<>();
@@ -107,19 +80,7 @@ class FallbackWriteBackIT {
         return new Accepted(tasks, sessions, 5);
     }
 
-    /** Waits (without touching Redis through the node) until nothing is pending; true if within the bound. */
-    static boolean drainedWithin(IntSupplier pending, Duration bound) throws InterruptedException {
-        long end = System.nanoTime() + bound.toNanos();
-        while (pending.getAsInt() > 0) {
-            if (System.nanoTime() > end) {
-                return false;
-            }
-            Thread.sleep(10);
-        }
-        return true;
-    }
-
-    void assertAllInRedis(Node n, Accepted a) {
+    void assertAllInRedis(FallbackNode n, Accepted a) {
         TaskQueue q = n.tasks.queue("acme", "q");
         for (String id : a.tasks()) {
             assertTrue(q.get(id).isPresent(), "task " + id + " is in Redis");
@@ -132,49 +93,49 @@ class FallbackWriteBackIT {
 
     @Test
     void theProbeNoticingRecoveryWritesEverythingBackWithin2s() throws Exception {
-        Node n = new Node(Map.of(), null);
+        FallbackNode n = node(Map.of(), null);
         server.stop();
         Accepted a = writeDuringOutage(n);
         server.start();
-        assertTrue(drainedWithin(n::pending, WITHIN), "written back within 2 s; still pending: " + n.pending());
+        assertTrue(n.drainedWithin(WITHIN), "written back within 2 s; still pending: " + n.pending());
         assertAllInRedis(n, a);
     }
 
     /**
-     * The probe is slow (1 h), so the breaker is closed by a request thread's PING (what the readiness check does);
-     * the scheduler is a container's managed one in the way that matters here: a task submitted from a thread that is
-     * not one of its own (a request thread of another component's context) is dropped, as Payara drops a managed task
-     * whose context cannot be set up. The write-back still runs: the manager's periodic check does it.
+     * The probe is slow (1 h), so the breaker is closed by the first call of another thread after Redis returns:
+     * a request thread's PING (what the readiness check does), or a task worker's claim. The scheduler is a container's
+     * managed one in the way that matters here: a task handed to it from a thread that is not one of its own (a request
+     * thread of another component's context) is dropped, as Payara drops a managed task whose context it cannot set
+     * up. The write-back still runs: the manager's periodic check does it.
      */
     @Test
     void aRequestThreadNoticingRecoveryStillGetsEverythingWrittenBackWithin2s() throws Exception {
+        whenAnotherThreadNoticesRecovery(n -> assertTrue(n.redis.ping().reachable(), "the PING closes the breaker"));
+    }
+
+    @Test
+    void aWorkerNoticingRecoveryGetsEverythingWrittenBackWithin2s() throws Exception {
+        whenAnotherThreadNoticesRecovery(n -> {
+            // a worker of another queue polls Redis: its claim is the first call after the open duration
+            try (TaskWorker w = n.tasks.queue("acme", "other").startWorker(t -> "ok", 1)) {
+                assertTrue(n.drainedWithin(WITHIN), "written back within 2 s; still pending: " + n.pending());
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    private void whenAnotherThreadNoticesRecovery(java.util.function.Consumer<FallbackNode> notice) throws Exception {
         OwnThreadsOnlyScheduler scheduler = new OwnThreadsOnlyScheduler();
         closeables.add(scheduler::shutdownNow);
-        Node n = new Node(Map.of("redis.crew.breaker.probe-interval", "1h"), scheduler);
+        FallbackNode n = node(Map.of("redis.crew.breaker.probe-interval", "1h"), scheduler);
         server.stop();
         Accepted a = writeDuringOutage(n);
         server.start();
         Thread.sleep(250); // past the open duration
-        assertTrue(n.redis.ping().reachable(), "the request thread's PING closes the breaker");
-        assertTrue(drainedWithin(n::pending, WITHIN), "written back within 2 s; still pending: " + n.pending());
-        assertTrue(scheduler.dropped > 0, "the scheduler dropped the hand-off from the request thread");
-        assertAllInRedis(n, a);
-    }
-
-    /** As above, with a task worker's claim (on a worker thread) as the first call that reaches Redis again. */
-    @Test
-    void aWorkerNoticingRecoveryGetsEverythingWrittenBackWithin2s() throws Exception {
-        OwnThreadsOnlyScheduler scheduler = new OwnThreadsOnlyScheduler();
-        closeables.add(scheduler::shutdownNow);
-        Node n = new Node(Map.of("redis.crew.breaker.probe-interval", "1h"), scheduler);
-        server.stop();
-        Accepted a = writeDuringOutage(n);
-        server.start();
-        // a worker of another queue polls Redis: its claim is the first call after the open duration
-        try (TaskWorker w = n.tasks.queue("acme", "other").startWorker(t -> "ok", 1)) {
-            assertTrue(drainedWithin(n::pending, WITHIN), "written back within 2 s; still pending: " + n.pending());
-        }
-        assertTrue(scheduler.dropped > 0, "the scheduler dropped the hand-off from the worker thread");
+        notice.accept(n);
+        assertTrue(n.drainedWithin(WITHIN), "written back within 2 s; still pending: " + n.pending());
+        assertTrue(scheduler.dropped > 0, "the scheduler dropped the hand-off from the noticing thread");
         assertAllInRedis(n, a);
     }
 

@@ -3,8 +3,6 @@ package io.mcpcrew.crew.fallback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpcrew.crew.config.RedisCrewConfig;
-import io.mcpcrew.crew.events.RedisEventManager;
 import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.sessions.RedisSessionManager;
 import io.mcpcrew.crew.sessions.Session;
@@ -16,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,20 +72,12 @@ class NodeCrashIT {
         assertEquals(COUNT, sessionIds.size());
 
         server.start(); // empty: what the node acknowledged exists only in its journal
-        Map<String, String> c = new HashMap<>(Map.of("redis.crew.host", server.host(),
-                "redis.crew.port", String.valueOf(server.port()), "redis.crew.fallback.journal.dir", journal.toString(),
-                "redis.crew.breaker.probe-interval", "50ms"));
-        try (JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(c), null);
-                RedisEventManager events = new RedisEventManager(redis)) {
-            RedisTaskQueues queues = new RedisTaskQueues(redis);
-            RedisSessionManager sessions = new RedisSessionManager(redis);
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (queues.bufferedTasks() + events.bufferedEvents() + sessions.locallyHeldSessions() > 0
-                    && System.nanoTime() < end) {
-                Thread.sleep(20);
-            }
-            assertEquals(0, queues.bufferedTasks() + events.bufferedEvents() + sessions.locallyHeldSessions(),
-                    "the restarted node wrote back what the killed one journaled");
+        try (FallbackNode restarted = new FallbackNode(server, journal, Map.of(), null)) {
+            JedisRedisManager redis = restarted.redis;
+            RedisTaskQueues queues = restarted.tasks;
+            RedisSessionManager sessions = restarted.sessions;
+            assertTrue(restarted.drainedWithin(Duration.ofSeconds(10)),
+                    "the restarted node wrote back what the killed one journaled; pending: " + restarted.pending());
             TaskQueue q = queues.queue("acme", "q");
             for (String id : tasks) {
                 assertTrue(q.get(id).isPresent(), "task " + id);

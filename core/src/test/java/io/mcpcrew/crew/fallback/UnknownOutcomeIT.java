@@ -3,7 +3,6 @@ package io.mcpcrew.crew.fallback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.events.Event;
 import io.mcpcrew.crew.events.EventType;
 import io.mcpcrew.crew.events.RedisEventManager;
@@ -47,8 +46,7 @@ class UnknownOutcomeIT {
     private static final int WRITERS = 3;
 
     private RedisServer server;
-    private JedisRedisManager redis;
-    private RedisEventManager events;
+    private FallbackNode node;
     @TempDir
     Path journal;
 
@@ -60,25 +58,18 @@ class UnknownOutcomeIT {
 
     @AfterEach
     void tearDown() {
-        if (events != null) {
-            events.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (node != null) {
+            node.close();
         }
     }
 
     @Test
     void writesWhoseOutcomeWasUnknownAreStoredOnceAfterAFreeze() throws Exception {
-        Map<String, String> c = new HashMap<>(Map.of("redis.crew.host", server.host(),
-                "redis.crew.port", String.valueOf(server.port()), "redis.crew.breaker.open-duration", "200ms",
-                "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "400ms",
-                "redis.crew.fallback.journal.dir", journal.toString(), "redis.crew.tasks.poll-interval", "20ms",
-                "redis.crew.coalesce.enabled", "false"));
-        redis = new JedisRedisManager(RedisCrewConfig.load(c), null);
-        RedisTaskQueues tasks = new RedisTaskQueues(redis);
-        events = new RedisEventManager(redis);
-        RedisSessionManager sessions = new RedisSessionManager(redis);
+        node = new FallbackNode(server, journal, Map.of("redis.crew.timeout", "400ms"), null);
+        JedisRedisManager redis = node.redis;
+        RedisTaskQueues tasks = node.tasks;
+        RedisEventManager events = node.events;
+        RedisSessionManager sessions = node.sessions;
         TaskQueue q = tasks.queue("acme", "q");
 
         Set<String> taskIds = ConcurrentHashMap.newKeySet();
@@ -127,13 +118,7 @@ class UnknownOutcomeIT {
         for (Thread t : writers) {
             t.join(10_000);
         }
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (tasks.bufferedTasks() + events.bufferedEvents() + sessions.locallyHeldSessions() > 0
-                && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
-        assertEquals(0, tasks.bufferedTasks() + events.bufferedEvents() + sessions.locallyHeldSessions(),
-                "everything written back");
+        assertTrue(node.drainedWithin(Duration.ofSeconds(10)), "everything written back; pending: " + node.pending());
 
         // events: every acknowledged one exactly once
         String key = redis.forTenant("acme").keys().tagged("events", "s");
