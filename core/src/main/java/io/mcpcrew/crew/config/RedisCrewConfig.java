@@ -106,8 +106,8 @@ public final class RedisCrewConfig {
         return load(ConfigSource.of(values));
     }
 
-    /** The keys {@link #refuseUnsupportedTtls} refuses, with the rule each message states. */
-    static final Map<String, String> UNSUPPORTED_TTLS = Map.of(
+    /** Keys that are not settings and stop the start-up when set, with the rule each message states. */
+    public static final Map<String, String> REFUSED_KEYS = Map.of(
             PREFIX + "ttl.event", "is not supported: event streams never expire; their retention is "
                     + "redis.crew.events.max-len and redis.crew.events.max-age (per stream "
                     + "redis.crew.events.stream.<name>.max-len / .max-age). Remove this setting",
@@ -120,10 +120,10 @@ public final class RedisCrewConfig {
      * expire); a deployment that sets either, to any value, does not start, rather than run believing it applies.
      */
     private static void refuseUnsupportedTtls(ConfigSource c) {
-        for (String key : List.of(PREFIX + "ttl.event", PREFIX + "ttl.task")) {
+        for (String key : new java.util.TreeSet<>(REFUSED_KEYS.keySet())) {
             Optional<String> v = c.raw(key);
             if (v.isPresent()) {
-                throw new ConfigurationException(key, v.get(), UNSUPPORTED_TTLS.get(key));
+                throw new ConfigurationException(key, v.get(), REFUSED_KEYS.get(key));
             }
         }
     }
