@@ -9,6 +9,8 @@
 # REDIS_CREW_MODE, REDIS_CREW_NODES is set and nothing answers on localhost:6379, a private redis-server is started
 # on 6379 (LOCAL_REDIS_PORT) with its data under target/run/redis, and stopped with the application.
 # Ctrl-C stops both.
+# The demonstration task handlers echo and sleep are enabled (REDIS_CREW_TASKS_DEMO_HANDLERS_ENABLED=true unless
+# set); the EAR and the WAR leave them off by default.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,7 +20,7 @@ BUILD=1
 for arg in "$@"; do
   case "$arg" in
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -91,6 +93,7 @@ fi
 
 # writes accepted while Redis is down are journaled here (written to Redis after a crash and restart)
 export REDIS_CREW_FALLBACK_JOURNAL_DIR="${REDIS_CREW_FALLBACK_JOURNAL_DIR:-$PWD/target/run/journal}"
+export REDIS_CREW_TASKS_DEMO_HANDLERS_ENABLED="${REDIS_CREW_TASKS_DEMO_HANDLERS_ENABLED:-true}"
 
 echo "starting Payara Micro $PAYARA_VERSION on port $PORT (log: $RUN_DIR/payara-micro.log)..."
 HZ_PHONE_HOME_ENABLED=false java ${JAVA_OPTS:--Xmx512m} -jar "$MICRO" --deploy "$WAR" --port "$PORT" --nocluster --nohostaware --disablephonehome \

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps {@code config/crew-redis.env.example} complete: it must list (commented out or not) the environment
  * variable of every key core reads — the keys {@link RedisCrewConfig} asks for and every key with a default in
- * core's {@code META-INF/microprofile-config.properties} — with that default, and nothing else.
+ * core's {@code META-INF/microprofile-config.properties} — with that default, and nothing else (in particular
+ * not the keys it refuses, {@link RedisCrewConfig#REFUSED_KEYS}).
  */
 class EnvExampleTest {
     private static final Pattern LINE = Pattern.compile("^#?\\s*(REDIS_CREW_[A-Z0-9_]+)=(.*)$");
@@ -34,6 +35,7 @@ class EnvExampleTest {
         TreeSet<String> expected = new TreeSet<>();
         defaults.keySet().forEach(k -> expected.add(ConfigSource.envName(k)));
         keysReadByTheConfiguration().forEach(k -> expected.add(ConfigSource.envName(k)));
+        RedisCrewConfig.REFUSED_KEYS.keySet().forEach(k -> expected.remove(ConfigSource.envName(k)));
 
         TreeSet<String> missing = new TreeSet<>(expected);
         missing.removeAll(example.keySet());

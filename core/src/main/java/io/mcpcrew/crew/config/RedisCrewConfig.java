@@ -77,13 +77,14 @@ public final class RedisCrewConfig {
         Map<DataType, Duration> t = new EnumMap<>(DataType.class);
         for (DataType type : DataType.values()) {
             Duration d = c.duration(type.configKey(), type.defaultTtl(), Duration.ZERO);
-            if (d.isZero() && !type.persistent()) {
+            if (d.isZero()) {
                 throw new ConfigurationException(type.configKey(), c.raw(type.configKey()).orElse(""),
                         "must be a positive duration (" + type.name() + " data is never kept without a TTL)");
             }
             t.put(type, d);
         }
         ttls = Collections.unmodifiableMap(t);
+        refuseUnsupportedTtls(c);
         breakerFailureThreshold = c.integer(PREFIX + "breaker.failure-threshold", 3, 1, 1000);
         breakerOpenDuration = c.duration(PREFIX + "breaker.open-duration", Duration.ofSeconds(5), Duration.ofMillis(10));
         breakerProbeInterval = c.duration(PREFIX + "breaker.probe-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
@@ -108,6 +109,28 @@ public final class RedisCrewConfig {
 
     public static RedisCrewConfig load(Map<String, String> values) {
         return load(ConfigSource.of(values));
+    }
+
+    /** Keys that are not settings and stop the start-up when set, with the rule each message states. */
+    public static final Map<String, String> REFUSED_KEYS = Map.of(
+            PREFIX + "ttl.event", "is not supported: event streams never expire; their retention is "
+                    + "redis.crew.events.max-len and redis.crew.events.max-age (per stream "
+                    + "redis.crew.events.stream.<name>.max-len / .max-age). Remove this setting",
+            PREFIX + "ttl.task", "is not supported: task queues and unfinished tasks never expire (an expiry would "
+                    + "drop queued work silently); a finished task's record expires after redis.crew.ttl.task-result, "
+                    + "a dead one after redis.crew.ttl.dead-letter. Remove this setting");
+
+    /**
+     * {@code redis.crew.ttl.event} and {@code redis.crew.ttl.task} name no TTL that exists (streams and queues never
+     * expire); a deployment that sets either, to any value, does not start, rather than run believing it applies.
+     */
+    private static void refuseUnsupportedTtls(ConfigSource c) {
+        for (String key : new java.util.TreeSet<>(REFUSED_KEYS.keySet())) {
+            Optional<String> v = c.raw(key);
+            if (v.isPresent()) {
+                throw new ConfigurationException(key, v.get(), REFUSED_KEYS.get(key));
+            }
+        }
     }
 
     private static List<HostPort> parseNodes(ConfigSource c, String key) {
@@ -229,7 +252,7 @@ public final class RedisCrewConfig {
         return keyPrefix;
     }
 
-    /** The TTL of a data type; {@link Duration#ZERO} means none (persistent types only). */
+    /** The TTL of a data type (always positive). */
     public Duration ttl(DataType type) {
         return ttls.get(type);
     }

@@ -22,7 +22,7 @@ public interface RedisManager {
 
     RedisCrewConfig config();
 
-    /** The configured TTL of a data type ({@link Duration#ZERO}: none, persistent types only). */
+    /** The configured TTL of a data type (always positive). */
     Duration ttl(DataType type);
 
     /** Runs a call through the circuit breaker, translating Jedis exceptions into retryable / not retryable. */

@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.tasks;
 
 import io.mcpcrew.crew.config.ConfigSource;
+import io.mcpcrew.crew.config.ConfigurationException;
 import java.time.Duration;
 
 /**
@@ -20,6 +21,8 @@ public final class TaskQueueConfig {
     private final Duration pollInterval;
     private final boolean workersEnabled;
     private final int workersConcurrency;
+    private final int workersTenantMaxShare;
+    private final boolean demoHandlersEnabled;
     private final Duration shutdownGrace;
     private final Duration queueRefresh;
 
@@ -34,8 +37,25 @@ public final class TaskQueueConfig {
         pollInterval = c.duration(PREFIX + "poll-interval", Duration.ofMillis(200), Duration.ofMillis(1));
         workersEnabled = c.bool(PREFIX + "workers.enabled", true);
         workersConcurrency = c.integer(PREFIX + "workers.concurrency", 8, 1, 10_000);
+        workersTenantMaxShare = tenantMaxShare(c, workersConcurrency);
+        demoHandlersEnabled = c.bool(PREFIX + "demo-handlers.enabled", false);
         shutdownGrace = c.duration(PREFIX + "workers.shutdown-grace", Duration.ofSeconds(30), Duration.ZERO);
         queueRefresh = c.duration(PREFIX + "workers.queue-refresh", Duration.ofSeconds(2), Duration.ofMillis(10));
+    }
+
+    /** The default share per tenant: a quarter of the concurrency, at least one slot. */
+    public static int defaultTenantMaxShare(int concurrency) {
+        return Math.max(1, concurrency / 4);
+    }
+
+    private static int tenantMaxShare(ConfigSource c, int concurrency) {
+        String key = PREFIX + "workers.tenant-max-share";
+        int share = c.integer(key, defaultTenantMaxShare(concurrency), 1, 10_000);
+        if (share > concurrency) {
+            throw new ConfigurationException(key, String.valueOf(share), "must not exceed " + PREFIX
+                    + "workers.concurrency (" + concurrency + "): a tenant cannot hold more slots than the pool has");
+        }
+        return share;
     }
 
     public static TaskQueueConfig load(ConfigSource source) {
@@ -85,6 +105,19 @@ public final class TaskQueueConfig {
     /** Tasks the server's managed workers run at once, over all tenants' queues. */
     public int workersConcurrency() {
         return workersConcurrency;
+    }
+
+    /**
+     * The most of the managed workers' slots one tenant holds at once, over all its queues (default: a quarter of
+     * {@link #workersConcurrency()}, at least 1): another tenant's task never waits for this tenant's to finish.
+     */
+    public int workersTenantMaxShare() {
+        return workersTenantMaxShare;
+    }
+
+    /** Whether the built-in demonstration handlers ({@code echo}, {@code sleep}) are registered. */
+    public boolean demoHandlersEnabled() {
+        return demoHandlersEnabled;
     }
 
     public Duration shutdownGrace() {

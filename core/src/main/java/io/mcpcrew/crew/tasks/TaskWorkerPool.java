@@ -39,6 +39,11 @@ import java.util.logging.Logger;
  * found empty is asked again after the poll interval, then less often while it stays empty (up to ten times the
  * interval).
  *
+ * <p><b>Tenant share</b>: a tenant holds at most {@code tenantMaxShare} slots at once, over all its queues. The
+ * dispatcher does not claim for a tenant at its cap (claimed tasks would wait unstarted while their leases run), so
+ * with a cap below the concurrency one tenant's long tasks leave the other slots to other tenants: their tasks wait
+ * for a free slot, never for that tenant's tasks to finish (as long as the tenants at their cap leave a slot free).
+ *
  * <p><b>Shutdown</b> ({@link #stop}): no more claims; running tasks may finish within the grace period and are
  * acknowledged; the rest are released back to their queue and interrupted.
  */
@@ -50,6 +55,7 @@ public final class TaskWorkerPool implements TaskWorker {
     private final Supplier<List<TaskQueue>> queueSource;
     private final Function<String, TaskHandler> handlers;
     private final int concurrency;
+    private final int tenantMaxShare;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
     private final ThreadFactory threadFactory;
@@ -61,6 +67,8 @@ public final class TaskWorkerPool implements TaskWorker {
 
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final Map<Task, Running> inFlight = new IdentityHashMap<>();
+    /** Slots each tenant holds now (tasks in {@link #inFlight}); no entry: none. */
+    private final Map<String, Integer> heldByTenant = new HashMap<>();
     /** When an empty queue is asked again (System.nanoTime), and how many times in a row it was found empty. */
     private final Map<TaskQueue, long[]> nextCheck = new HashMap<>();
     private final Map<TaskQueue, List<Completion>> pendingAcks = new LinkedHashMap<>();
@@ -77,21 +85,34 @@ public final class TaskWorkerPool implements TaskWorker {
     private long queuesReadAt;
     private int cursor;
 
+    /** A pool with no cap per tenant (every slot may go to one tenant): for one queue, or queues of one tenant. */
+    public TaskWorkerPool(String name, Supplier<List<TaskQueue>> queueSource, Function<String, TaskHandler> handlers,
+            int concurrency, ExecutorService executor, ThreadFactory threadFactory, TaskQueueConfig config) {
+        this(name, queueSource, handlers, concurrency, concurrency, executor, threadFactory, config);
+    }
+
     /**
      * @param queueSource    the queues to serve, asked again every {@code redis.crew.tasks.workers.queue-refresh}
      * @param handlers       the handler of a task name (null: none; the attempt fails)
+     * @param tenantMaxShare the most slots one tenant holds at once (1 to {@code concurrency}; see the class comment)
      * @param executor       runs the handlers (null: a private pool of {@code concurrency} daemon threads)
      * @param threadFactory  makes the dispatcher thread (null: a daemon thread)
      */
     public TaskWorkerPool(String name, Supplier<List<TaskQueue>> queueSource, Function<String, TaskHandler> handlers,
-            int concurrency, ExecutorService executor, ThreadFactory threadFactory, TaskQueueConfig config) {
+            int concurrency, int tenantMaxShare, ExecutorService executor, ThreadFactory threadFactory,
+            TaskQueueConfig config) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
+        }
+        if (tenantMaxShare < 1 || tenantMaxShare > concurrency) {
+            throw new IllegalArgumentException("tenantMaxShare must be from 1 to the concurrency (" + concurrency + "): "
+                    + tenantMaxShare);
         }
         this.name = name;
         this.queueSource = queueSource;
         this.handlers = handlers;
         this.concurrency = concurrency;
+        this.tenantMaxShare = tenantMaxShare;
         this.config = config;
         this.ownsExecutor = executor == null;
         this.executor = executor != null ? executor : Executors.newFixedThreadPool(concurrency, r -> {
@@ -144,6 +165,11 @@ public final class TaskWorkerPool implements TaskWorker {
 
     public int concurrency() {
         return concurrency;
+    }
+
+    /** The most slots one tenant holds at once. */
+    public int tenantMaxShare() {
+        return tenantMaxShare;
     }
 
     @Override
@@ -266,15 +292,19 @@ public final class TaskWorkerPool implements TaskWorker {
         for (int i = 0; i < n; i++) {
             TaskQueue q = queues.get((cursor + i) % n);
             long[] at = nextCheck.get(q);
-            if (at == null || at[0] - now <= 0) {
-                eligible.add(q);
+            if ((at == null || at[0] - now <= 0) && tenantRoom(q) > 0) {
+                eligible.add(q); // a queue of a tenant at its cap is not asked (nor backed off: it may have work)
             }
         }
         cursor = (cursor + 1) % n;
         int claimed = 0;
         for (int i = 0; i < eligible.size() && free > 0; i++) {
             TaskQueue q = eligible.get(i);
-            int share = Math.min(config.claimBatch(), Math.max(1, free / (eligible.size() - i)));
+            int room = tenantRoom(q); // less than at the start if another queue of this tenant claimed this round
+            if (room <= 0) {
+                continue;
+            }
+            int share = Math.min(Math.min(config.claimBatch(), room), Math.max(1, free / (eligible.size() - i)));
             List<Task> got;
             List<Completion> acks = pendingAcks.remove(q);
             try {
@@ -367,10 +397,30 @@ public final class TaskWorkerPool implements TaskWorker {
         pendingAcks.computeIfAbsent(c.running.queue, k -> new ArrayList<>()).add(c);
     }
 
+    /** Slots the tenant of {@code q} may still take. */
+    private int tenantRoom(TaskQueue q) {
+        return tenantMaxShare - heldByTenant.getOrDefault(q.tenant(), 0);
+    }
+
+    private void addInFlight(Running r) {
+        inFlight.put(r.task, r);
+        heldByTenant.merge(r.queue.tenant(), 1, Integer::sum);
+        inFlightCount = inFlight.size();
+    }
+
+    /** Removes a task from the running set; null if it was not there (already failed, timed out or released). */
+    private Running removeInFlight(Task t) {
+        Running r = inFlight.remove(t);
+        if (r != null) {
+            heldByTenant.computeIfPresent(r.queue.tenant(), (k, held) -> held == 1 ? null : held - 1);
+        }
+        inFlightCount = inFlight.size();
+        return r;
+    }
+
     private void dispatch(TaskQueue q, Task t) {
         Running r = new Running(q, t);
-        inFlight.put(t, r);
-        inFlightCount = inFlight.size();
+        addInFlight(r);
         TaskHandler h = handlers.apply(t.name());
         try {
             r.future = executor.submit(() -> {
@@ -386,8 +436,7 @@ public final class TaskWorkerPool implements TaskWorker {
                 completions.add(c);
             });
         } catch (RejectedExecutionException e) {
-            inFlight.remove(t);
-            inFlightCount = inFlight.size();
+            removeInFlight(t);
             try {
                 q.release(List.of(t));
             } catch (RedisCrewException re) {
@@ -399,7 +448,7 @@ public final class TaskWorkerPool implements TaskWorker {
     /** Queues successes for the next ack and records failures now, for tasks still in flight. */
     private void accept(List<Completion> batch) {
         for (Completion c : batch) {
-            if (inFlight.remove(c.running.task) == null) {
+            if (removeInFlight(c.running.task) == null) {
                 continue; // timed out and failed already, or released
             }
             if (c.error == null) {
@@ -451,7 +500,7 @@ public final class TaskWorkerPool implements TaskWorker {
             return;
         }
         for (Running r : expired) {
-            inFlight.remove(r.task);
+            removeInFlight(r.task);
             if (r.future != null) {
                 r.future.cancel(true);
             }
@@ -485,6 +534,7 @@ public final class TaskWorkerPool implements TaskWorker {
             }
         }
         inFlight.clear();
+        heldByTenant.clear();
         inFlightCount = 0;
     }
 

@@ -22,8 +22,38 @@ class RedisCrewConfigTest {
         assertEquals(RedisMode.STANDALONE, c.mode());
         assertEquals("crew", c.keyPrefix());
         assertEquals(Duration.ofMinutes(30), c.ttl(DataType.SESSION));
-        assertEquals(Duration.ZERO, c.ttl(DataType.EVENT));
+        for (DataType t : DataType.values()) {
+            assertTrue(c.ttl(t).compareTo(Duration.ZERO) > 0, t + " has a TTL");
+        }
         assertTrue(c.fallbackEnabled());
+    }
+
+    /** Streams and queues never expire: a TTL setting for them is refused, whatever its value, naming the key. */
+    @Test
+    void eventAndTaskTtlsAreRefusedAtStartUp() {
+        for (String value : new String[] {"0", "1h", "abc"}) {
+            ConfigurationException event = assertThrows(ConfigurationException.class,
+                    () -> RedisCrewConfig.load(Map.of("redis.crew.ttl.event", value)));
+            assertEquals("redis.crew.ttl.event (env REDIS_CREW_TTL_EVENT) = \"" + value + "\": is not supported: event "
+                    + "streams never expire; their retention is redis.crew.events.max-len and redis.crew.events.max-age "
+                    + "(per stream redis.crew.events.stream.<name>.max-len / .max-age). Remove this setting",
+                    event.getMessage());
+            ConfigurationException task = assertThrows(ConfigurationException.class,
+                    () -> RedisCrewConfig.load(Map.of("redis.crew.ttl.task", value)));
+            assertTrue(task.getMessage().startsWith("redis.crew.ttl.task (env REDIS_CREW_TTL_TASK) = \"" + value
+                    + "\": is not supported: task queues and unfinished tasks never expire"), task.getMessage());
+            assertTrue(task.getMessage().contains("redis.crew.ttl.task-result"), task.getMessage());
+        }
+        RedisCrewConfig.load(Map.of("redis.crew.ttl.task-result", "2d")); // the neighbouring key is still a setting
+    }
+
+    @Test
+    void aZeroTtlIsRefusedForEveryType() {
+        for (DataType t : DataType.values()) {
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> RedisCrewConfig.load(Map.of(t.configKey(), "0")));
+            assertTrue(e.getMessage().contains("must be a positive duration"), e.getMessage());
+        }
     }
 
     /** META-INF/microprofile-config.properties documents the defaults: it must say what the code does. */

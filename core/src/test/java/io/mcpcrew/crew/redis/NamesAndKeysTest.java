@@ -86,7 +86,6 @@ class NamesAndKeysTest {
     @Test
     void dataTypeConfigNames() {
         assertEquals("redis.crew.ttl.task-result", DataType.TASK_RESULT.configKey());
-        assertTrue(DataType.EVENT.persistent());
-        assertFalse(DataType.SESSION.persistent());
+        assertEquals("redis.crew.ttl.rate-limit", DataType.RATE_LIMIT.configKey());
     }
 }

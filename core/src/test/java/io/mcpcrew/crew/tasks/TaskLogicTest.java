@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,9 @@ import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.InvalidNameException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Pure logic of the task queue: backoff, priorities, options, ids, configuration, keys. */
@@ -103,7 +106,7 @@ class TaskLogicTest {
                 tasks.put(k, file.getProperty(k));
             }
         }
-        assertEquals(12, tasks.size(), tasks.toString());
+        assertEquals(13, tasks.size(), tasks.toString());
         TaskQueueConfig fromFile = TaskQueueConfig.load(ConfigSource.of(tasks));
         TaskQueueConfig code = TaskQueueConfig.load(ConfigSource.of(Map.of()));
         assertEquals(code.lease(), fromFile.lease());
@@ -116,6 +119,8 @@ class TaskLogicTest {
         assertEquals(code.pollInterval(), fromFile.pollInterval());
         assertEquals(code.workersEnabled(), fromFile.workersEnabled());
         assertEquals(code.workersConcurrency(), fromFile.workersConcurrency());
+        assertEquals(code.workersTenantMaxShare(), fromFile.workersTenantMaxShare());
+        assertEquals(code.demoHandlersEnabled(), fromFile.demoHandlersEnabled());
         assertEquals(code.shutdownGrace(), fromFile.shutdownGrace());
         assertEquals(code.queueRefresh(), fromFile.queueRefresh());
     }
@@ -142,5 +147,58 @@ class TaskLogicTest {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> TaskQueueConfig.load(ConfigSource.of(Map.of("redis.crew.tasks.workers.concurrency", "0"))));
         assertTrue(e.getMessage().contains("REDIS_CREW_TASKS_WORKERS_CONCURRENCY"), e.getMessage());
+    }
+
+    @Test
+    void aTenantsShareOfTheWorkersDefaultsToAQuarterAndIsValidated() {
+        assertEquals(2, TaskQueueConfig.load(ConfigSource.of(Map.of())).workersTenantMaxShare());
+        assertEquals(1, share("redis.crew.tasks.workers.concurrency", "3"));
+        assertEquals(25, share("redis.crew.tasks.workers.concurrency", "100"));
+        assertEquals(8, TaskQueueConfig.load(ConfigSource.of(Map.of("redis.crew.tasks.workers.concurrency", "8",
+                "redis.crew.tasks.workers.tenant-max-share", "8"))).workersTenantMaxShare());
+        ConfigurationException over = assertThrows(ConfigurationException.class, () -> TaskQueueConfig.load(
+                ConfigSource.of(Map.of("redis.crew.tasks.workers.tenant-max-share", "9"))));
+        assertEquals("redis.crew.tasks.workers.tenant-max-share (env REDIS_CREW_TASKS_WORKERS_TENANT_MAX_SHARE) = "
+                + "\"9\": must not exceed redis.crew.tasks.workers.concurrency (8): a tenant cannot hold more slots "
+                + "than the pool has", over.getMessage());
+        ConfigurationException zero = assertThrows(ConfigurationException.class,
+                () -> share("redis.crew.tasks.workers.tenant-max-share", "0"));
+        assertEquals("redis.crew.tasks.workers.tenant-max-share (env REDIS_CREW_TASKS_WORKERS_TENANT_MAX_SHARE) = "
+                + "\"0\": must be an integer from 1 to 10000", zero.getMessage());
+        assertThrows(ConfigurationException.class, () -> share("redis.crew.tasks.workers.tenant-max-share", "half"));
+    }
+
+    private static int share(String key, String value) {
+        return TaskQueueConfig.load(ConfigSource.of(Map.of(key, value))).workersTenantMaxShare();
+    }
+
+    @Test
+    void demoHandlersAreRegisteredOnlyWhenEnabled() {
+        NamedTaskHandler resize = new NamedTaskHandler() {
+            public String taskName() {
+                return "resize";
+            }
+
+            public String handle(Task task) {
+                return null;
+            }
+        };
+        DemoTaskHandler echo = new DemoTaskHandler() {
+            public String taskName() {
+                return "echo";
+            }
+
+            public String handle(Task task) {
+                return task.payload();
+            }
+        };
+        assertFalse(TaskQueueConfig.load(ConfigSource.of(Map.of())).demoHandlersEnabled());
+        assertTrue(TaskQueueConfig.load(ConfigSource.of(Map.of("redis.crew.tasks.demo-handlers.enabled", "true")))
+                .demoHandlersEnabled());
+        assertEquals(Set.of("resize"), TaskHandlers.byName(List.of(resize, echo), false).keySet());
+        assertEquals(Set.of("echo", "resize"), TaskHandlers.byName(List.of(resize, echo), true).keySet());
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> TaskHandlers.byName(List.of(echo, echo), true));
+        assertTrue(twice.getMessage().contains("two task handlers for task name \"echo\""), twice.getMessage());
     }
 }

@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -132,5 +134,63 @@ class TaskQueueLoadIT {
         // strict FIFO over both would have run 100,000 big tasks first; round-robin gives ~2 per round each
         assertTrue(bigBefore < 1_000, "the big tenant ran " + bigBefore + " tasks before the small one's 10 finished");
         assertTrue(big.stats().getPending() > 90_000);
+    }
+
+    /**
+     * A tenant whose tasks never finish (here: until released) holds at most its share of the pool, over all its
+     * queues, and the dispatcher does not claim more of its tasks than that (they stay PENDING, not leased); another
+     * tenant's tasks run on the other slots meanwhile. Without the cap the blocked tenant takes every slot and the
+     * other tenant's tasks never start.
+     */
+    @Test
+    void aTenantAtItsShareLeavesTheOtherSlotsToOtherTenants() throws Exception {
+        RedisTaskQueues node = node();
+        TaskQueue slow = node.queue("hog", "slow");
+        TaskQueue slower = node.queue("hog", "slower");
+        TaskQueue other = node.queue("other", "jobs");
+        List<NewTask> twenty = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            twenty.add(new NewTask("block", "{}", TaskPriority.NORMAL));
+        }
+        slow.enqueueAll(twenty);
+        slower.enqueueAll(twenty);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger hogRunning = new AtomicInteger();
+        AtomicInteger hogMostAtOnce = new AtomicInteger();
+        AtomicInteger hogDone = new AtomicInteger();
+        AtomicInteger otherDone = new AtomicInteger();
+        TaskWorkerPool pool = new TaskWorkerPool("share", node::registeredQueues, name -> task -> {
+            if (!task.tenant().equals("hog")) {
+                otherDone.incrementAndGet();
+                return null;
+            }
+            hogMostAtOnce.accumulateAndGet(hogRunning.incrementAndGet(), Math::max);
+            try {
+                assertTrue(release.await(120, TimeUnit.SECONDS), "released");
+            } finally {
+                hogRunning.decrementAndGet();
+            }
+            hogDone.incrementAndGet();
+            return null;
+        }, 4, 2, null, null, node.config());
+        assertEquals(2, pool.tenantMaxShare());
+        workers.add(pool);
+        try {
+            pool.start();
+            await("the blocked tenant runs tasks", () -> hogRunning.get() >= 2);
+            for (int i = 0; i < 5; i++) {
+                other.enqueue("work", "{}", TaskPriority.NORMAL);
+            }
+            await("the other tenant's 5 tasks ran beside the blocked ones", () -> otherDone.get() == 5);
+            assertEquals(0, hogDone.get(), "no task of the blocked tenant finished meanwhile");
+            assertEquals(2, hogMostAtOnce.get(), "the blocked tenant never ran more than its share");
+            assertEquals(2, slow.stats().getRunning() + slower.stats().getRunning(),
+                    "the dispatcher leased no more of its tasks than its share");
+            assertEquals(38, slow.stats().getPending() + slower.stats().getPending());
+        } finally {
+            release.countDown();
+        }
+        await("the blocked tenant's 40 tasks ran once released", () -> hogDone.get() == 40);
+        assertEquals(2, hogMostAtOnce.get(), "at most its share at once, over both its queues");
     }
 }

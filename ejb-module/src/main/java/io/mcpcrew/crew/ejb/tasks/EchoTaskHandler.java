@@ -1,12 +1,12 @@
 package io.mcpcrew.crew.ejb.tasks;
 
-import io.mcpcrew.crew.tasks.NamedTaskHandler;
+import io.mcpcrew.crew.tasks.DemoTaskHandler;
 import io.mcpcrew.crew.tasks.Task;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Built-in task {@code echo}: the result is the payload. For trying the queue out. */
 @ApplicationScoped
-public class EchoTaskHandler implements NamedTaskHandler {
+public class EchoTaskHandler implements DemoTaskHandler {
     @Override
     public String taskName() {
         return "echo";

@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.ejb.tasks;
 
-import io.mcpcrew.crew.tasks.NamedTaskHandler;
+import io.mcpcrew.crew.tasks.DemoTaskHandler;
 import io.mcpcrew.crew.tasks.PermanentTaskFailure;
 import io.mcpcrew.crew.tasks.Task;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +16,7 @@ import java.io.StringReader;
  * A payload without a valid {@code ms} is a permanent failure (dead-lettered at once).
  */
 @ApplicationScoped
-public class SleepTaskHandler implements NamedTaskHandler {
+public class SleepTaskHandler implements DemoTaskHandler {
     static final long MAX_MS = 600_000;
 
     @Override

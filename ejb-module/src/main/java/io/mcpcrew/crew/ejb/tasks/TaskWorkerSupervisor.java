@@ -22,7 +22,9 @@ import java.util.logging.Logger;
 /**
  * Runs the application's task handlers ({@link io.mcpcrew.crew.tasks.NamedTaskHandler} beans, by task name) for
  * every tenant's queues in the registry, with {@code redis.crew.tasks.workers.concurrency} tasks at once on the
- * server's {@link ManagedExecutorService}, fairly across queues (see {@link TaskWorkerPool}). The dispatcher
+ * server's {@link ManagedExecutorService}, fairly across queues and with at most
+ * {@code redis.crew.tasks.workers.tenant-max-share} of them held by one tenant (see {@link TaskWorkerPool}), so one
+ * tenant's long tasks never hold every slot. The dispatcher
  * thread comes from the {@link ManagedThreadFactory}. On undeploy or shutdown it stops claiming, lets running
  * tasks finish within {@code redis.crew.tasks.workers.shutdown-grace}, and gives the rest back to their queues.
  * Reports to the liveness check as {@code task-workers}.
@@ -58,11 +60,12 @@ public class TaskWorkerSupervisor implements WorkerHealth {
             return;
         }
         TaskWorkerPool p = new TaskWorkerPool("crew-task-workers", queues::registeredQueues,
-                name -> handlers.handler(name).orElse(null), config.workersConcurrency(), executor, threads, config);
+                name -> handlers.handler(name).orElse(null), config.workersConcurrency(),
+                config.workersTenantMaxShare(), executor, threads, config);
         p.start();
         pool = p;
-        LOG.info(() -> "Crew task workers started: concurrency " + config.workersConcurrency() + ", handlers "
-                + handlers.taskNames());
+        LOG.info(() -> "Crew task workers started: concurrency " + config.workersConcurrency() + ", at most "
+                + config.workersTenantMaxShare() + " per tenant, handlers " + handlers.taskNames());
     }
 
     @PreDestroy
@@ -93,7 +96,8 @@ public class TaskWorkerSupervisor implements WorkerHealth {
             return "disabled";
         }
         String err = p.lastError();
-        return p.inFlight() + "/" + p.concurrency() + " running, " + p.succeeded() + " succeeded, " + p.failed()
+        return p.inFlight() + "/" + p.concurrency() + " running (at most " + p.tenantMaxShare() + " per tenant), "
+                + p.succeeded() + " succeeded, " + p.failed()
                 + " failed" + (err.isEmpty() ? "" : ", last error: " + err);
     }
 }

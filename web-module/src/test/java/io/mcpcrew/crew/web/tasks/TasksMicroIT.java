@@ -11,7 +11,12 @@ import jakarta.json.JsonReader;
 import java.io.StringReader;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -21,8 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The task queue in the real WAR on Payara Micro: tasks enqueued over HTTP are run by the server's managed
- * workers (the {@code @Singleton @Startup} supervisor on the ManagedExecutorService with the built-in handlers),
- * and the API answers 400/404/409 as documented.
+ * workers (the {@code @Singleton @Startup} supervisor on the ManagedExecutorService with the built-in handlers,
+ * enabled for the tests by {@code REDIS_CREW_TASKS_DEMO_HANDLERS_ENABLED=true} in the failsafe configuration), one
+ * tenant's long tasks do not hold every worker, and the API answers 400/404/409 as documented.
  */
 @ExtendWith(RedisServerExtension.class) // before Arquillian: Redis is up when Micro starts
 @ExtendWith(ArquillianExtension.class)
@@ -143,6 +149,84 @@ class TasksMicroIT {
         HttpResponse<String> tooLate = Http.send("DELETE", q + "/tasks/" + slept.getString("id"), null);
         assertEquals(409, tooLate.statusCode(), tooLate.body());
         assertTrue(tooLate.body().contains("is SUCCEEDED"), tooLate.body());
+    }
+
+    /**
+     * Tenant "hog" enqueues 50 two-second {@code sleep} tasks, then tenant "calm" one {@code echo}: calm's task starts
+     * within one of hog's tasks' time of being enqueued (from the tasks' recorded times), because hog never holds
+     * more than its share of the workers (the liveness check reports it) — checked over every hog task that ran.
+     * Without the share hog takes all 8 workers at once. The failsafe configuration sets the poll interval to 50 ms,
+     * so calm's idle queue is asked again within 500 ms: the wait measured is what hog's tasks cost calm.
+     */
+    @Test
+    void oneTenantsLongTasksLeaveWorkersForAnother() throws Exception {
+        long taskMillis = 2_000;
+        HttpResponse<String> live = Http.get(Http.root(base) + "/health/live");
+        Matcher m = Pattern.compile("(\\d+)/(\\d+) running \\(at most (\\d+) per tenant\\)").matcher(live.body());
+        assertTrue(m.find(), "the liveness check reports the workers' share per tenant: " + live.body());
+        int concurrency = Integer.parseInt(m.group(2));
+        int share = Integer.parseInt(m.group(3));
+        assertTrue(share < concurrency, "the default share is below the pool: " + live.body());
+
+        // calm's queue is known to the workers (in the registry) before the test starts
+        String calm = queueUrl("calm", "jobs");
+        HttpResponse<String> first = Http.send("POST", calm + "/tasks", "{\"name\":\"echo\",\"payload\":1}");
+        assertEquals(201, first.statusCode(), first.body());
+        awaitTask(first.headers().firstValue("Location").orElseThrow(), t -> t.getString("state").equals("SUCCEEDED"));
+
+        String hog = queueUrl("hog", "slow");
+        List<String> hogTasks = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            HttpResponse<String> r = Http.send("POST", hog + "/tasks",
+                    "{\"name\":\"sleep\",\"payload\":{\"ms\":" + taskMillis + "}}");
+            assertEquals(201, r.statusCode(), r.body());
+            hogTasks.add(r.headers().firstValue("Location").orElseThrow());
+        }
+        awaitTask(hog, q -> q.getInt("running") >= share);
+
+        HttpResponse<String> created = Http.send("POST", calm + "/tasks", "{\"name\":\"echo\",\"payload\":2}");
+        assertEquals(201, created.statusCode(), created.body());
+        JsonObject done = awaitTask(created.headers().firstValue("Location").orElseThrow(),
+                t -> t.getString("state").equals("SUCCEEDED"));
+        long waited = millis(done, "startedAt") - millis(done, "createdAt");
+        assertTrue(waited <= taskMillis, "calm's task waited " + waited + " ms to start while hog's tasks ran: " + done);
+
+        // stop hog early (cancel what is still pending), let its running tasks finish, then read every hog task
+        for (String task : hogTasks) {
+            int status = Http.send("DELETE", task, null).statusCode();
+            assertTrue(status == 200 || status == 409, task + ": " + status);
+        }
+        awaitTask(hog, q -> q.getInt("running") == 0);
+        List<long[]> ran = new ArrayList<>();
+        for (String task : hogTasks) {
+            JsonObject t = awaitTask(task, x -> !x.getString("state").equals("RUNNING"));
+            if (t.getString("state").equals("SUCCEEDED")) {
+                ran.add(new long[] {millis(t, "startedAt"), millis(t, "finishedAt")});
+            }
+        }
+        assertTrue(ran.size() >= share, "hog's tasks ran: " + ran.size());
+        assertEquals(share, mostAtOnce(ran), "hog's tasks running at once, over all " + ran.size() + " that ran");
+    }
+
+    /** The most intervals [start, finish) that overlap at one instant (a finish before a start at the same ms). */
+    static int mostAtOnce(List<long[]> intervals) {
+        List<long[]> edges = new ArrayList<>();
+        for (long[] i : intervals) {
+            edges.add(new long[] {i[0], +1});
+            edges.add(new long[] {i[1], -1});
+        }
+        edges.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        int now = 0;
+        int most = 0;
+        for (long[] e : edges) {
+            now += (int) e[1];
+            most = Math.max(most, now);
+        }
+        return most;
+    }
+
+    static long millis(JsonObject task, String field) {
+        return Instant.parse(task.getString(field)).toEpochMilli();
     }
 
     static void assertBadRequest(HttpResponse<String> r, String mentions) {
