@@ -34,6 +34,7 @@ public final class FileJournal implements Journal, AutoCloseable {
     private long written; // bytes written (under writeLock)
     private volatile long forced; // bytes known on disk
     private int count;
+    private long validLength; // set by read(): where the last whole record ends
 
     private FileJournal(Path file) {
         this.file = file;
@@ -63,8 +64,6 @@ public final class FileJournal implements Journal, AutoCloseable {
             throw new JournalException("cannot open the fallback journal " + file + ": " + e.getMessage(), e);
         }
     }
-
-    private long validLength;
 
     private List<byte[]> read() throws IOException {
         List<byte[]> out = new ArrayList<>();
