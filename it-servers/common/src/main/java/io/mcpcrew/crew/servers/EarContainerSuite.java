@@ -130,14 +130,14 @@ public abstract class EarContainerSuite {
             JsonObject down = json(await(health("/ready"), 503));
             assertEquals("DOWN", down.getString("status"), down.toString());
             assertEquals("DOWN", check(down, "redis").getString("status"), down.toString());
-            JsonObject probe = json(await(api("v1/probe"), 503));
+            JsonObject probe = json(await(api("v1/probe"), TestTokens.admin(), 503));
             assertEquals(false, component(probe, "redisManager").getBoolean("ok"), probe.toString());
         } finally {
             redis.start();
         }
         JsonObject up = json(await(health("/ready"), 200));
         assertEquals("UP", up.getString("status"), up.toString());
-        assertTrue(json(await(api("v1/probe"), 200)).getBoolean("ok"));
+        assertTrue(json(await(api("v1/probe"), TestTokens.admin(), 200)).getBoolean("ok"));
     }
 
     @Test
@@ -223,9 +223,9 @@ public abstract class EarContainerSuite {
         }
     }
 
-    /** {@code GET /crew/api/v1/probe}, expecting {@code status}. */
+    /** {@code GET /crew/api/v1/probe} with an admin token (the probe writes: admin group only), expecting {@code status}. */
     protected JsonObject probe(int status) {
-        return json(expect(status, get(api("v1/probe"))));
+        return json(expect(status, send("GET", api("v1/probe"), null, TestTokens.admin())));
     }
 
     /** One component's report from a probe response; fails if the probe has no such component. */
@@ -277,11 +277,16 @@ public abstract class EarContainerSuite {
 
     /** Polls {@code url} until it answers {@code status} (connection errors count as "not yet"). */
     protected static HttpResponse<String> await(String url, int status) {
+        return await(url, null, status);
+    }
+
+    /** {@link #await(String, int)} with a bearer token (null: none). */
+    protected static HttpResponse<String> await(String url, String token, int status) {
         long deadline = System.nanoTime() + STATE_CHANGE_DEADLINE.toNanos();
         String last = "nothing";
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> r = get(url);
+                HttpResponse<String> r = token == null ? get(url) : send("GET", url, null, token);
                 if (r.statusCode() == status) {
                     return r;
                 }

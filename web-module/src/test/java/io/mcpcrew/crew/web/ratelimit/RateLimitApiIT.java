@@ -74,9 +74,12 @@ class RateLimitApiIT {
     @Test
     @Order(2)
     void badInputIs400WithAMessage() {
-        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":0,\"windowSeconds\":60}", "maxRequests 0");
-        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":-5,\"windowSeconds\":60}", "maxRequests -5");
-        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":5,\"windowSeconds\":0}", "windowSeconds 0");
+        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":0,\"windowSeconds\":60}",
+                "maxRequests\\\" must be an integer from 1 to 2147483647, got 0");
+        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":-5,\"windowSeconds\":60}",
+                "maxRequests\\\" must be an integer from 1 to 2147483647, got -5");
+        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":5,\"windowSeconds\":0}",
+                "windowSeconds\\\" must be an integer from 1 to 31622400");
         assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":5,\"windowSeconds\":7201}", "window 7201s");
         assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":5,\"windowSeconds\":60,\"cost\":6}", "cost 6");
         assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":1000000000}", "maxRequests 1000000000");
