@@ -278,6 +278,18 @@ class HostileInputIT {
             boolean parses = !since.startsWith("9") && !since.equals("1e308") && !since.equals("-0");
             expect(failures, "GET", url(NUMBERS_TENANT, "/streams/ok/events?since=" + since), null, token, parses ? null : "since");
         }
+        // the live stream's position, as a header and as a query: refused before any event is streamed
+        for (String id : List.of("99999999999999999999-0", "18446744073709551616-0", "1-18446744073709551616", "-1",
+                "1e308", "9".repeat(5000), "1.5", "abc")) {
+            String target = base.getPath() + "api/v1/tenants/" + NUMBERS_TENANT + "/streams/ok/sse";
+            // over HTTP/1.1 (a 5,000-character header over HTTP/2: see expect)
+            String[] answer = rawOrFail("GET", target, token, null, "Last-Event-ID: " + id);
+            if (!answer[0].equals("400") || !answer[1].contains("event id") || !answer[1].startsWith("{\"")) {
+                failures.add("GET /streams/ok/sse Last-Event-ID " + id.replaceAll("(.{40}).*", "$1...") + " -> "
+                        + answer[0] + " " + answer[1]);
+            }
+            expect(failures, "GET", url(NUMBERS_TENANT, "/streams/ok/sse?after=" + id), null, token, "event id");
+        }
         // the rows of the issue, exactly
         expect(failures, "POST", url("B", "/sessions"), "{\"userId\":\"u1\",\"data\":{\"k\":\"v\"},\"ttlSeconds\":10000000000000000}",
                 TestTokens.forTenant("B"), "ttlSeconds");
@@ -328,9 +340,9 @@ class HostileInputIT {
     /** URLs longer than this go over HTTP/1.1 (see {@link #expect}). */
     private static final int LONG_URL = 2000;
 
-    private String[] rawOrFail(String method, String target, String token, String body) {
+    private String[] rawOrFail(String method, String target, String token, String body, String... headers) {
         try {
-            return raw(method, target, token, body);
+            return raw(method, target, token, body, headers);
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + target.replaceAll("(.{120}).*", "$1...") + ": " + e, e);
         }
@@ -375,14 +387,15 @@ class HostileInputIT {
     }
 
     /** Writes one HTTP/1.1 request with an unencoded target; returns the status and the body. */
-    private String[] raw(String method, String target, String token, String body) throws Exception {
+    private String[] raw(String method, String target, String token, String body, String... headers) throws Exception {
         SENT.incrementAndGet();
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
             byte[] content = (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
             String request = method + " " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
                     + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\nContent-Length: "
-                    + content.length + "\r\nConnection: close\r\n\r\n";
+                    + content.length + "\r\n" + String.join("", java.util.Arrays.stream(headers).map(h -> h + "\r\n")
+                    .toArray(String[]::new)) + "Connection: close\r\n\r\n";
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().write(content);
             socket.getOutputStream().flush();
