@@ -1,5 +1,7 @@
 package io.mcpcrew.crew.web.embeddings;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.embeddings.EmbeddingCache;
 import io.mcpcrew.crew.embeddings.EmbeddingStats;
@@ -44,7 +46,9 @@ public class EmbeddingsResource {
     @PUT
     @Path("{model: .+}")
     @Operation(summary = "Store vectors", description = "204; 400 for a bad text, vector, dimension or batch size")
-    public Response store(@PathParam("tenant") String tenant, @PathParam("model") String model, String raw) {
+    public Response store(@PathParam("tenant") String tenant, @PathParam("model") String model,
+            @RequestBody(required = true, description = StoreRequest.SHAPE, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON)) String raw) {
         ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
         StoreRequest body = StoreRequest.parse(raw);
         requireBatchSize("items", body.items().size());
@@ -61,7 +65,8 @@ public class EmbeddingsResource {
     @Path("{model: .+}/lookup")
     @Operation(summary = "Look vectors up", description = "One entry per text, in order; null for a miss")
     public LookupResponse lookup(@PathParam("tenant") String tenant, @PathParam("model") String model,
-            String raw) {
+            @RequestBody(required = true, description = LookupRequest.SHAPE, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON)) String raw) {
         ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
         LookupRequest body = LookupRequest.parse(raw);
         requireBatchSize("texts", body.texts().size());

@@ -1,5 +1,7 @@
 package io.mcpcrew.crew.web.events;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.events.DeadLetter;
 import io.mcpcrew.crew.events.Event;
@@ -74,7 +76,9 @@ public class EventsResource {
     @POST
     @Path("/events")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response publish(String raw) {
+    public Response publish(@RequestBody(required = true, description = "{\"type\": string (required), \"data\": any"
+            + " JSON, \"priority\": string, \"correlationId\": string, \"source\": string}", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON)) String raw) {
         TenantEvents t = tenantEvents();
         JsonFields body = JsonBody.object(raw, "{\"type\", \"data\", ...}");
         String type = body.requiredString("type", "the event type, e.g. \"agent\" or \"task.done\"");

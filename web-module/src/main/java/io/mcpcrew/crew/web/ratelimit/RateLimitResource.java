@@ -1,5 +1,7 @@
 package io.mcpcrew.crew.web.ratelimit;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.ratelimit.RateLimitDecision;
 import io.mcpcrew.crew.ratelimit.RateLimitPolicy;
@@ -45,7 +47,10 @@ public class RateLimitResource {
     @POST
     @Path("check")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response check(@PathParam("tenant") String tenant, @PathParam("resource") String resource, String raw) {
+    public Response check(@PathParam("tenant") String tenant, @PathParam("resource") String resource,
+            @RequestBody(required = false, description = "{\"maxRequests\": integer, \"windowSeconds\": integer,"
+                    + " \"cost\": integer}, each optional", content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON)) String raw) {
         LimitRequest req = LimitRequest.parse(raw, true);
         RateLimitPolicy p = limiter.policy(tenant, resource);
         int max = req.maxRequests() == null ? p.maxRequests() : req.maxRequests();
@@ -71,7 +76,10 @@ public class RateLimitResource {
     @Path("policy")
     @Consumes(MediaType.APPLICATION_JSON)
     @RateLimited(resource = ADMIN_RESOURCE, maxRequests = 60, windowSeconds = 60)
-    public PolicyBody setPolicy(@PathParam("tenant") String tenant, @PathParam("resource") String resource, String raw) {
+    public PolicyBody setPolicy(@PathParam("tenant") String tenant, @PathParam("resource") String resource,
+            @RequestBody(required = true, description = "{\"maxRequests\": integer, \"windowSeconds\": integer}",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON))
+            String raw) {
         LimitRequest body = LimitRequest.parse(raw, false);
         if (body.maxRequests() == null || body.windowSeconds() == null) {
             throw new InvalidInputException("a policy needs both \"maxRequests\" and \"windowSeconds\"");

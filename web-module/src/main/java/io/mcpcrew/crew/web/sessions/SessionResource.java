@@ -22,6 +22,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -40,6 +42,11 @@ public class SessionResource {
     @Inject
     SessionManager sessions;
 
+    static final String BODY_CREATE = "{\"userId\": string, \"data\": object, \"ttlSeconds\": integer 1..max-ttl"
+            + " | \"importance\": \"ephemeral\" | \"standard\" | \"long-lived\"}";
+    static final String BODY_UPDATE = "a JSON object of the fields to set; null removes a field";
+    static final String BODY_TOUCH = "optional {\"ttlSeconds\": integer 1..max-ttl}; no body renews by the session's own TTL";
+
     @PathParam("tenant")
     String tenant;
 
@@ -51,7 +58,8 @@ public class SessionResource {
     }
 
     @POST
-    public Response create(String raw) {
+    public Response create(@RequestBody(required = true, description = BODY_CREATE, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON)) String raw) {
         CreateSessionRequest request = CreateSessionRequest.parse(raw, maxTtlSeconds());
         String id;
         if (request.ttlSeconds() != null && request.importance() != null) {
@@ -74,7 +82,8 @@ public class SessionResource {
 
     @PATCH
     @Path("{id}")
-    public SessionView update(@PathParam("id") String id, String raw) {
+    public SessionView update(@PathParam("id") String id, @RequestBody(required = true, description = BODY_UPDATE,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON)) String raw) {
         Map<String, Object> changes = JsonBody.object(raw, "of the fields to change (null removes a field)").toMap();
         TenantSessions s = tenantSessions();
         if (!s.updateSession(id, changes)) {
@@ -86,7 +95,8 @@ public class SessionResource {
     @POST
     @Path("{id}/touch")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
-    public Map<String, String> touch(@PathParam("id") String id, String body) {
+    public Map<String, String> touch(@PathParam("id") String id, @RequestBody(required = false, description = BODY_TOUCH,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON)) String body) {
         // the body is optional: an empty POST renews by the session's own TTL
         TouchRequest request = TouchRequest.parse(body, maxTtlSeconds());
         TenantSessions s = tenantSessions();

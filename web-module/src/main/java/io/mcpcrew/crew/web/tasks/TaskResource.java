@@ -1,5 +1,7 @@
 package io.mcpcrew.crew.web.tasks;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import io.mcpcrew.crew.web.json.Params;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.redis.InvalidInputException;
@@ -71,7 +73,10 @@ public class TaskResource {
     @POST
     @Path("tasks")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response enqueue(String raw) {
+    public Response enqueue(@RequestBody(required = true, description = "{\"name\": string (required), \"payload\": any"
+            + " JSON, \"priority\": \"critical\" | \"high\" | \"normal\" | \"low\", \"delaySeconds\": integer 0..31622400,"
+            + " \"maxAttempts\": integer 1..1000, \"idempotencyKey\": string}", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON)) String raw) {
         EnqueueRequest body = EnqueueRequest.parse(raw);
         String name = Names.require("task name", body.name());
         if (handlers.handler(name).isEmpty()) {
