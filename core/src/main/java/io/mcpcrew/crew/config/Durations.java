@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.config;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -45,10 +46,16 @@ public final class Durations {
         throw new IllegalArgumentException("not a duration: " + text);
     }
 
+    /**
+     * {@code 30s}, or {@code 250ms} when the duration is not whole seconds; any duration, however long (counted
+     * in {@link BigInteger}: {@code Duration.toMillis} overflows past about 292 million years).
+     */
     public static String format(Duration d) {
-        if (d.toMillis() % 1000 != 0) {
-            return d.toMillis() + "ms";
+        long millisOfSecond = d.getNano() / 1_000_000;
+        if (millisOfSecond == 0) {
+            return d.getSeconds() + "s";
         }
-        return d.getSeconds() + "s";
+        return BigInteger.valueOf(d.getSeconds()).multiply(BigInteger.valueOf(1000))
+                .add(BigInteger.valueOf(millisOfSecond)) + "ms";
     }
 }

@@ -552,9 +552,24 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         Names.require("stream name", stream);
         StreamIds.limit(limit, MAX_REPLAY);
         writeBackBeforeReading(t, stream);
-        String start = Math.max(0, since.toEpochMilli()) + "-0";
+        String start = epochMillisClamped(since) + "-0";
         String key = streamKey(t, stream);
         return decodeAll(t.execute(j -> j.xrange(key, start, "+", limit)));
+    }
+
+    /**
+     * The entry-id time of an instant: before 1970 is 0, past what a long holds in milliseconds (year 292,278,994)
+     * is the largest id time; no entry can be older or newer than those.
+     */
+    static long epochMillisClamped(Instant i) {
+        if (i.isBefore(Instant.EPOCH)) {
+            return 0;
+        }
+        try {
+            return i.toEpochMilli();
+        } catch (ArithmeticException tooLate) {
+            return Long.MAX_VALUE;
+        }
     }
 
     List<DeadLetter> deadLetters(TenantRedis t, String stream, String afterId, int limit) {

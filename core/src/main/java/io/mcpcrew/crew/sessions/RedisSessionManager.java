@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -66,6 +67,11 @@ public class RedisSessionManager implements SessionManager {
 
     public SessionSettings settings() {
         return settings;
+    }
+
+    @Override
+    public Duration maxTtl() {
+        return settings.maxTtl();
     }
 
     @Override

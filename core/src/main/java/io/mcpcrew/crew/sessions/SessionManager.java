@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.sessions;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,4 +22,7 @@ public interface SessionManager {
      * skipped this round). Returns how many stale index entries were removed.
      */
     int cleanupAllTenants();
+
+    /** The largest TTL a session may be given explicitly ({@code redis.crew.sessions.max-ttl}). */
+    Duration maxTtl();
 }

@@ -8,6 +8,7 @@ import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -103,6 +104,27 @@ class MicroDeploymentIT {
         // health and status stay open
         assertEquals(200, Http.get(base + "api/v1/status", null).statusCode());
         assertEquals(200, Http.get(Http.root(base) + "/health/live", null).statusCode());
+    }
+
+    /** The probe writes to Redis: no token → 401, a tenant's token → 403, and neither writes anything; admin → 200. */
+    @Test
+    @Order(6)
+    void probeIsForTheAdminGroupOnlyAndWritesNothingOtherwise(RedisServer redis) {
+        String url = base + "api/v1/probe";
+        HttpResponse<String> none = Http.get(url, null);
+        assertEquals(401, none.statusCode(), none.body());
+        assertTrue(none.body().contains("\"status\":401"), none.body());
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), none.headers().map().toString());
+        assertEquals(401, Http.get(url, "not.a.token").statusCode());
+        HttpResponse<String> tenant = Http.get(url, TestTokens.forTenant("acme"));
+        assertEquals(403, tenant.statusCode(), tenant.body());
+        assertTrue(tenant.body().contains("admin group"), tenant.body());
+        assertEquals(403, Http.get(url, TestTokens.forTenant("crew-probe")).statusCode(), "not even the probe's own tenant");
+        assertEquals(List.of(), redis.scanKeys("*crew-probe*"), "a refused probe wrote nothing");
+        HttpResponse<String> admin = Http.get(url, TestTokens.admin());
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertTrue(admin.body().contains("\"ok\":true"), admin.body());
+        assertTrue(!redis.scanKeys("*crew-probe*").isEmpty(), "the admin's probe writes (so the check above could see writes)");
     }
 
     static HttpResponse<String> awaitStatus(String url, int status) throws InterruptedException {

@@ -76,6 +76,19 @@ public abstract class EarContainerSuite {
     @ArquillianResource
     protected URL base;
 
+    /** The probe writes to Redis: no token → 401, a tenant's token → 403, and neither writes anything. */
+    @Test
+    @Order(0)
+    void probeIsForTheAdminGroupOnlyAndWritesNothingOtherwise(RedisServer redis) {
+        HttpResponse<String> none = send("GET", api("v1/probe"), null, null);
+        assertEquals(401, none.statusCode(), none.body());
+        assertEquals(401, json(none).getInt("status"), none.body());
+        HttpResponse<String> tenant = send("GET", api("v1/probe"), null, TestTokens.forTenant("acme"));
+        assertEquals(403, tenant.statusCode(), tenant.body());
+        assertEquals(403, json(tenant).getInt("status"), tenant.body());
+        assertEquals(List.of(), redis.scanKeys("*" + TENANT + "*"), "a refused probe wrote nothing");
+    }
+
     @Test
     @Order(1)
     void configurationComesFromTheEnvironment(RedisServer redis) {
@@ -130,14 +143,14 @@ public abstract class EarContainerSuite {
             JsonObject down = json(await(health("/ready"), 503));
             assertEquals("DOWN", down.getString("status"), down.toString());
             assertEquals("DOWN", check(down, "redis").getString("status"), down.toString());
-            JsonObject probe = json(await(api("v1/probe"), 503));
+            JsonObject probe = json(await(api("v1/probe"), TestTokens.admin(), 503));
             assertEquals(false, component(probe, "redisManager").getBoolean("ok"), probe.toString());
         } finally {
             redis.start();
         }
         JsonObject up = json(await(health("/ready"), 200));
         assertEquals("UP", up.getString("status"), up.toString());
-        assertTrue(json(await(api("v1/probe"), 200)).getBoolean("ok"));
+        assertTrue(json(await(api("v1/probe"), TestTokens.admin(), 200)).getBoolean("ok"));
     }
 
     @Test
@@ -203,6 +216,57 @@ public abstract class EarContainerSuite {
         assertEquals(400, json(bad).getInt("status"), bad.body());
     }
 
+    /**
+     * What the server answers itself is the API's JSON error too: a raw {@code {x}} in a path segment (a malformed
+     * request target, refused before JAX-RS runs; java.net.http will not send it, so it goes over a socket) and
+     * an unknown path of the application.
+     */
+    @Test
+    @Order(10)
+    void theServersOwnErrorPagesAreJson() throws IOException {
+        String prefix = base.getPath() + "api/v1/tenants/";
+        for (String target : List.of(prefix + "{x}/embeddings/m1", prefix + "acme/embeddings/{x}", prefix + "a|b/whoami")) {
+            String[] answer = raw("PUT", target, TestTokens.forTenant("acme"));
+            int status = Integer.parseInt(answer[0]);
+            assertTrue(status >= 400 && status < 500, target + " answered " + status + " " + answer[1]);
+            assertTrue(answer[1].trim().startsWith("{\"") && answer[1].contains("\"status\":" + status),
+                    target + ": JSON, not the server's page: " + answer[1]);
+        }
+        HttpResponse<String> unknown = expect(404, get(base + "no-such-page.html"));
+        assertEquals(404, json(unknown).getInt("status"), unknown.body());
+    }
+
+    /** Writes one HTTP/1.1 request with an unencoded target; returns the status and the (de-chunked) body. */
+    private String[] raw(String method, String target, String token) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            String request = method + " " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\nContent-Length: 2"
+                    + "\r\nConnection: close\r\n\r\n{}";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int headersEnd = response.indexOf("\r\n\r\n");
+            String head = headersEnd < 0 ? response : response.substring(0, headersEnd);
+            String body = headersEnd < 0 ? "" : response.substring(headersEnd + 4);
+            if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                StringBuilder out = new StringBuilder();
+                int i = 0;
+                while (i < body.length()) {
+                    int eol = body.indexOf("\r\n", i);
+                    int size = eol < 0 ? 0 : Integer.parseInt(body.substring(i, eol).split(";")[0].trim(), 16);
+                    if (size == 0) {
+                        break;
+                    }
+                    out.append(body, eol + 2, Math.min(body.length(), eol + 2 + size));
+                    i = eol + 2 + size + 2;
+                }
+                body = out.toString();
+            }
+            return new String[] {head.split(" ")[1], body};
+        }
+    }
+
     // ---- helpers for the component tests ----
 
     /** A request with a JSON body (null: none) and a bearer token (null: none). */
@@ -223,9 +287,9 @@ public abstract class EarContainerSuite {
         }
     }
 
-    /** {@code GET /crew/api/v1/probe}, expecting {@code status}. */
+    /** {@code GET /crew/api/v1/probe} with an admin token (the probe writes: admin group only), expecting {@code status}. */
     protected JsonObject probe(int status) {
-        return json(expect(status, get(api("v1/probe"))));
+        return json(expect(status, send("GET", api("v1/probe"), null, TestTokens.admin())));
     }
 
     /** One component's report from a probe response; fails if the probe has no such component. */
@@ -277,11 +341,16 @@ public abstract class EarContainerSuite {
 
     /** Polls {@code url} until it answers {@code status} (connection errors count as "not yet"). */
     protected static HttpResponse<String> await(String url, int status) {
+        return await(url, null, status);
+    }
+
+    /** {@link #await(String, int)} with a bearer token (null: none). */
+    protected static HttpResponse<String> await(String url, String token, int status) {
         long deadline = System.nanoTime() + STATE_CHANGE_DEADLINE.toNanos();
         String last = "nothing";
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> r = get(url);
+                HttpResponse<String> r = token == null ? get(url) : send("GET", url, null, token);
                 if (r.statusCode() == status) {
                     return r;
                 }

@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.web.embeddings;
 
-import io.mcpcrew.crew.web.ratelimit.RateLimited;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.embeddings.EmbeddingCache;
 import io.mcpcrew.crew.embeddings.EmbeddingStats;
@@ -42,51 +43,40 @@ public class EmbeddingsResource {
     EmbeddingCache embeddings;
 
     /** Stores every item (a text given twice: the last vector wins); 204. */
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
     @PUT
     @Path("{model: .+}")
     @Operation(summary = "Store vectors", description = "204; 400 for a bad text, vector, dimension or batch size")
-    public Response store(@PathParam("tenant") String tenant, @PathParam("model") String model, StoreRequest body) {
+    public Response store(@PathParam("tenant") String tenant, @PathParam("model") String model,
+            @RequestBody(required = true, description = StoreRequest.SHAPE, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON)) String raw) {
         ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
-        if (body == null || body.getItems() == null) {
-            throw new InvalidInputException("missing \"items\": send {\"items\":[{\"text\":\"...\",\"vector\":[...]}]}");
-        }
-        requireBatchSize("items", body.getItems().size());
+        StoreRequest body = StoreRequest.parse(raw);
+        requireBatchSize("items", body.items().size());
         Map<String, float[]> vectors = new LinkedHashMap<>();
-        for (int i = 0; i < body.getItems().size(); i++) {
-            StoreRequest.Item item = body.getItems().get(i);
-            if (item == null || item.getText() == null) {
-                throw new InvalidInputException("items[" + i + "] has no \"text\"");
-            }
-            vectors.put(item.getText(), item.getVector());
+        for (StoreRequest.Item item : body.items()) {
+            vectors.put(item.text(), item.vector());
         }
         cache.batchStore(vectors);
         return Response.noContent().build();
     }
 
     /** The vectors of the texts, aligned with them: null for a miss. */
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
     @POST
     @Path("{model: .+}/lookup")
     @Operation(summary = "Look vectors up", description = "One entry per text, in order; null for a miss")
     public LookupResponse lookup(@PathParam("tenant") String tenant, @PathParam("model") String model,
-            LookupRequest body) {
+            @RequestBody(required = true, description = LookupRequest.SHAPE, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON)) String raw) {
         ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
-        if (body == null || body.getTexts() == null) {
-            throw new InvalidInputException("missing \"texts\": send {\"texts\":[\"...\"]}");
-        }
-        requireBatchSize("texts", body.getTexts().size());
-        List<Optional<float[]>> found = cache.batchRetrieve(body.getTexts());
+        LookupRequest body = LookupRequest.parse(raw);
+        requireBatchSize("texts", body.texts().size());
+        List<Optional<float[]>> found = cache.batchRetrieve(body.texts());
         List<float[]> vectors = new ArrayList<>(found.size());
         found.forEach(v -> vectors.add(v.orElse(null)));
         return new LookupResponse(vectors);
     }
 
     /** Removes every vector of the tenant's model (and its dimension): {@code {"removed":n}}. */
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
     @DELETE
     @Path("{model: .+}")
     @Operation(summary = "Clear the model", description = "Removes every vector and the established dimension")

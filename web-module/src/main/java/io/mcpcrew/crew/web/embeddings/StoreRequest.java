@@ -1,40 +1,36 @@
 package io.mcpcrew.crew.web.embeddings;
 
-import jakarta.json.bind.annotation.JsonbTypeDeserializer;
+import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.web.json.JsonBody;
+import io.mcpcrew.crew.web.json.JsonFields;
+import java.util.ArrayList;
 import java.util.List;
 
-/** {@code {"items":[{"text":"...","vector":[0.1,-0.2,...]}, ...]}}: the body of a PUT. */
-public class StoreRequest {
-    private List<Item> items;
+/**
+ * {@code {"items":[{"text":"...","vector":[0.1,-0.2,...]}, ...]}}: the body of a PUT. Each vector number is read
+ * from its own text with {@link Float#parseFloat} (correctly rounded to float32, {@code -0} kept), so every float
+ * survives a round trip over HTTP.
+ *
+ * @param items the texts and their vectors, in order
+ */
+public record StoreRequest(List<Item> items) {
+    static final String SHAPE = "{\"items\":[{\"text\":\"...\",\"vector\":[...]}]}";
 
-    public List<Item> getItems() {
-        return items;
+    /** One text and its vector (null when the item has none: the cache refuses it with a message). */
+    public record Item(String text, float[] vector) {
     }
 
-    public void setItems(List<Item> items) {
-        this.items = items;
-    }
-
-    /** One text and its vector. */
-    public static class Item {
-        private String text;
-        private float[] vector;
-
-        public String getText() {
-            return text;
+    /** Reads the body; wrong JSON types, a missing {@code items} or {@code text} are a 400 naming the field. */
+    public static StoreRequest parse(String raw) {
+        JsonFields body = JsonBody.object(raw, SHAPE);
+        List<JsonFields> items = body.objects("items");
+        if (items == null) {
+            throw new InvalidInputException("missing \"items\": send " + SHAPE);
         }
-
-        public void setText(String text) {
-            this.text = text;
+        List<Item> out = new ArrayList<>(items.size());
+        for (JsonFields item : items) {
+            out.add(new Item(item.requiredString("text", "the text the vector belongs to"), item.floats("vector")));
         }
-
-        public float[] getVector() {
-            return vector;
-        }
-
-        @JsonbTypeDeserializer(VectorJson.Reader.class)
-        public void setVector(float[] vector) {
-            this.vector = vector;
-        }
+        return new StoreRequest(out);
     }
 }

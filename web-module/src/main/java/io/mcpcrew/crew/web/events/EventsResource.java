@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.web.events;
 
-import io.mcpcrew.crew.web.ratelimit.RateLimited;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.events.DeadLetter;
 import io.mcpcrew.crew.events.Event;
@@ -11,6 +12,9 @@ import io.mcpcrew.crew.events.StreamInfo;
 import io.mcpcrew.crew.events.Subscription;
 import io.mcpcrew.crew.events.TenantEvents;
 import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.web.json.JsonBody;
+import io.mcpcrew.crew.web.json.JsonFields;
+import io.mcpcrew.crew.web.json.Params;
 import io.mcpcrew.crew.redis.Names;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -21,10 +25,8 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
@@ -39,8 +41,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.io.StringReader;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +56,8 @@ import java.util.concurrent.atomic.AtomicReference;
 @Produces(MediaType.APPLICATION_JSON)
 public class EventsResource {
     static final int DEFAULT_LIMIT = 100;
+    /** Most events one replay or dead-letter read returns (the event manager's bound). */
+    static final int MAX_LIMIT = 10_000;
     static final long HEARTBEAT_SECONDS = 15;
 
     @Inject
@@ -71,47 +73,27 @@ public class EventsResource {
     String stream;
 
     /** Body {@code {"type","data","priority","correlationId","source"}} → 201 {@code {"id"}} (202 while buffered). */
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
-    /** The body as a JSON object; anything else (an array, a number, null, malformed JSON) is a 400. */
-    static JsonObject jsonObject(String raw) {
-        String problem = "request body must be a JSON object {\"type\", \"data\", ...}";
-        if (raw == null || raw.isBlank()) {
-            throw new InvalidInputException(problem);
-        }
-        try (jakarta.json.JsonReader reader = Json.createReader(new java.io.StringReader(raw))) {
-            JsonValue v = reader.readValue();
-            if (!(v instanceof JsonObject)) {
-                throw new InvalidInputException(problem + ", not " + v.getValueType().name().toLowerCase(java.util.Locale.ROOT));
-            }
-            return (JsonObject) v;
-        } catch (jakarta.json.JsonException e) {
-            throw new InvalidInputException("malformed JSON body: " + e.getMessage());
-        }
-    }
-
     @POST
     @Path("/events")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response publish(String raw) {
+    public Response publish(@RequestBody(required = true, description = "{\"type\": string (required), \"data\": any"
+            + " JSON, \"priority\": string, \"correlationId\": string, \"source\": string}", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON)) String raw) {
         TenantEvents t = tenantEvents();
-        JsonObject body = jsonObject(raw);
-        String type = string(body, "type");
-        if (type == null) {
-            throw new InvalidInputException("field \"type\" is required: the event type, e.g. \"agent\" or \"task.done\"");
-        }
+        JsonFields body = JsonBody.object(raw, "{\"type\", \"data\", ...}");
+        String type = body.requiredString("type", "the event type, e.g. \"agent\" or \"task.done\"");
         Event.Builder b = Event.builder(EventType.of(type));
-        JsonValue data = body.get("data");
+        JsonValue data = body.value("data");
         b.dataJson(data == null ? "null" : data.toString());
-        String priority = string(body, "priority");
+        String priority = body.string("priority");
         if (priority != null) {
             b.priority(EventPriority.of(priority));
         }
-        String correlationId = string(body, "correlationId");
+        String correlationId = body.string("correlationId");
         if (correlationId != null) {
             b.correlationId(correlationId);
         }
-        String source = string(body, "source");
+        String source = body.string("source");
         if (source != null) {
             b.source(source);
         }
@@ -127,12 +109,13 @@ public class EventsResource {
     @GET
     @Path("/events")
     public JsonArray replay(@QueryParam("after") String after, @QueryParam("since") String since,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
+            @QueryParam("limit") String limitParam) {
         TenantEvents t = tenantEvents();
+        int limit = limit(limitParam);
         if (after != null && since != null) {
             throw new InvalidInputException("give either after (an event id) or since (a time), not both");
         }
-        List<Event> found = since != null ? t.replaySince(stream, instant(since), limit) : t.replay(stream, after, limit);
+        List<Event> found = since != null ? t.replaySince(stream, Params.instant("since", since), limit) : t.replay(stream, after, limit);
         if (found.isEmpty()) {
             requireStream(t);
         }
@@ -209,8 +192,9 @@ public class EventsResource {
     /** Dead letters of the stream's groups, oldest first. */
     @GET
     @Path("/dead-letters")
-    public JsonArray deadLetters(@QueryParam("after") String after, @QueryParam("limit") @DefaultValue("100") int limit) {
+    public JsonArray deadLetters(@QueryParam("after") String after, @QueryParam("limit") String limitParam) {
         TenantEvents t = tenantEvents();
+        int limit = limit(limitParam);
         List<DeadLetter> dead = t.deadLetters(stream, after, limit);
         if (dead.isEmpty()) {
             requireStream(t);
@@ -253,23 +237,7 @@ public class EventsResource {
         return s == null ? JsonValue.NULL : Json.createValue(s);
     }
 
-    private static String string(JsonObject body, String field) {
-        JsonValue v = body.get(field);
-        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-            return null;
-        }
-        if (!(v instanceof JsonString)) {
-            throw new InvalidInputException("field \"" + field + "\" must be a string, got " + v);
-        }
-        return ((JsonString) v).getString();
-    }
-
-    private static Instant instant(String since) {
-        try {
-            return Instant.parse(since);
-        } catch (DateTimeParseException e) {
-            throw new InvalidInputException("invalid since " + Names.quote(since)
-                    + ": must be an ISO-8601 instant such as 2026-01-02T03:04:05Z");
-        }
+    private static int limit(String raw) {
+        return Params.integer("limit", raw, 1, MAX_LIMIT, DEFAULT_LIMIT);
     }
 }

@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.web.ratelimit;
 
-/** The two numbers of a limit as JSON fields: {@code "maxRequests"} and {@code "windowSeconds"} (both optional here). */
+/** The two numbers of a limit in answers: {@code "maxRequests"} and {@code "windowSeconds"} (requests: {@link LimitRequest}). */
 public class LimitBody {
     private Integer maxRequests;
     private Long windowSeconds;

@@ -1,5 +1,7 @@
 package io.mcpcrew.crew.web.ratelimit;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.ratelimit.RateLimitDecision;
 import io.mcpcrew.crew.ratelimit.RateLimitPolicy;
@@ -45,15 +47,15 @@ public class RateLimitResource {
     @POST
     @Path("check")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response check(@PathParam("tenant") String tenant, @PathParam("resource") String resource, CheckRequest body) {
-        CheckRequest req = body == null ? new CheckRequest() : body;
+    public Response check(@PathParam("tenant") String tenant, @PathParam("resource") String resource,
+            @RequestBody(required = false, description = "{\"maxRequests\": integer, \"windowSeconds\": integer,"
+                    + " \"cost\": integer}, each optional", content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON)) String raw) {
+        LimitRequest req = LimitRequest.parse(raw, true);
         RateLimitPolicy p = limiter.policy(tenant, resource);
-        int max = req.getMaxRequests() == null ? p.maxRequests() : req.getMaxRequests();
-        if (max <= 0) {
-            throw new InvalidInputException("invalid maxRequests " + max + ": must be a positive integer");
-        }
-        Duration window = req.getWindowSeconds() == null ? p.window() : seconds(req.getWindowSeconds());
-        int cost = req.getCost() == null ? 1 : req.getCost();
+        int max = req.maxRequests() == null ? p.maxRequests() : req.maxRequests();
+        Duration window = req.windowSeconds() == null ? p.window() : Duration.ofSeconds(req.windowSeconds());
+        int cost = req.cost() == null ? 1 : req.cost();
         RateLimitDecision d = limiter.forTenant(tenant).tryAcquire(resource, max, window, cost);
         Response.ResponseBuilder r = Response.ok(json(tenant, resource, d));
         Response response = r.build();
@@ -74,14 +76,15 @@ public class RateLimitResource {
     @Path("policy")
     @Consumes(MediaType.APPLICATION_JSON)
     @RateLimited(resource = ADMIN_RESOURCE, maxRequests = 60, windowSeconds = 60)
-    public PolicyBody setPolicy(@PathParam("tenant") String tenant, @PathParam("resource") String resource, PolicyBody body) {
-        if (body == null || body.getMaxRequests() == null || body.getWindowSeconds() == null) {
+    public PolicyBody setPolicy(@PathParam("tenant") String tenant, @PathParam("resource") String resource,
+            @RequestBody(required = true, description = "{\"maxRequests\": integer, \"windowSeconds\": integer}",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON))
+            String raw) {
+        LimitRequest body = LimitRequest.parse(raw, false);
+        if (body.maxRequests() == null || body.windowSeconds() == null) {
             throw new InvalidInputException("a policy needs both \"maxRequests\" and \"windowSeconds\"");
         }
-        if (body.getMaxRequests() <= 0) {
-            throw new InvalidInputException("invalid maxRequests " + body.getMaxRequests() + ": must be a positive integer");
-        }
-        RateLimitPolicy p = RateLimitPolicy.of(body.getMaxRequests(), seconds(body.getWindowSeconds()));
+        RateLimitPolicy p = RateLimitPolicy.of(body.maxRequests(), Duration.ofSeconds(body.windowSeconds()));
         limiter.setPolicy(tenant, resource, p);
         return new PolicyBody(p.maxRequests(), p.windowSecondsCeil(), true);
     }
@@ -105,17 +108,6 @@ public class RateLimitResource {
         Names.require("resource", resource);
         limiter.forTenant(tenant).reset(resource);
         return Response.noContent().build();
-    }
-
-    private static Duration seconds(long s) {
-        if (s <= 0) {
-            throw new InvalidInputException("invalid windowSeconds " + s + ": must be a positive integer");
-        }
-        if (s > 366L * 24 * 3600) {
-            throw new InvalidInputException("invalid windowSeconds " + s + ": must be at most 31622400 (and the "
-                    + "configured redis.crew.ratelimit.window-ceiling)");
-        }
-        return Duration.ofSeconds(s);
     }
 
     static Map<String, Object> json(String tenant, String resource, RateLimitDecision d) {

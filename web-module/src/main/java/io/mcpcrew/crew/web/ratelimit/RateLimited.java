@@ -1,13 +1,14 @@
 package io.mcpcrew.crew.web.ratelimit;
 
-import jakarta.ws.rs.NameBinding;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Limits a JAX-RS resource method (or every method of a class) per tenant with the {@link RateLimitFilter}:
+ * Limits a JAX-RS resource method (or every method of a class) per tenant with the {@link RateLimitFilter}, bound
+ * by {@link RateLimitBinding} (writes under {@code /tenants/{tenant}} are counted in the {@value Budget#API_WRITES}
+ * budget without it; this annotation adds a budget of the method's own):
  * {@code @RateLimited(resource = "task-writes", maxRequests = 100, windowSeconds = 60)}. The tenant is the
  * {@code {tenant}} path parameter ({@link #tenantParameter()}); a method without it is counted under the tenant
  * {@value #GLOBAL_TENANT}.
@@ -17,7 +18,6 @@ import java.lang.annotation.Target;
  * ({@code redis.crew.ratelimit.<resource>.max-requests} / {@code .window}) take precedence. With
  * {@code maxRequests = 0} (the default) the configured {@code redis.crew.ratelimit.default.*} policy applies.
  */
-@NameBinding
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface RateLimited {

@@ -7,8 +7,11 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
+import java.lang.reflect.Method;
 import java.security.Principal;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -18,6 +21,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * Tenant authorization for every request that names a {@code {tenant}}: the caller's MicroProfile JWT (verified by
  * the server: signature, issuer, expiry) must carry that tenant in its tenant claim, or belong to the admin group.
  * No token → 401 (with {@code WWW-Authenticate: Bearer}); another tenant → 403; a malformed tenant id → 400.
+ * Resources marked {@link AdminOnly} need a token of the admin group: none → 401, any other → 403.
  * It runs before the {@code @RolesAllowed} check (so a missing token is a 401 on every server, where WildFly
  * would answer 403), and fails closed: a tenant resource that forgot
  * {@code @RolesAllowed("**")} (so the server did not authenticate the token) answers 401, never serves.
@@ -34,25 +38,32 @@ public class TenantAuthorizationFilter implements ContainerRequestFilter {
     @ConfigProperty(name = "redis.crew.auth.admin-group", defaultValue = "crew-admin")
     String adminGroup;
 
+    @Context
+    ResourceInfo resourceInfo;
+
     @Override
     public void filter(ContainerRequestContext request) {
+        if (adminOnly()) {
+            JsonWebToken jwt = token(request, "this resource");
+            if (jwt != null && !isAdmin(jwt)) {
+                request.abortWith(ApiExceptionMapper.error(403, "this resource is for the admin group '" + adminGroup
+                        + "' (redis.crew.auth.admin-group) only"));
+            }
+            return;
+        }
         String tenant = request.getUriInfo().getPathParameters().getFirst("tenant");
         if (tenant == null) {
             return; // not a tenant-scoped resource (status, health, OpenAPI)
         }
-        Principal p = request.getSecurityContext() == null ? null : request.getSecurityContext().getUserPrincipal();
-        if (!(p instanceof JsonWebToken)) {
-            request.abortWith(ApiExceptionMapper.errorBuilder(401, "a bearer token (MicroProfile JWT) is required for "
-                    + "tenant resources").header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"crew-redis\"").build());
+        JsonWebToken jwt = token(request, "tenant resources");
+        if (jwt == null) {
             return;
         }
         if (!Names.isValid(tenant)) {
             request.abortWith(ApiExceptionMapper.error(400, "invalid tenant id " + Names.quote(tenant) + ": " + Names.RULE));
             return;
         }
-        JsonWebToken jwt = (JsonWebToken) p;
-        Set<String> groups = jwt.getGroups();
-        if (groups != null && groups.contains(adminGroup)) {
+        if (isAdmin(jwt)) {
             return;
         }
         Object claim = jwt.getClaim(tenantClaim);
@@ -62,5 +73,30 @@ public class TenantAuthorizationFilter implements ContainerRequestFilter {
                     + ", not " + Names.quote(tenant) + " (claim '" + tenantClaim + "'; group '" + adminGroup
                     + "' may act on any tenant)"));
         }
+    }
+
+    /** The caller's verified token; none → the request is answered 401 here and null returned. */
+    private static JsonWebToken token(ContainerRequestContext request, String what) {
+        Principal p = request.getSecurityContext() == null ? null : request.getSecurityContext().getUserPrincipal();
+        if (p instanceof JsonWebToken) {
+            return (JsonWebToken) p;
+        }
+        request.abortWith(ApiExceptionMapper.errorBuilder(401, "a bearer token (MicroProfile JWT) is required for "
+                + what).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"crew-redis\"").build());
+        return null;
+    }
+
+    private boolean isAdmin(JsonWebToken jwt) {
+        Set<String> groups = jwt.getGroups();
+        return groups != null && groups.contains(adminGroup);
+    }
+
+    private boolean adminOnly() {
+        if (resourceInfo == null) {
+            return false;
+        }
+        Method m = resourceInfo.getResourceMethod();
+        Class<?> c = resourceInfo.getResourceClass();
+        return (m != null && m.isAnnotationPresent(AdminOnly.class)) || (c != null && c.isAnnotationPresent(AdminOnly.class));
     }
 }

@@ -1,9 +1,9 @@
 package io.mcpcrew.crew.web.sessions;
 
-import io.mcpcrew.crew.web.ratelimit.RateLimited;
+import io.mcpcrew.crew.web.json.JsonBody;
+import io.mcpcrew.crew.web.json.JsonFields;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.Json;
 import io.mcpcrew.crew.sessions.SessionImportance;
 import io.mcpcrew.crew.sessions.SessionManager;
 import io.mcpcrew.crew.sessions.TenantSessions;
@@ -22,6 +22,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -40,6 +42,11 @@ public class SessionResource {
     @Inject
     SessionManager sessions;
 
+    static final String BODY_CREATE = "{\"userId\": string, \"data\": object, \"ttlSeconds\": integer 1..max-ttl"
+            + " | \"importance\": \"ephemeral\" | \"standard\" | \"long-lived\"}";
+    static final String BODY_UPDATE = "a JSON object of the fields to set; null removes a field";
+    static final String BODY_TOUCH = "optional {\"ttlSeconds\": integer 1..max-ttl}; no body renews by the session's own TTL";
+
     @PathParam("tenant")
     String tenant;
 
@@ -50,23 +57,19 @@ public class SessionResource {
         return sessions.forTenant(tenant);
     }
 
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
     @POST
-    public Response create(CreateSessionRequest request) {
-        if (request == null) {
-            throw new InvalidInputException("a JSON body {\"userId\", \"data\", \"ttlSeconds\" | \"importance\"} is required");
-        }
-        Map<String, Object> data = request.getData() == null ? Map.of() : request.getData();
+    public Response create(@RequestBody(required = true, description = BODY_CREATE, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON)) String raw) {
+        CreateSessionRequest request = CreateSessionRequest.parse(raw, maxTtlSeconds());
         String id;
-        if (request.getTtlSeconds() != null && request.getImportance() != null) {
+        if (request.ttlSeconds() != null && request.importance() != null) {
             throw new InvalidInputException("give either ttlSeconds or importance, not both");
-        } else if (request.getTtlSeconds() != null) {
-            id = tenantSessions().createSession(request.getUserId(), data, ttl(request.getTtlSeconds()));
+        } else if (request.ttlSeconds() != null) {
+            id = tenantSessions().createSession(request.userId(), request.data(), Duration.ofSeconds(request.ttlSeconds()));
         } else {
-            SessionImportance importance = request.getImportance() == null ? SessionImportance.STANDARD
-                    : SessionImportance.parse(request.getImportance());
-            id = tenantSessions().createSession(request.getUserId(), data, importance);
+            SessionImportance importance = request.importance() == null ? SessionImportance.STANDARD
+                    : SessionImportance.parse(request.importance());
+            id = tenantSessions().createSession(request.userId(), request.data(), importance);
         }
         return Response.created(uri.getAbsolutePathBuilder().path(id).build()).entity(Map.of("id", id)).build();
     }
@@ -77,14 +80,11 @@ public class SessionResource {
         return new SessionView(tenantSessions().getSession(id).orElseThrow(() -> notFound(id)));
     }
 
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
     @PATCH
     @Path("{id}")
-    public SessionView update(@PathParam("id") String id, Map<String, Object> changes) {
-        if (changes == null) {
-            throw new InvalidInputException("a JSON object of the fields to change is required (null removes a field)");
-        }
+    public SessionView update(@PathParam("id") String id, @RequestBody(required = true, description = BODY_UPDATE,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON)) String raw) {
+        Map<String, Object> changes = JsonBody.object(raw, "of the fields to change (null removes a field)").toMap();
         TenantSessions s = tenantSessions();
         if (!s.updateSession(id, changes)) {
             throw notFound(id);
@@ -92,21 +92,18 @@ public class SessionResource {
         return new SessionView(s.getSession(id).orElseThrow(() -> notFound(id)));
     }
 
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
     @POST
     @Path("{id}/touch")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
-    public Map<String, String> touch(@PathParam("id") String id, String body) {
+    public Map<String, String> touch(@PathParam("id") String id, @RequestBody(required = false, description = BODY_TOUCH,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON)) String body) {
         // the body is optional: an empty POST renews by the session's own TTL
-        TouchRequest request = body == null || body.isBlank() ? null : Json.fromJson(body, TouchRequest.class);
+        TouchRequest request = TouchRequest.parse(body, maxTtlSeconds());
         TenantSessions s = tenantSessions();
-        Instant expires = (request == null || request.getTtlSeconds() == null ? s.touch(id)
-                : s.touch(id, ttl(request.getTtlSeconds()))).orElseThrow(() -> notFound(id));
+        Instant expires = (request.ttlSeconds() == null ? s.touch(id)
+                : s.touch(id, Duration.ofSeconds(request.ttlSeconds()))).orElseThrow(() -> notFound(id));
         return Map.of("id", id, "expiresAt", expires.toString());
     }
-
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
 
     @DELETE
     @Path("{id}")
@@ -117,11 +114,13 @@ public class SessionResource {
         return Response.noContent().build();
     }
 
-    static Duration ttl(long seconds) {
-        if (seconds < 1) {
-            throw new InvalidInputException("invalid ttlSeconds " + seconds + ": must be a positive number of seconds");
-        }
-        return Duration.ofSeconds(seconds);
+    /** The {@code ttlSeconds} field: an integer from 1 to the configured largest TTL, or null when not given. */
+    static Long ttlSeconds(JsonFields body, long maxTtlSeconds) {
+        return body.integer("ttlSeconds", 1, maxTtlSeconds, "redis.crew.sessions.max-ttl");
+    }
+
+    private long maxTtlSeconds() {
+        return Math.max(1, sessions.maxTtl().getSeconds());
     }
 
     private NotFoundException notFound(String id) {

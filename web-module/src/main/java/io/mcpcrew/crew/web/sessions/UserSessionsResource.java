@@ -1,6 +1,5 @@
 package io.mcpcrew.crew.web.sessions;
 
-import io.mcpcrew.crew.web.ratelimit.RateLimited;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.sessions.SessionManager;
 import jakarta.enterprise.context.RequestScoped;
@@ -38,8 +37,6 @@ public class UserSessionsResource {
         return sessions.forTenant(tenant).listSessions(userId).stream().map(SessionView::new)
                 .collect(Collectors.toList());
     }
-
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
 
     @DELETE
     public Map<String, Integer> revoke() {

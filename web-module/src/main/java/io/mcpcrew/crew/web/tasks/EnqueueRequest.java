@@ -1,66 +1,34 @@
 package io.mcpcrew.crew.web.tasks;
 
+import io.mcpcrew.crew.web.json.JsonBody;
+import io.mcpcrew.crew.web.json.JsonFields;
 import jakarta.json.JsonValue;
 
 /**
  * Body of {@code POST .../queues/{queue}/tasks}: {@code {"name","payload","priority","delaySeconds","maxAttempts",
  * "idempotencyKey"}}; only {@code name} is required.
+ *
+ * @param name           the task name (a registered handler)
+ * @param payload        any JSON value; {@code null} when not given
+ * @param priority       CRITICAL, HIGH, NORMAL (default) or LOW, any case; null when not given
+ * @param delaySeconds   0 to {@value #MAX_DELAY_SECONDS}, or null
+ * @param maxAttempts    1 to {@value #MAX_ATTEMPTS}, or null (the configured default)
+ * @param idempotencyKey or null
  */
-public class EnqueueRequest {
-    private String name;
-    private JsonValue payload;
-    private String priority;
-    private Long delaySeconds;
-    private Integer maxAttempts;
-    private String idempotencyKey;
+public record EnqueueRequest(String name, JsonValue payload, String priority, Long delaySeconds, Integer maxAttempts,
+        String idempotencyKey) {
+    /** The longest delay: 366 days. */
+    public static final long MAX_DELAY_SECONDS = 366L * 24 * 3600;
+    /** The most attempts a task may be given (as {@code TaskOptions.withMaxAttempts}). */
+    public static final int MAX_ATTEMPTS = 1000;
 
-    public String getName() {
-        return name;
-    }
-
-    public void setName(String name) {
-        this.name = name;
-    }
-
-    /** Any JSON value; absent means {@code null}. */
-    public JsonValue getPayload() {
-        return payload;
-    }
-
-    public void setPayload(JsonValue payload) {
-        this.payload = payload;
-    }
-
-    /** CRITICAL, HIGH, NORMAL (default) or LOW, any case. */
-    public String getPriority() {
-        return priority;
-    }
-
-    public void setPriority(String priority) {
-        this.priority = priority;
-    }
-
-    public Long getDelaySeconds() {
-        return delaySeconds;
-    }
-
-    public void setDelaySeconds(Long delaySeconds) {
-        this.delaySeconds = delaySeconds;
-    }
-
-    public Integer getMaxAttempts() {
-        return maxAttempts;
-    }
-
-    public void setMaxAttempts(Integer maxAttempts) {
-        this.maxAttempts = maxAttempts;
-    }
-
-    public String getIdempotencyKey() {
-        return idempotencyKey;
-    }
-
-    public void setIdempotencyKey(String idempotencyKey) {
-        this.idempotencyKey = idempotencyKey;
+    /** Reads the body; wrong JSON types and numbers outside their range are a 400 naming the field. */
+    static EnqueueRequest parse(String raw) {
+        JsonFields b = JsonBody.object(raw, "{\"name\":\"echo\",\"payload\":{...}}");
+        JsonValue payload = b.value("payload");
+        return new EnqueueRequest(b.requiredString("name", "the task name, e.g. \"echo\""),
+                payload == null ? JsonValue.NULL : payload, b.string("priority"),
+                b.integer("delaySeconds", 0, MAX_DELAY_SECONDS, "366 days"), b.int32("maxAttempts", 1, MAX_ATTEMPTS),
+                b.string("idempotencyKey"));
     }
 }

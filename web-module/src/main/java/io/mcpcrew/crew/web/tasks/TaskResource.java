@@ -1,6 +1,8 @@
 package io.mcpcrew.crew.web.tasks;
 
-import io.mcpcrew.crew.web.ratelimit.RateLimited;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import io.mcpcrew.crew.web.json.Params;
 import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.Names;
@@ -23,7 +25,6 @@ import jakarta.json.JsonValue;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -69,37 +70,31 @@ public class TaskResource {
     }
 
     /** Enqueues a task: 201 {@code {"id"}} with a Location header naming the task. */
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
     @POST
     @Path("tasks")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response enqueue(EnqueueRequest body) {
-        if (body == null) {
-            throw new InvalidInputException("missing body: send {\"name\":\"echo\",\"payload\":{...}}");
-        }
-        String name = Names.require("task name", body.getName());
+    public Response enqueue(@RequestBody(required = true, description = "{\"name\": string (required), \"payload\": any"
+            + " JSON, \"priority\": \"critical\" | \"high\" | \"normal\" | \"low\", \"delaySeconds\": integer 0..31622400,"
+            + " \"maxAttempts\": integer 1..1000, \"idempotencyKey\": string}", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON)) String raw) {
+        EnqueueRequest body = EnqueueRequest.parse(raw);
+        String name = Names.require("task name", body.name());
         if (handlers.handler(name).isEmpty()) {
             throw new InvalidInputException("unknown task name " + Names.quote(name)
                     + ": no handler is registered for it (registered: " + handlers.taskNames() + ")");
         }
-        TaskPriority priority = TaskPriority.parse(body.getPriority());
+        TaskPriority priority = TaskPriority.parse(body.priority());
         TaskOptions options = TaskOptions.defaults();
-        if (body.getDelaySeconds() != null) {
-            if (body.getDelaySeconds() < 0 || body.getDelaySeconds() > 366L * 24 * 3600) {
-                throw new InvalidInputException("invalid delaySeconds " + body.getDelaySeconds()
-                        + ": must be from 0 to 31622400 (366 days)");
-            }
-            options = options.withDelay(Duration.ofSeconds(body.getDelaySeconds()));
+        if (body.delaySeconds() != null) {
+            options = options.withDelay(Duration.ofSeconds(body.delaySeconds()));
         }
-        if (body.getMaxAttempts() != null) {
-            options = options.withMaxAttempts(body.getMaxAttempts());
+        if (body.maxAttempts() != null) {
+            options = options.withMaxAttempts(body.maxAttempts());
         }
-        if (body.getIdempotencyKey() != null) {
-            options = options.withIdempotencyKey(body.getIdempotencyKey());
+        if (body.idempotencyKey() != null) {
+            options = options.withIdempotencyKey(body.idempotencyKey());
         }
-        JsonValue payload = body.getPayload() == null ? JsonValue.NULL : body.getPayload();
-        String id = queue().enqueue(name, payload.toString(), priority, options);
+        String id = queue().enqueue(name, body.payload().toString(), priority, options);
         return Response.created(uri.getAbsolutePathBuilder().path(id).build())
                 .entity(Json.createObjectBuilder().add("id", id).build()).build();
     }
@@ -111,8 +106,6 @@ public class TaskResource {
     }
 
     /** Cancels a PENDING, SCHEDULED or FAILED task: 200 {@code {"id","state":"CANCELLED"}}; 409 otherwise. */
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
     @DELETE
     @Path("tasks/{id}")
     public JsonObject cancel(@PathParam("id") String id) {
@@ -128,8 +121,6 @@ public class TaskResource {
         return view(queue().stats());
     }
 
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
     @POST
     @Path("pause")
     public JsonObject pause() {
@@ -137,8 +128,6 @@ public class TaskResource {
         q.pause();
         return view(q.stats());
     }
-
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
 
     @POST
     @Path("resume")
@@ -151,13 +140,8 @@ public class TaskResource {
     /** Dead letters, newest first. */
     @GET
     @Path("dead")
-    public JsonObject dead(@QueryParam("limit") @DefaultValue("100") String limit) {
-        int n;
-        try {
-            n = Integer.parseInt(limit.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("invalid limit " + Names.quote(limit) + ": must be an integer from 1 to 1000");
-        }
+    public JsonObject dead(@QueryParam("limit") String limit) {
+        int n = Params.integer("limit", limit, 1, 1000, 100);
         JsonArrayBuilder a = Json.createArrayBuilder();
         for (TaskInfo t : queue().deadLetters(n)) {
             a.add(view(t));
@@ -166,8 +150,6 @@ public class TaskResource {
     }
 
     /** Puts a dead letter back in the queue: 200 {@code {"id","state":"PENDING"}}; 409 if it is not DEAD. */
-    @RateLimited // per tenant, resource "api-writes" (redis.crew.ratelimit.api-writes.*)
-
     @POST
     @Path("dead/{id}/retry")
     public JsonObject retry(@PathParam("id") String id) {

@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import io.mcpcrew.crew.web.Http;
+import jakarta.ws.rs.Path;
+import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -74,9 +80,12 @@ class RateLimitApiIT {
     @Test
     @Order(2)
     void badInputIs400WithAMessage() {
-        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":0,\"windowSeconds\":60}", "maxRequests 0");
-        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":-5,\"windowSeconds\":60}", "maxRequests -5");
-        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":5,\"windowSeconds\":0}", "windowSeconds 0");
+        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":0,\"windowSeconds\":60}",
+                "maxRequests\\\" must be an integer from 1 to 2147483647, got 0");
+        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":-5,\"windowSeconds\":60}",
+                "maxRequests\\\" must be an integer from 1 to 2147483647, got -5");
+        assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":5,\"windowSeconds\":0}",
+                "windowSeconds\\\" must be an integer from 1 to 31622400");
         assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":5,\"windowSeconds\":7201}", "window 7201s");
         assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":5,\"windowSeconds\":60,\"cost\":6}", "cost 6");
         assertBadRequest(url("acme", "x", "/check"), "{\"maxRequests\":1000000000}", "maxRequests 1000000000");
@@ -152,6 +161,83 @@ class RateLimitApiIT {
         }
         assertTrue(back.body().contains("\"decidedBy\":\"REDIS\""), "Redis decides again: " + back.body());
         assertTrue(back.body().contains("\"remaining\":1"), "local counts are not carried over: " + back.body());
+    }
+
+    /**
+     * Walks every resource method of the application (reflection over the JAX-RS resource classes compiled into
+     * the WAR) and shows that each write under {@code /tenants/{tenant}} is counted in the tenant's
+     * {@code api-writes} budget: for each one, a fresh tenant whose budget is set to 2 per hour (the policy PUT
+     * itself is the first unit), one call of the method is admitted and the next answers 429.
+     */
+    @Test
+    @Order(5)
+    void everyWriteUnderATenantAnswers429PastTheApiWritesBudget() throws Exception {
+        List<String[]> writes = new ArrayList<>();
+        List<String> unbudgeted = new ArrayList<>();
+        for (Class<?> c : resourceClasses()) {
+            for (Method m : c.getMethods()) {
+                String http = RateLimitBinding.httpMethod(m);
+                if (http == null) {
+                    assertTrue(m.getAnnotation(Path.class) == null, "sub-resource locator " + m + ": the walk would miss it");
+                    continue;
+                }
+                if (!RateLimitBinding.isWrite(m)) {
+                    continue;
+                }
+                String path = RateLimitBinding.path(c, m).replaceAll("/+", "/");
+                if (!path.contains("{tenant}")) {
+                    unbudgeted.add(http + " " + path + " (" + c.getSimpleName() + "." + m.getName() + ")");
+                    continue;
+                }
+                writes.add(new String[] {http, path, c.getSimpleName() + "." + m.getName()});
+            }
+        }
+        assertEquals(List.of(), unbudgeted, "writes outside /tenants/{tenant}: no per-tenant budget binds them");
+        // the 18 writes of the HTTP table (README); more when endpoints are added, never fewer
+        assertTrue(writes.size() >= 18, "found only " + writes.size() + " write methods: "
+                + writes.stream().map(w -> w[0] + " " + w[1]).collect(java.util.stream.Collectors.joining(", ")));
+        List<String> failures = new ArrayList<>();
+        int i = 0;
+        for (String[] w : writes) {
+            String tenant = "walk" + (i++);
+            HttpResponse<String> set = Http.send("PUT", url(tenant, "api-writes", "/policy"),
+                    "{\"maxRequests\":2,\"windowSeconds\":3600}");
+            assertEquals(200, set.statusCode(), set.body());
+            String url = base + "api" + w[1].replaceAll("\\{tenant}", tenant).replaceAll("\\{[^}]+}", "w1");
+            String body = "DELETE".equals(w[0]) ? null : "{}";
+            HttpResponse<String> admitted = Http.send(w[0], url, body);
+            HttpResponse<String> refused = Http.send(w[0], url, body);
+            String what = w[0] + " " + w[1] + " (" + w[2] + ")";
+            if (admitted.statusCode() == 429 || admitted.statusCode() >= 500) {
+                failures.add(what + ": the admitted call answered " + admitted.statusCode() + " " + admitted.body());
+            }
+            if (refused.statusCode() != 429 || !refused.body().contains("rate limit exceeded for resource 'api-writes' of tenant '"
+                    + tenant + "'") || refused.headers().firstValue("Retry-After").isEmpty()) {
+                failures.add(what + ": past the budget answered " + refused.statusCode() + " " + refused.body());
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " of " + writes.size() + " writes:\n" + String.join("\n", failures));
+    }
+
+    /** The root resource classes (annotated {@code @Path}) compiled into the WAR's WEB-INF/classes. */
+    private static List<Class<?>> resourceClasses() throws Exception {
+        java.nio.file.Path root = java.nio.file.Paths.get(
+                io.mcpcrew.crew.web.CrewApplication.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<Class<?>> out = new ArrayList<>();
+        try (Stream<java.nio.file.Path> files = Files.walk(root)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                String rel = root.relativize(f).toString();
+                if (!rel.endsWith(".class") || rel.contains("$")) {
+                    continue;
+                }
+                Class<?> c = Class.forName(rel.substring(0, rel.length() - 6).replace(java.io.File.separatorChar, '.'));
+                if (c.isAnnotationPresent(Path.class)) {
+                    out.add(c);
+                }
+            }
+        }
+        assertTrue(out.size() >= 8, "resource classes found under " + root + ": " + out);
+        return out;
     }
 
     private static void assertBadRequest(String url, String body, String fragment) {
