@@ -47,4 +47,35 @@ public final class Json {
             throw new InvalidInputException("not valid JSON: " + e.getMessage());
         }
     }
+
+    /**
+     * A JSON-P value as a plain Java value: String, BigDecimal (numbers keep their exact value), Boolean, null,
+     * List, or an insertion-ordered Map.
+     */
+    public static Object toJava(jakarta.json.JsonValue v) {
+        switch (v.getValueType()) {
+            case STRING:
+                return ((jakarta.json.JsonString) v).getString();
+            case NUMBER:
+                return ((jakarta.json.JsonNumber) v).bigDecimalValue();
+            case TRUE:
+                return Boolean.TRUE;
+            case FALSE:
+                return Boolean.FALSE;
+            case NULL:
+                return null;
+            case ARRAY: {
+                java.util.List<Object> l = new java.util.ArrayList<>();
+                for (jakarta.json.JsonValue x : v.asJsonArray()) {
+                    l.add(toJava(x));
+                }
+                return l;
+            }
+            default: {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                v.asJsonObject().forEach((k, x) -> m.put(k, toJava(x)));
+                return m;
+            }
+        }
+    }
 }

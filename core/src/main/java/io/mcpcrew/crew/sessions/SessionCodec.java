@@ -3,17 +3,12 @@ package io.mcpcrew.crew.sessions;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.Json;
 import io.mcpcrew.crew.redis.Names;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -245,7 +240,7 @@ final class SessionCodec {
                 break;
         }
         try (JsonReader r = readers().createReader(new StringReader(json))) {
-            return toJava(r.readValue());
+            return Json.toJava(r.readValue());
         } catch (RuntimeException e) {
             return json; // written by someone else and not JSON: hand back the raw text
         }
@@ -273,33 +268,5 @@ final class SessionCodec {
         return f;
     }
 
-    private static Object toJava(JsonValue v) {
-        switch (v.getValueType()) {
-            case STRING:
-                return ((JsonString) v).getString();
-            case NUMBER:
-                return ((JsonNumber) v).bigDecimalValue();
-            case TRUE:
-                return Boolean.TRUE;
-            case FALSE:
-                return Boolean.FALSE;
-            case NULL:
-                return null;
-            case ARRAY: {
-                List<Object> l = new ArrayList<>();
-                for (JsonValue x : (JsonArray) v) {
-                    l.add(toJava(x));
-                }
-                return l;
-            }
-            default: {
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (Map.Entry<String, JsonValue> e : ((JsonObject) v).entrySet()) {
-                    m.put(e.getKey(), toJava(e.getValue()));
-                }
-                return m;
-            }
-        }
-    }
 
 }

@@ -8,7 +8,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -158,36 +157,9 @@ public record JsonFields(String where, JsonObject json) {
     }
 
     /** The object as plain Java values (String, BigDecimal, Boolean, null, List, Map), for the components. */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> toMap() {
-        return toMap(json);
-    }
-
-    private static Map<String, Object> toMap(JsonObject o) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        o.forEach((k, v) -> m.put(k, toJava(v)));
-        return m;
-    }
-
-    /** A JSON value as a plain Java value (String, BigDecimal, Boolean, null, List, Map). */
-    public static Object toJava(JsonValue v) {
-        switch (v.getValueType()) {
-            case STRING:
-                return ((JsonString) v).getString();
-            case NUMBER:
-                return ((JsonNumber) v).bigDecimalValue();
-            case TRUE:
-                return Boolean.TRUE;
-            case FALSE:
-                return Boolean.FALSE;
-            case NULL:
-                return null;
-            case ARRAY:
-                List<Object> l = new ArrayList<>();
-                v.asJsonArray().forEach(x -> l.add(toJava(x)));
-                return l;
-            default:
-                return toMap(v.asJsonObject());
-        }
+        return (Map<String, Object>) io.mcpcrew.crew.redis.Json.toJava(json);
     }
 
     /** An integer from {@code min} to {@code max}; {@code at} names it in the message. */
