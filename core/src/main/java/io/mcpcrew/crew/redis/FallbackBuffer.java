@@ -36,6 +36,8 @@ public final class FallbackBuffer<T> {
     /** Appends share the read side (their journal forces are grouped); compaction takes the write side. */
     private final ReadWriteLock journalLock = new ReentrantReadWriteLock();
     private int reserved;
+    /** items.size(), readable without the lock: publish and enqueue check it on every call. */
+    private volatile int size;
 
     /** A buffer in memory only. */
     public FallbackBuffer(String name, int capacity) {
@@ -59,6 +61,7 @@ public final class FallbackBuffer<T> {
                     LOG.log(Level.SEVERE, "a journaled " + name + " record cannot be read and is skipped: " + e, e);
                 }
             }
+            size = items.size();
             if (!items.isEmpty()) {
                 LOG.log(Level.WARNING, "{0} {1} write(s) accepted while Redis was down were left by a previous run; "
                         + "they are written to Redis when it is available", new Object[] {items.size(), name});
@@ -86,6 +89,7 @@ public final class FallbackBuffer<T> {
             if (journal == Journal.NONE) {
                 synchronized (this) {
                     items.addAll(batch);
+                    size = items.size();
                 }
                 return;
             }
@@ -96,6 +100,7 @@ public final class FallbackBuffer<T> {
                 }
                 synchronized (this) {
                     items.addAll(batch);
+                    size = items.size();
                 }
             } catch (JournalException e) {
                 journalLock.readLock().unlock();
@@ -118,16 +123,16 @@ public final class FallbackBuffer<T> {
         }
     }
 
-    public synchronized int size() {
-        return items.size();
+    public int size() {
+        return size;
     }
 
     public int capacity() {
         return capacity;
     }
 
-    public synchronized boolean isEmpty() {
-        return items.isEmpty();
+    public boolean isEmpty() {
+        return size == 0;
     }
 
     /** True if a waiting item matches. */
@@ -172,6 +177,7 @@ public final class FallbackBuffer<T> {
                     }
                     synchronized (this) {
                         items.pollFirst();
+                        size = items.size();
                     }
                     written++;
                 }
@@ -192,8 +198,8 @@ public final class FallbackBuffer<T> {
         try {
             List<T> left;
             synchronized (this) {
-                int size = items.size();
-                if (!always && size > 0 && journal.count() <= 2 * size + 64) {
+                int waiting = items.size();
+                if (!always && waiting > 0 && journal.count() <= 2 * waiting + 64) {
                     return;
                 }
                 left = new ArrayList<>(items);
