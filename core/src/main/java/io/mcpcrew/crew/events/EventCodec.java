@@ -22,7 +22,6 @@ final class EventCodec {
     static final String DATA = "data";
     /** A random id per published event: a replay after an unknown outcome checks it so the event is stored once. */
     static final String PUBLISH_ID = "pid";
-    private static final java.util.Base64.Encoder BASE64URL = java.util.Base64.getUrlEncoder().withoutPadding();
 
     private EventCodec() {
     }
@@ -45,11 +44,22 @@ final class EventCodec {
         return f;
     }
 
-    /** 16 random bytes, base64url (22 characters). */
+    private static final char[] BASE64URL_DIGITS =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+
+    /**
+     * 64 random bits as 11 base64url characters: a replay compares one id with the entries of a few seconds of one
+     * stream; that one of a million of them has the same id has a chance of about 5·10^-14. Short, because every
+     * entry carries it.
+     */
     static String publishId() {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        byte[] b = java.nio.ByteBuffer.allocate(16).putLong(r.nextLong()).putLong(r.nextLong()).array();
-        return BASE64URL.encodeToString(b);
+        long bits = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        char[] c = new char[11];
+        for (int i = 10; i >= 0; i--) {
+            c[i] = BASE64URL_DIGITS[(int) (bits & 63)];
+            bits >>>= 6;
+        }
+        return new String(c);
     }
 
     static Event decode(StreamEntry entry) {
