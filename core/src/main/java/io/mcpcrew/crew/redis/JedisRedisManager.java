@@ -30,9 +30,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisValidationException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -158,43 +156,14 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             breaker.recordSuccess(); // Redis answered: it is reachable
             throw new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
         } catch (JedisException e) {
-            if (isClientSideDataError(e)) {
+            if (JedisErrors.isClientSideDataError(e)) {
                 throw new RedisDataException("invalid command for Redis " + config.mode().name().toLowerCase(java.util.Locale.ROOT)
                         + ": " + e.getMessage(), e);
             }
             breaker.recordFailure(e);
             throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: " + e.getMessage(), e,
-                    mayHaveBeenSent(e));
+                    JedisErrors.mayHaveBeenSent(e));
         }
-    }
-
-    /**
-     * False when the error proves the command never left this process (no connection could be made, no pooled
-     * connection was free); true otherwise (a timeout or a connection lost while waiting: Redis may have applied it).
-     */
-    static boolean mayHaveBeenSent(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
-                    || t instanceof java.util.NoSuchElementException) {
-                return false;
-            }
-            if (t.getMessage() != null && t.getMessage().startsWith("Could not get a resource")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Errors Jedis raises before sending anything, about the command itself (keys of several Cluster slots in one
-     * command, client-side validation): bad data, not an outage — they must not open the breaker.
-     */
-    static boolean isClientSideDataError(JedisException e) {
-        if (e instanceof JedisValidationException) {
-            return true;
-        }
-        return e instanceof JedisClusterOperationException && e.getMessage() != null
-                && e.getMessage().contains("multiple hash slots");
     }
 
     @Override

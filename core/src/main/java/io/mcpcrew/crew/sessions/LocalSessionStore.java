@@ -1,8 +1,6 @@
 package io.mcpcrew.crew.sessions;
 
 import io.mcpcrew.crew.journal.Journal;
-import io.mcpcrew.crew.journal.JournalException;
-import io.mcpcrew.crew.journal.Record;
 import io.mcpcrew.crew.redis.Names;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
 import java.time.Clock;
@@ -15,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,22 +23,17 @@ import java.util.logging.Logger;
  * are purged, fails with {@link RedisUnavailableException}: HTTP 503). Same semantics as Redis (ids, TTLs, merge
  * updates, size limit); its sessions are written back to Redis when Redis returns ({@link #drain}).
  *
- * <p>With a {@link Journal}, every change (create, update, touch, a sliding-expiry read, delete) appends the
- * session's new state (or its removal) before the call returns, stamped with a per-session version; at construction
- * the store is rebuilt from the journal (the highest version of each session wins), so sessions created during an
- * outage survive a node crash. The journal is compacted to the live sessions when it holds more than twice as many
- * records as sessions, and after each write-back.
+ * <p>With a {@link Journal}, every change (create, update, touch, a sliding-expiry read, delete) is journaled
+ * ({@link SessionJournal}) before the call returns, and the store starts with the live sessions the journal holds, so
+ * sessions created during an outage survive a node crash.
  */
 final class LocalSessionStore {
     private static final Logger LOG = Logger.getLogger(LocalSessionStore.class.getName());
-    private static final int FORMAT = 1;
 
     private final SessionSettings settings;
     private final Clock clock;
     private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
-    private final Journal journal;
-    /** Appends share the read side; compaction takes the write side (never while holding a session's monitor). */
-    private final ReadWriteLock journalLock = new ReentrantReadWriteLock();
+    private final SessionJournal journal;
 
     LocalSessionStore(SessionSettings settings, Clock clock) {
         this(settings, clock, Journal.NONE);
@@ -51,44 +42,11 @@ final class LocalSessionStore {
     LocalSessionStore(SessionSettings settings, Clock clock, Journal journal) {
         this.settings = settings;
         this.clock = clock;
-        this.journal = journal;
-        load();
-    }
-
-    private void load() {
-        Map<String, LocalSession> latest = new java.util.HashMap<>();
-        Map<String, Long> versions = new java.util.HashMap<>();
-        for (byte[] r : journal.records()) {
-            try {
-                Record.Reader in = Record.read(r, FORMAT);
-                String kind = in.str();
-                String tenant = in.str();
-                String id = in.str();
-                long version = in.lng();
-                String key = mapKey(tenant, id);
-                if (versions.getOrDefault(key, Long.MIN_VALUE) > version) {
-                    continue;
-                }
-                versions.put(key, version);
-                if ("R".equals(kind)) {
-                    latest.remove(key);
-                } else {
-                    LocalSession s = new LocalSession(tenant, id, in.str(), in.lng(), in.lng());
-                    s.lastAccessedAt = in.lng();
-                    s.expiresAt = in.lng();
-                    s.dataBytes = in.lng();
-                    s.data.putAll(in.map());
-                    s.version = version;
-                    latest.put(key, s);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "a journaled session record cannot be read and is skipped: " + e, e);
-            }
-        }
+        this.journal = new SessionJournal(journal);
         long now = now();
-        latest.forEach((k, s) -> {
-            if (s.isLive(now)) {
-                sessions.put(k, s);
+        this.journal.load().forEach((k, v) -> {
+            if (v.isLive(now)) {
+                sessions.put(k, v);
             }
         });
         if (!sessions.isEmpty()) {
@@ -97,55 +55,11 @@ final class LocalSessionStore {
         }
     }
 
-    /** The journal record of a session's current state; call while holding its monitor. */
-    private static byte[] putRecord(LocalSession s) {
-        s.version++;
-        return Record.write(FORMAT).str("P").str(s.tenant).str(s.id).lng(s.version).str(s.userId).lng(s.createdAt)
-                .lng(s.ttlMs).lng(s.lastAccessedAt).lng(s.expiresAt).lng(s.dataBytes).map(s.data).bytes();
-    }
 
-    /** The journal record of a session's removal; call while holding its monitor. */
-    private static byte[] removeRecord(LocalSession s) {
-        s.version++;
-        return Record.write(FORMAT).str("R").str(s.tenant).str(s.id).lng(s.version).bytes();
-    }
-
-    /** Appends a record made under a session's monitor, after releasing it. */
+    /** Appends a record made under a session's monitor, after releasing it; compacts when the journal has grown. */
     private void log(byte[] record) {
-        if (journal == Journal.NONE || record == null) {
-            return;
-        }
-        journalLock.readLock().lock();
-        try {
-            journal.append(record);
-        } catch (JournalException e) {
-            throw new RedisUnavailableException("Redis is unavailable and the local session journal cannot keep the "
-                    + "change (" + e.getMessage() + ") — retry later", e, false);
-        } finally {
-            journalLock.readLock().unlock();
-        }
-        if (journal.count() > 2 * sessions.size() + 64) {
-            compact();
-        }
-    }
-
-    /** Rewrites the journal to the sessions held now. */
-    private void compact() {
-        if (journal == Journal.NONE) {
-            return;
-        }
-        journalLock.writeLock().lock();
-        try {
-            List<byte[]> records = new ArrayList<>(sessions.size());
-            for (LocalSession s : sessions.values()) {
-                synchronized (s) {
-                    s.version--; // putRecord bumps it: the rewritten record keeps the current version
-                    records.add(putRecord(s));
-                }
-            }
-            journal.rewrite(records);
-        } finally {
-            journalLock.writeLock().unlock();
+        if (record != null && journal.append(record, sessions.size())) {
+            journal.compact(sessions.values());
         }
     }
 
@@ -186,7 +100,7 @@ final class LocalSessionStore {
                 }
             }
         } finally {
-            compact();
+            journal.compact(sessions.values());
         }
         return written;
     }
@@ -200,7 +114,7 @@ final class LocalSessionStore {
         return clock.millis();
     }
 
-    private static String mapKey(String tenant, String sessionId) {
+    static String mapKey(String tenant, String sessionId) {
         return tenant + " " + sessionId;
     }
 
@@ -296,7 +210,7 @@ final class LocalSessionStore {
             s.dataBytes = d.size();
             byte[] record;
             synchronized (s) {
-                record = putRecord(s);
+                record = SessionJournal.putRecord(s);
             }
             log(record);
             sessions.put(mapKey(tenant, id.value()), s);
@@ -326,7 +240,7 @@ final class LocalSessionStore {
             synchronized (s) {
                 if (settings.slidingExpiry()) {
                     s.renew(now(), s.ttlMs);
-                    record = putRecord(s);
+                    record = SessionJournal.putRecord(s);
                 }
                 snapshot = s.snapshot();
             }
@@ -369,7 +283,7 @@ final class LocalSessionStore {
                 if (settings.slidingExpiry()) {
                     s.renew(now(), s.ttlMs);
                 }
-                record = putRecord(s);
+                record = SessionJournal.putRecord(s);
             }
             log(record);
             return true;
@@ -394,7 +308,7 @@ final class LocalSessionStore {
             byte[] record;
             synchronized (s) {
                 expires = s.renew(now(), ttl == null ? s.ttlMs : ttl.toMillis());
-                record = putRecord(s);
+                record = SessionJournal.putRecord(s);
             }
             log(record);
             return Optional.of(Instant.ofEpochMilli(expires));
@@ -408,7 +322,7 @@ final class LocalSessionStore {
             }
             byte[] record;
             synchronized (s) {
-                record = removeRecord(s);
+                record = SessionJournal.removeRecord(s);
             }
             log(record);
             return true;
@@ -444,7 +358,7 @@ final class LocalSessionStore {
                     n += s.isLive(now()) ? 1 : 0;
                     byte[] record;
                     synchronized (s) {
-                        record = removeRecord(s);
+                        record = SessionJournal.removeRecord(s);
                     }
                     log(record);
                 }
