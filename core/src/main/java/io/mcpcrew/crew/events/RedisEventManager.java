@@ -240,9 +240,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         }
         long attemptedAt = System.currentTimeMillis();
         return redis.withFallback(() -> {
-            if (!buffer.isEmpty()) {
-                throw new RedisUnavailableException("earlier events still wait in the buffer", null, false);
-            }
+            buffer.requireEmpty();
             return all.size() == 1 ? List.of(xadd(t, stream, all.get(0)).toString()) : xaddAll(t, stream, all);
         }, maybeWritten -> {
             // a pipeline cut mid-way may have written some of them: each replay checks its publish id

@@ -135,6 +135,16 @@ public final class FallbackBuffer<T> {
         return size == 0;
     }
 
+    /**
+     * For the Redis side of a write: throws (as unavailable, nothing sent) while earlier writes still wait here, so the
+     * caller's {@link RedisManager#withFallback} queues this one behind them and the order of acceptance is kept.
+     */
+    public void requireEmpty() {
+        if (size != 0) {
+            throw new RedisUnavailableException("earlier " + name + " writes still wait in the local buffer", null, false);
+        }
+    }
+
     /** True if a waiting item matches. */
     public synchronized boolean anyMatch(Predicate<T> test) {
         for (T t : items) {

@@ -120,11 +120,6 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         return journals == null ? Journal.NONE : journals.journal(component);
     }
 
-    /** Runs the pending write-backs now, on the caller's thread, if Redis is available (for tests). */
-    int writeBackNow() {
-        return recovery.tick();
-    }
-
     @Override
     public TenantRedis forTenant(String tenantId) {
         return new TenantRedis(this, new TenantKeys(config.keyPrefix(), tenantId));

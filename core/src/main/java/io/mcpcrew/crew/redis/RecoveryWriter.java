@@ -96,13 +96,4 @@ final class RecoveryWriter {
         }
         return total;
     }
-
-    /** Items pending over every write-back. */
-    int pending() {
-        int n = 0;
-        for (WriteBack w : writeBacks) {
-            n += w.pending();
-        }
-        return n;
-    }
 }

@@ -89,8 +89,6 @@ public interface RedisManager {
         }
         try {
             return onRedis.get();
-        } catch (FallbackBufferFullException e) {
-            throw e;
         } catch (RedisUnavailableException e) {
             if (!config().fallbackEnabled()) {
                 throw e;

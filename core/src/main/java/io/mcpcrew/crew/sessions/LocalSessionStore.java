@@ -105,11 +105,6 @@ final class LocalSessionStore {
         return written;
     }
 
-    /** Records in the journal (0 without one). */
-    int journaled() {
-        return journal.count();
-    }
-
     private long now() {
         return clock.millis();
     }

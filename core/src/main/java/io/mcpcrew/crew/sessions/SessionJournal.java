@@ -120,8 +120,4 @@ final class SessionJournal {
             lock.writeLock().unlock();
         }
     }
-
-    int count() {
-        return journal.count();
-    }
 }

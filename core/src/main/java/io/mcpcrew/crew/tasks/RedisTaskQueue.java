@@ -3,7 +3,6 @@ package io.mcpcrew.crew.tasks;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.Names;
-import io.mcpcrew.crew.redis.RedisUnavailableException;
 import io.mcpcrew.crew.redis.TenantRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,9 +76,7 @@ final class RedisTaskQueue implements TaskQueue {
             List<EnqueueItem> rest = items.subList(from, items.size());
             boolean[] buffered = {false};
             out.addAll(owner.redis().withFallback(() -> {
-                if (owner.bufferedTasks() > 0) {
-                    throw new BufferNotEmpty();
-                }
+                owner.requireBufferEmpty();
                 return write(chunk, now);
             }, maybeWritten -> {
                 buffered[0] = true;
@@ -90,15 +87,6 @@ final class RedisTaskQueue implements TaskQueue {
             }
         }
         return out;
-    }
-
-    /** Thrown inside the Redis path when earlier tasks still wait in the buffer: this one must queue behind them. */
-    private static final class BufferNotEmpty extends RedisUnavailableException {
-        private static final long serialVersionUID = 1L;
-
-        BufferNotEmpty() {
-            super("earlier tasks still wait in the buffer", null, false);
-        }
     }
 
     private List<String> buffer(List<EnqueueItem> items, long now) {

@@ -117,6 +117,11 @@ public class RedisTaskQueues implements TaskQueues {
         registered.add(member);
     }
 
+    /** Throws (unavailable, nothing sent) while earlier tasks wait in the buffer: see {@link FallbackBuffer#requireEmpty}. */
+    void requireBufferEmpty() {
+        buffer.requireEmpty();
+    }
+
     void buffer(List<BufferedTask> tasks) {
         buffer.addAll(tasks);
     }
