@@ -74,7 +74,10 @@ public interface RedisManager {
 
     BreakerState breakerState();
 
-    /** Listens to breaker state changes; a change to CLOSED is the signal to flush fallback buffers. */
+    /**
+     * Listens to breaker state changes (on the manager's scheduler). Components that write back after an outage use
+     * {@link #addWriteBack} and {@link #onRecovery} instead, which do not depend on the thread that noticed it.
+     */
     void addBreakerListener(Consumer<BreakerState> listener);
 
     /**
@@ -111,14 +114,11 @@ public interface RedisManager {
         return io.mcpcrew.crew.journal.Journal.NONE;
     }
 
-    /** Runs {@code action} every time Redis becomes available again after the breaker was open. */
-    default void onRecovery(Runnable action) {
-        addBreakerListener(s -> {
-            if (s.state() == BreakerState.State.CLOSED) {
-                action.run();
-            }
-        });
-    }
+    /**
+     * Runs {@code action} once after every recovery (the breaker closing after it was open), on the manager's own
+     * thread whichever thread noticed the recovery, before the write-backs.
+     */
+    void onRecovery(Runnable action);
 
     /** A direct PING (bypassing the open breaker), recorded by the breaker: used by health checks and the prober. */
     PingResult ping();
