@@ -50,8 +50,8 @@ public final class EmbeddingsBenchmark {
             JedisRedisManager slidingRedis = manager(server, threads, true);
             RedisEmbeddingCache slidingCache = new RedisEmbeddingCache(slidingRedis,
                     EmbeddingConfig.load(slidingRedis.config().source()));
-            ModelEmbeddingCache model = cache.forModel("bench", "text-embedding-3-small");
-            ModelEmbeddingCache slidingModel = slidingCache.forModel("bench", "text-embedding-3-small");
+            ModelEmbeddingCache model = cache.forTenant("bench").model("text-embedding-3-small");
+            ModelEmbeddingCache slidingModel = slidingCache.forTenant("bench").model("text-embedding-3-small");
             UnifiedJedis jedis = redis.client();
             redis.ping();
             long ttl = redis.config().ttl(io.mcpcrew.crew.redis.DataType.EMBEDDING).getSeconds();

@@ -5,18 +5,17 @@ package io.mcpcrew.crew.embeddings;
  * {@link RedisEmbeddingCache} on a {@code RedisManager}, then bind it to a tenant and a model:
  *
  * <pre>{@code
- * ModelEmbeddingCache cache = embeddings.forModel("acme", "text-embedding-3-small");
+ * ModelEmbeddingCache cache = embeddings.forTenant("acme").model("text-embedding-3-small");
  * List<float[]> vectors = cache.getOrCompute(texts, missing -> openAi.embed(missing));
  * }</pre>
  */
 public interface EmbeddingCache {
 
     /**
-     * The cache of one tenant's vectors for one model. Throws {@code InvalidNameException} for a tenant id outside
-     * {@code Names.RULE} and {@code InvalidInputException} for a model name outside {@link EmbeddingKeys#MODEL_RULE}.
-     * Cheap: views share the state of the tenant and model.
+     * The embedding caches of one tenant. Throws {@code InvalidNameException} for a tenant id outside
+     * {@code Names.RULE}.
      */
-    ModelEmbeddingCache forModel(String tenantId, String model);
+    TenantEmbeddings forTenant(String tenant);
 
     /** The settings ({@code redis.crew.embeddings.*}): limits the HTTP layer applies too. */
     EmbeddingConfig config();

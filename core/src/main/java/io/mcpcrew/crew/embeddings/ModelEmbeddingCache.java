@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The cached vectors of one tenant and one model (from {@link EmbeddingCache#forModel}). A text is identified by
+ * The cached vectors of one tenant and one model (from {@link TenantEmbeddings#model}). A text is identified by
  * the SHA-256 of its UTF-8 bytes; the same text under another model or tenant is a different entry.
  *
  * <p>The first vector stored for a model establishes its dimension; a vector of another dimension is refused
@@ -20,7 +20,7 @@ import java.util.OptionalInt;
  */
 public interface ModelEmbeddingCache {
 
-    String tenantId();
+    String tenant();
 
     String model();
 

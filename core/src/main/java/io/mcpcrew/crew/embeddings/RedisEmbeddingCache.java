@@ -1,21 +1,19 @@
 package io.mcpcrew.crew.embeddings;
 
 import io.mcpcrew.crew.config.RedisMode;
-import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.journal.Record;
 import io.mcpcrew.crew.journal.RecordCodec;
+import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.FallbackBuffer;
-import io.mcpcrew.crew.redis.WriteBack;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.redis.WriteBack;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.ScanIteration;
@@ -38,7 +36,6 @@ import redis.clients.jedis.ScanIteration;
  */
 @ApplicationScoped
 public class RedisEmbeddingCache implements EmbeddingCache {
-    private static final Logger LOG = Logger.getLogger(RedisEmbeddingCache.class.getName());
     /** Invalidations and clears made while Redis was down, replayed on recovery; beyond this they are refused. */
     static final int MAX_PENDING_REMOVALS = 10_000;
     /**
@@ -79,7 +76,7 @@ public class RedisEmbeddingCache implements EmbeddingCache {
                 redis.journal("embedding-invalidations"), new RecordCodec<>() {
                     @Override
                     public byte[] encode(PendingRemoval r) {
-                        return Record.write(1).str(r.tenantId()).str(r.key()).str(r.scanPattern()).bytes();
+                        return Record.write(1).str(r.tenant()).str(r.key()).str(r.scanPattern()).bytes();
                     }
 
                     @Override
@@ -95,16 +92,19 @@ public class RedisEmbeddingCache implements EmbeddingCache {
     }
 
     @Override
-    public ModelEmbeddingCache forModel(String tenantId, String model) {
-        TenantRedis tenant = redis.forTenant(tenantId);
-        String part = EmbeddingKeys.modelPart(model);
-        String id = tenant.tenantId() + '\u0000' + part;
+    public TenantEmbeddings forTenant(String tenant) {
+        return new RedisTenantEmbeddings(this, redis.forTenant(tenant));
+    }
+
+    /** The state this node keeps for a tenant's model (its dimension, its counters). */
+    ModelState state(String tenant, String modelPart) {
+        String id = tenant + '\u0000' + modelPart;
         ModelState state = models.get(id);
         if (state == null) {
             state = models.size() < MAX_TRACKED_MODELS ? models.computeIfAbsent(id, k -> new ModelState())
                     : new ModelState();
         }
-        return new RedisModelEmbeddingCache(this, tenant, model, part, state);
+        return state;
     }
 
     @Override
@@ -152,8 +152,8 @@ public class RedisEmbeddingCache implements EmbeddingCache {
     }
 
     /** Remembers a removal made while Redis was down (throws {@code FallbackBufferFullException} when full). */
-    void pendingRemoval(String tenantId, String keyOrNull, String scanPatternOrNull) {
-        pendingRemovals.add(new PendingRemoval(tenantId, keyOrNull, scanPatternOrNull));
+    void pendingRemoval(String tenant, String keyOrNull, String scanPatternOrNull) {
+        pendingRemovals.add(new PendingRemoval(tenant, keyOrNull, scanPatternOrNull));
     }
 
     /** Vectors stored locally during the outage are not written back (a cache); dimensions are learned again. */
@@ -165,7 +165,7 @@ public class RedisEmbeddingCache implements EmbeddingCache {
     /** Applies the invalidations made while Redis was down (UNLINK: idempotent); returns how many. */
     private int applyPendingRemovals() {
         return pendingRemovals.flush(r -> {
-            TenantRedis t = redis.forTenant(r.tenantId());
+            TenantRedis t = redis.forTenant(r.tenant());
             if (r.key() != null) {
                 t.execute(j -> j.unlink(r.key()));
             } else {
@@ -212,6 +212,6 @@ public class RedisEmbeddingCache implements EmbeddingCache {
     }
 
     /** A removal to replay on Redis: one key, or every key matching a SCAN pattern. */
-    private record PendingRemoval(String tenantId, String key, String scanPattern) {
+    private record PendingRemoval(String tenant, String key, String scanPattern) {
     }
 }

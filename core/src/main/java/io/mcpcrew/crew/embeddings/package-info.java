@@ -3,7 +3,8 @@
  * little-endian float32 bytes with the TTL of {@link io.mcpcrew.crew.redis.DataType#EMBEDDING}.
  *
  * <p>{@link io.mcpcrew.crew.embeddings.EmbeddingCache} (CDI bean {@link io.mcpcrew.crew.embeddings.RedisEmbeddingCache})
- * hands out a {@link io.mcpcrew.crew.embeddings.ModelEmbeddingCache} bound to one tenant and model: single and batch
+ * hands out a {@link io.mcpcrew.crew.embeddings.TenantEmbeddings} per tenant ({@code forTenant(tenant)}), which hands
+ * out a {@link io.mcpcrew.crew.embeddings.ModelEmbeddingCache} per model ({@code model(name)}): single and batch
  * store and retrieve (one round trip per batch), {@code getOrCompute} that computes only the misses, once per node
  * for concurrent callers, invalidation, clearing and statistics. While Redis is unreachable a bounded in-memory LRU
  * ({@link io.mcpcrew.crew.embeddings.LocalEmbeddingLru}) serves and stores instead. The key layout and value format

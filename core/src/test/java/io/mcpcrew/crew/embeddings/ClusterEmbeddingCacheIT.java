@@ -9,7 +9,6 @@ import io.mcpcrew.crew.testing.RedisCluster;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,11 +35,8 @@ class ClusterEmbeddingCacheIT extends EmbeddingCacheContract {
 
     @Test
     void aModelSpreadsOverEveryMasterAndClearReachesThemAll() {
-        ModelEmbeddingCache c = cache().forModel("t1", "m");
-        Map<String, float[]> batch = new LinkedHashMap<>();
-        for (int i = 0; i < 300; i++) {
-            batch.put("text " + i, vector(4, i));
-        }
+        ModelEmbeddingCache c = cache().forTenant("t1").model("m");
+        Map<String, float[]> batch = batch(300, 4);
         c.batchStore(batch);
         int total = 0;
         for (RedisServer node : cluster.nodes()) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.InvalidNameException;
 import io.mcpcrew.crew.redis.JedisRedisManager;
+import io.mcpcrew.crew.testing.RedisServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The EmbeddingCache contract, run against each backend and topology by its subclasses: standalone Redis, a Redis
- * Cluster, and the local fallback (Redis stopped). Each test gets a fresh, empty cache from {@link #cache()}.
+ * Cluster, a master found through Sentinel, and the local fallback (Redis stopped). Each test gets a fresh, empty cache from {@link #cache()}.
  */
 abstract class EmbeddingCacheContract {
 
@@ -62,6 +63,25 @@ abstract class EmbeddingCacheContract {
         return v;
     }
 
+    /** {@code n} vectors of {@code dim} components, in order: text {@code "text <i>"} has {@code vector(dim, i)}. */
+    static Map<String, float[]> batch(int n, int dim) {
+        Map<String, float[]> batch = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            batch.put("text " + i, vector(dim, i));
+        }
+        return batch;
+    }
+
+    /** How many times {@code server} ran {@code command} since its stats were reset ({@code INFO commandstats}). */
+    static long commandCalls(RedisServer server, String command) {
+        for (String line : server.command("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
     static void assertBitEqual(float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, "dimension");
         for (int i = 0; i < expected.length; i++) {
@@ -72,7 +92,7 @@ abstract class EmbeddingCacheContract {
 
     @Test
     void roundTripIsBitExactIncludingNegativeZeroAndSubnormals() {
-        ModelEmbeddingCache c = cache().forModel("t1", "text-embedding-3-small");
+        ModelEmbeddingCache c = cache().forTenant("t1").model("text-embedding-3-small");
         float[] edge = EmbeddingCodecAndKeysTest.EDGE_VALUES;
         c.store("edge cases", edge);
         assertBitEqual(edge, c.retrieve("edge cases").orElseThrow());
@@ -86,7 +106,7 @@ abstract class EmbeddingCacheContract {
 
     @Test
     void batchResultsAreAlignedWithDuplicatesAndMisses() {
-        ModelEmbeddingCache c = cache().forModel("t1", "m");
+        ModelEmbeddingCache c = cache().forTenant("t1").model("m");
         c.batchStore(Map.of("a", vector(8, 1), "c", vector(8, 3)));
         List<Optional<float[]>> got = c.batchRetrieve(List.of("a", "b", "c", "a", "zz", "c"));
         assertEquals(6, got.size());
@@ -109,7 +129,7 @@ abstract class EmbeddingCacheContract {
 
     @Test
     void buffersAreAlignedBitExactReadOnlyViews() {
-        ModelEmbeddingCache c = cache().forModel("t1", "m");
+        ModelEmbeddingCache c = cache().forTenant("t1").model("m");
         float[] edge = EmbeddingCodecAndKeysTest.EDGE_VALUES;
         c.batchStore(Map.of("a", edge, "c", vector(edge.length, 3)));
         List<Optional<java.nio.FloatBuffer>> got = c.batchRetrieveBuffers(List.of("a", "b", "c", "a"));
@@ -132,11 +152,8 @@ abstract class EmbeddingCacheContract {
 
     @Test
     void batchesLargerThanAChunkKeepTheirOrder() {
-        ModelEmbeddingCache c = cache().forModel("t1", "chunks");
-        Map<String, float[]> many = new LinkedHashMap<>();
-        for (int i = 0; i < 2500; i++) {
-            many.put("text " + i, vector(4, i));
-        }
+        ModelEmbeddingCache c = cache().forTenant("t1").model("chunks");
+        Map<String, float[]> many = batch(2500, 4);
         c.batchStore(many);
         List<String> texts = new ArrayList<>(many.keySet());
         texts.add(1234, "missing");
@@ -153,26 +170,35 @@ abstract class EmbeddingCacheContract {
     @Test
     void modelsAndTenantsAreIsolated() {
         RedisEmbeddingCache cache = cache();
-        cache.forModel("t1", "model-a").store("same text", vector(4, 1));
-        cache.forModel("t1", "model-b").store("same text", vector(6, 2));
-        cache.forModel("t2", "model-a").store("same text", vector(4, 3));
-        cache.forModel("t1", "nomic-embed-text:v1.5").store("same text", vector(5, 4));
-        assertBitEqual(vector(4, 1), cache.forModel("t1", "model-a").retrieve("same text").orElseThrow());
-        assertBitEqual(vector(6, 2), cache.forModel("t1", "model-b").retrieve("same text").orElseThrow());
-        assertBitEqual(vector(4, 3), cache.forModel("t2", "model-a").retrieve("same text").orElseThrow());
-        assertBitEqual(vector(5, 4), cache.forModel("t1", "nomic-embed-text:v1.5").retrieve("same text").orElseThrow());
-        assertFalse(cache.forModel("t3", "model-a").retrieve("same text").isPresent());
-        assertFalse(cache.forModel("t1", "model-c").retrieve("same text").isPresent());
+        cache.forTenant("t1").model("model-a").store("same text", vector(4, 1));
+        cache.forTenant("t1").model("model-b").store("same text", vector(6, 2));
+        cache.forTenant("t2").model("model-a").store("same text", vector(4, 3));
+        cache.forTenant("t1").model("nomic-embed-text:v1.5").store("same text", vector(5, 4));
+        assertBitEqual(vector(4, 1), cache.forTenant("t1").model("model-a").retrieve("same text").orElseThrow());
+        assertBitEqual(vector(6, 2), cache.forTenant("t1").model("model-b").retrieve("same text").orElseThrow());
+        assertBitEqual(vector(4, 3), cache.forTenant("t2").model("model-a").retrieve("same text").orElseThrow());
+        assertBitEqual(vector(5, 4), cache.forTenant("t1").model("nomic-embed-text:v1.5").retrieve("same text").orElseThrow());
+        assertFalse(cache.forTenant("t3").model("model-a").retrieve("same text").isPresent());
+        assertFalse(cache.forTenant("t1").model("model-c").retrieve("same text").isPresent());
         // clearing one tenant's model leaves the others
-        assertEquals(1, cache.forModel("t1", "model-a").clear());
-        assertFalse(cache.forModel("t1", "model-a").retrieve("same text").isPresent());
-        assertTrue(cache.forModel("t1", "model-b").retrieve("same text").isPresent());
-        assertTrue(cache.forModel("t2", "model-a").retrieve("same text").isPresent());
+        assertEquals(1, cache.forTenant("t1").model("model-a").clear());
+        assertFalse(cache.forTenant("t1").model("model-a").retrieve("same text").isPresent());
+        assertTrue(cache.forTenant("t1").model("model-b").retrieve("same text").isPresent());
+        assertTrue(cache.forTenant("t2").model("model-a").retrieve("same text").isPresent());
+    }
+
+    @Test
+    void viewsNameTheirTenantAndModel() {
+        TenantEmbeddings tenant = cache().forTenant("t1");
+        assertEquals("t1", tenant.tenant());
+        ModelEmbeddingCache c = tenant.model("BAAI/bge-small-en-v1.5");
+        assertEquals("t1", c.tenant());
+        assertEquals("BAAI/bge-small-en-v1.5", c.model());
     }
 
     @Test
     void aVectorOfAnotherDimensionIsRefusedUntilTheModelIsCleared() {
-        ModelEmbeddingCache c = cache().forModel("t1", "dims");
+        ModelEmbeddingCache c = cache().forTenant("t1").model("dims");
         c.store("a", vector(3, 1));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> c.store("b", vector(4, 2)));
         assertTrue(e.getMessage().contains("dimension 4") && e.getMessage().contains("established dimension 3")
@@ -189,7 +215,7 @@ abstract class EmbeddingCacheContract {
     @Test
     void badInputIsRefusedWithAMessageNamingTheRule() {
         RedisEmbeddingCache cache = cache();
-        ModelEmbeddingCache c = cache.forModel("t1", "m");
+        ModelEmbeddingCache c = cache.forTenant("t1").model("m");
         assertThrows(InvalidInputException.class, () -> c.store("nan", new float[] {1f, Float.NaN}));
         assertThrows(InvalidInputException.class, () -> c.store("inf", new float[] {Float.POSITIVE_INFINITY}));
         assertThrows(InvalidInputException.class, () -> c.store("big", new float[cache.config().maxDimension() + 1]));
@@ -197,14 +223,14 @@ abstract class EmbeddingCacheContract {
         assertThrows(InvalidInputException.class, () -> c.store("x".repeat(cache.config().maxTextLength() + 1), new float[] {1f}));
         assertThrows(InvalidInputException.class, () -> c.retrieve("bad \ud800 surrogate"));
         assertThrows(InvalidInputException.class, () -> c.batchRetrieve(Arrays.asList("a", null)));
-        assertThrows(InvalidNameException.class, () -> cache.forModel("bad tenant", "m"));
-        assertThrows(InvalidInputException.class, () -> cache.forModel("t1", "bad*model"));
+        assertThrows(InvalidNameException.class, () -> cache.forTenant("bad tenant").model("m"));
+        assertThrows(InvalidInputException.class, () -> cache.forTenant("t1").model("bad*model"));
         assertFalse(c.dimension().isPresent(), "nothing was stored");
     }
 
     @Test
     void invalidateRemovesOneText() {
-        ModelEmbeddingCache c = cache().forModel("t1", "m");
+        ModelEmbeddingCache c = cache().forTenant("t1").model("m");
         c.batchStore(Map.of("a", vector(2, 1), "b", vector(2, 2)));
         assertTrue(c.invalidate("a"));
         assertFalse(c.invalidate("a"));
@@ -214,7 +240,7 @@ abstract class EmbeddingCacheContract {
 
     @Test
     void getOrComputeComputesOnlyTheMissesOnceInInputOrder() {
-        ModelEmbeddingCache c = cache().forModel("t1", "m");
+        ModelEmbeddingCache c = cache().forTenant("t1").model("m");
         c.store("hit", vector(4, 100));
         List<List<String>> calls = new CopyOnWriteArrayList<>();
         Embedder embedder = texts -> {
@@ -243,7 +269,7 @@ abstract class EmbeddingCacheContract {
 
     @Test
     void getOrComputeRefusesAnEmbedderThatBreaksTheContract() {
-        ModelEmbeddingCache c = cache().forModel("t1", "m");
+        ModelEmbeddingCache c = cache().forTenant("t1").model("m");
         assertThrows(IllegalStateException.class, () -> c.getOrCompute(List.of("a", "b"), t -> List.of(new float[] {1f})));
         assertThrows(InvalidInputException.class,
                 () -> c.getOrCompute(List.of("a"), t -> List.of(new float[] {Float.NaN})));
@@ -260,7 +286,7 @@ abstract class EmbeddingCacheContract {
 
     @Test
     void concurrentCallersForTheSameMissingTextComputeItOnce() throws Exception {
-        ModelEmbeddingCache c = cache().forModel("t1", "m");
+        ModelEmbeddingCache c = cache().forTenant("t1").model("m");
         int threads = 10;
         AtomicInteger computations = new AtomicInteger();
         CountDownLatch allEntered = new CountDownLatch(threads);
@@ -299,11 +325,11 @@ abstract class EmbeddingCacheContract {
     @Test
     void statsCountPerTenantAndModel() {
         RedisEmbeddingCache cache = cache();
-        ModelEmbeddingCache a = cache.forModel("t1", "a");
+        ModelEmbeddingCache a = cache.forTenant("t1").model("a");
         a.store("x", vector(3, 1));
         a.retrieve("x");
         a.retrieve("y");
-        EmbeddingStats s = cache.forModel("t1", "a").stats();
+        EmbeddingStats s = cache.forTenant("t1").model("a").stats();
         assertEquals(1, s.hits());
         assertEquals(1, s.misses());
         assertEquals(1, s.stores());
@@ -313,7 +339,7 @@ abstract class EmbeddingCacheContract {
         assertEquals(servesLocally() ? 1 : 0, s.localHits(), s.toString());
         assertEquals(servesLocally() ? 1 : 0, s.localStores(), s.toString());
         assertEquals(servesLocally(), cache.fallbackLru().size() > 0);
-        EmbeddingStats other = cache.forModel("t2", "a").stats();
+        EmbeddingStats other = cache.forTenant("t2").model("a").stats();
         assertEquals(0, other.hits() + other.misses() + other.stores());
     }
 }

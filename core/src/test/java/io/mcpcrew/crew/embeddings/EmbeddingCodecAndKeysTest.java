@@ -135,11 +135,11 @@ class EmbeddingCodecAndKeysTest {
 
     @Test
     void dimensionValuesParseStrictly() {
-        assertEquals(1536, RedisModelEmbeddingCache.parseDimension("1536".getBytes()));
-        assertEquals(0, RedisModelEmbeddingCache.parseDimension(null));
-        assertEquals(0, RedisModelEmbeddingCache.parseDimension("-3".getBytes()));
-        assertEquals(0, RedisModelEmbeddingCache.parseDimension("12x".getBytes()));
-        assertEquals(0, RedisModelEmbeddingCache.parseDimension("1234567890".getBytes()));
+        assertEquals(1536, ModelDimension.parse("1536".getBytes()));
+        assertEquals(0, ModelDimension.parse(null));
+        assertEquals(0, ModelDimension.parse("-3".getBytes()));
+        assertEquals(0, ModelDimension.parse("12x".getBytes()));
+        assertEquals(0, ModelDimension.parse("1234567890".getBytes()));
     }
 
     @Test

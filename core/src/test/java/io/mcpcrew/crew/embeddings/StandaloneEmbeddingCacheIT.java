@@ -43,7 +43,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
 
     @AfterEach
     void tearDown() {
-        managers.close(); // the managers used to be left open (pools, probe threads) until the JVM ended
+        managers.close(); // their pools and probe threads, and a server a test left stopped is started again
     }
 
     private RedisEmbeddingCache cache(Map<String, String> extra) {
@@ -64,7 +64,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
     @Test
     void valuesAreLittleEndianFloat32UnderTheDocumentedKeys() {
         JedisRedisManager m = manager(Map.of());
-        cacheOn(m).forModel("t1", "text-embedding-3-small")
+        cacheOn(m).forTenant("t1").model("text-embedding-3-small")
                 .store("hello", new float[] {1.0f, -2.5f});
         String key = "crew:t1:embeddings:text-embedding-3-small:"
                 + "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
@@ -74,17 +74,17 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
         assertEquals("2", server.command("GET", "crew:t1:embeddings:text-embedding-3-small:dim"));
         String hashedModelDimKey = "crew:t1:embeddings:_"
                 + EmbeddingKeys.sha256Hex("BAAI/bge-small-en-v1.5".getBytes(StandardCharsets.UTF_8)) + ":dim";
-        cache().forModel("t1", "BAAI/bge-small-en-v1.5").store("x", new float[] {1f, 2f, 3f});
+        cache().forTenant("t1").model("BAAI/bge-small-en-v1.5").store("x", new float[] {1f, 2f, 3f});
         assertEquals("3", server.command("GET", hashedModelDimKey));
     }
 
     @Test
     void everyKeyHasTheEmbeddingTtl() {
         RedisEmbeddingCache cache = cache(Map.of("redis.crew.ttl.embedding", "1h"));
-        cache.forModel("t1", "m").batchStore(Map.of("a", vector(3, 1), "b", vector(3, 2)));
-        cache.forModel("t1", "m").store("c", vector(3, 3));
-        cache.forModel("t2", "nomic-embed-text:v1.5").store("a", vector(2, 1));
-        cache.forModel("t1", "m").getOrCompute(List.of("d", "a"), t -> List.of(vector(3, 4)));
+        cache.forTenant("t1").model("m").batchStore(Map.of("a", vector(3, 1), "b", vector(3, 2)));
+        cache.forTenant("t1").model("m").store("c", vector(3, 3));
+        cache.forTenant("t2").model("nomic-embed-text:v1.5").store("a", vector(2, 1));
+        cache.forTenant("t1").model("m").getOrCompute(List.of("d", "a"), t -> List.of(vector(3, 4)));
         List<String> keys = server.scanKeys("crew:*");
         assertEquals(7, keys.size(), keys.toString()); // 4 + dim, 1 + dim
         for (String k : keys) {
@@ -96,7 +96,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
     @Test
     void slidingTtlRenewsOnReadInTheSameRoundTrip() {
         ModelEmbeddingCache c = cache(Map.of("redis.crew.ttl.embedding", "1h", "redis.crew.embeddings.sliding-ttl",
-                "true")).forModel("t1", "m");
+                "true")).forTenant("t1").model("m");
         c.batchStore(Map.of("a", vector(3, 1), "b", vector(3, 2)));
         String a = EmbeddingKeys.vectorKey(TenantKeys.of("crew", "t1"), "m", "a");
         String b = EmbeddingKeys.vectorKey(TenantKeys.of("crew", "t1"), "m", "b");
@@ -109,7 +109,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
         assertEquals(2, c.batchRetrieve(List.of("a", "b")).stream().filter(o -> o.isPresent()).count());
         assertTrue(server.ttl(a) > 3000 && server.ttl(b) > 3000, "batch read renewed both");
         // without sliding TTL a read leaves the TTL alone
-        ModelEmbeddingCache fixed = cache(Map.of("redis.crew.ttl.embedding", "1h")).forModel("t1", "m");
+        ModelEmbeddingCache fixed = cache(Map.of("redis.crew.ttl.embedding", "1h")).forTenant("t1").model("m");
         server.command("EXPIRE", a, "100");
         assertTrue(fixed.retrieve("a").isPresent());
         assertTrue(server.ttl(a) <= 100);
@@ -117,7 +117,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
 
     @Test
     void aBatchIsOneCommandAndLargerBatchesAreChunked() {
-        ModelEmbeddingCache c = cache(Map.of("redis.crew.embeddings.chunk-size", "10")).forModel("t1", "m");
+        ModelEmbeddingCache c = cache(Map.of("redis.crew.embeddings.chunk-size", "10")).forTenant("t1").model("m");
         Map<String, float[]> batch = new LinkedHashMap<>();
         for (int i = 0; i < 25; i++) {
             batch.put("t" + i, vector(8, i));
@@ -129,7 +129,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
         assertEquals(25, c.batchRetrieve(texts).stream().filter(o -> o.isPresent()).count());
         assertEquals(3, calls("mget"), "25 texts in chunks of 10: three MGETs");
         assertEquals(0, calls("get"));
-        ModelEmbeddingCache big = cache(Map.of("redis.crew.embeddings.chunk-size", "1000")).forModel("t1", "m");
+        ModelEmbeddingCache big = cache(Map.of("redis.crew.embeddings.chunk-size", "1000")).forTenant("t1").model("m");
         big.retrieve("t0"); // learns the dimension with this first read (MGET of dim + key)
         server.command("CONFIG", "RESETSTAT");
         assertEquals(25, big.batchRetrieve(texts).stream().filter(o -> o.isPresent()).count());
@@ -141,37 +141,32 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
     }
 
     private long calls(String command) {
-        for (String line : server.command("INFO", "commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
-            }
-        }
-        return 0;
+        return commandCalls(server, command);
     }
 
     @Test
     void twoNodesAgreeOnTheDimensionEvenAfterAClear() {
         RedisEmbeddingCache nodeA = cache();
         RedisEmbeddingCache nodeB = cache();
-        nodeA.forModel("t1", "m").store("a", vector(3, 1));
-        nodeB.forModel("t1", "m").store("b", vector(3, 2)); // B learns dimension 3
-        assertThrows(InvalidInputException.class, () -> nodeB.forModel("t1", "m").store("c", vector(4, 1)));
-        assertEquals(2, nodeA.forModel("t1", "m").clear());
-        nodeA.forModel("t1", "m").store("a", vector(4, 1)); // the model starts over with dimension 4
+        nodeA.forTenant("t1").model("m").store("a", vector(3, 1));
+        nodeB.forTenant("t1").model("m").store("b", vector(3, 2)); // B learns dimension 3
+        assertThrows(InvalidInputException.class, () -> nodeB.forTenant("t1").model("m").store("c", vector(4, 1)));
+        assertEquals(2, nodeA.forTenant("t1").model("m").clear());
+        nodeA.forTenant("t1").model("m").store("a", vector(4, 1)); // the model starts over with dimension 4
         // B still believes 3: its write is detected in the same pipeline, undone and refused
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> nodeB.forModel("t1", "m").store("b", vector(3, 2)));
+                () -> nodeB.forTenant("t1").model("m").store("b", vector(3, 2)));
         assertTrue(e.getMessage().contains("established dimension 4"), e.getMessage());
-        assertFalse(nodeA.forModel("t1", "m").retrieve("b").isPresent());
+        assertFalse(nodeA.forTenant("t1").model("m").retrieve("b").isPresent());
         // and B reads A's new vectors (the length mismatch makes it re-read the dimension)
-        assertBitEqual(vector(4, 1), nodeB.forModel("t1", "m").retrieve("a").orElseThrow());
-        nodeB.forModel("t1", "m").store("b", vector(4, 2));
+        assertBitEqual(vector(4, 1), nodeB.forTenant("t1").model("m").retrieve("a").orElseThrow());
+        nodeB.forTenant("t1").model("m").store("b", vector(4, 2));
     }
 
     @Test
     void foreignValuesOfTheWrongLengthOrNonFiniteAreMisses() {
         RedisEmbeddingCache cache = cache();
-        ModelEmbeddingCache c = cache.forModel("t1", "m");
+        ModelEmbeddingCache c = cache.forTenant("t1").model("m");
         c.store("a", vector(2, 1));
         String bad = EmbeddingKeys.vectorKey(TenantKeys.of("crew", "t1"), "m", "bad");
         server.command("SET", bad, "abc", "EX", "60"); // 3 bytes: not 2 float32
@@ -194,7 +189,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
     @Test
     void whileRedisIsStoppedALocalLruServesAndStoresThenRedisTakesOver() {
         RedisEmbeddingCache cache = cache();
-        ModelEmbeddingCache c = cache.forModel("t1", "m");
+        ModelEmbeddingCache c = cache.forTenant("t1").model("m");
         c.batchStore(Map.of("in redis", vector(4, 1), "invalidated meanwhile", vector(4, 2)));
         server.stop();
         try {
@@ -224,7 +219,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
 
     @Test
     void withTheFallbackDisabledAnOutageIsAnError() {
-        ModelEmbeddingCache c = cache(Map.of("redis.crew.fallback.enabled", "false")).forModel("t1", "m");
+        ModelEmbeddingCache c = cache(Map.of("redis.crew.fallback.enabled", "false")).forTenant("t1").model("m");
         server.stop();
         try {
             assertThrows(io.mcpcrew.crew.redis.RedisUnavailableException.class, () -> c.retrieve("a"));

@@ -140,7 +140,7 @@ public class ComponentProbe {
 
     /** EmbeddingCache: store a vector and read it back bit for bit. */
     Map<String, Object> embeddingCache(TenantRedis tenant) {
-        ModelEmbeddingCache cache = embeddings.forModel(TENANT, COMPONENT);
+        ModelEmbeddingCache cache = embeddings.forTenant(TENANT).model(COMPONENT);
         float[] vector = {1.0f, -0.5f, 0.25f};
         cache.store("probe", vector);
         boolean same = cache.retrieve("probe").map(v -> Arrays.equals(v, vector)).orElse(false);

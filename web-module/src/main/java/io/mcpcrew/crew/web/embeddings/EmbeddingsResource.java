@@ -49,7 +49,7 @@ public class EmbeddingsResource {
     public Response store(@PathParam("tenant") String tenant, @PathParam("model") String model,
             @RequestBody(required = true, description = StoreRequest.SHAPE, content = @Content(
                     mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
+        ModelEmbeddingCache cache = embeddings.forTenant(tenant).model(model);
         StoreRequest body = StoreRequest.parse(raw);
         requireBatchSize("items", body.items().size());
         Map<String, float[]> vectors = new LinkedHashMap<>();
@@ -67,7 +67,7 @@ public class EmbeddingsResource {
     public LookupResponse lookup(@PathParam("tenant") String tenant, @PathParam("model") String model,
             @RequestBody(required = true, description = LookupRequest.SHAPE, content = @Content(
                     mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
+        ModelEmbeddingCache cache = embeddings.forTenant(tenant).model(model);
         LookupRequest body = LookupRequest.parse(raw);
         requireBatchSize("texts", body.texts().size());
         List<Optional<float[]>> found = cache.batchRetrieve(body.texts());
@@ -81,9 +81,9 @@ public class EmbeddingsResource {
     @Path("{model: .+}")
     @Operation(summary = "Clear the model", description = "Removes every vector and the established dimension")
     public Map<String, Object> clear(@PathParam("tenant") String tenant, @PathParam("model") String model) {
-        ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
+        ModelEmbeddingCache cache = embeddings.forTenant(tenant).model(model);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", cache.tenantId());
+        m.put("tenant", cache.tenant());
         m.put("model", cache.model());
         m.put("removed", cache.clear());
         return m;
@@ -94,10 +94,10 @@ public class EmbeddingsResource {
     @Path("{model: .+}/stats")
     @Operation(summary = "This node's statistics for the model")
     public Map<String, Object> stats(@PathParam("tenant") String tenant, @PathParam("model") String model) {
-        ModelEmbeddingCache cache = embeddings.forModel(tenant, model);
+        ModelEmbeddingCache cache = embeddings.forTenant(tenant).model(model);
         EmbeddingStats s = cache.stats();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", cache.tenantId());
+        m.put("tenant", cache.tenant());
         m.put("model", cache.model());
         m.put("scope", "node");
         m.put("dimension", s.dimension().isPresent() ? s.dimension().getAsInt() : null);
