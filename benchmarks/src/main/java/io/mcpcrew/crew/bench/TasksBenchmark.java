@@ -15,8 +15,9 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * TaskQueue throughput on a private redis-server, the same scenarios as the BullMQ anchor
- * ({@code shared/anchors/bullmq_bench.mjs}): bulk enqueue of 50,000 tasks; drain of 50,000 no-op tasks by one
+ * TaskQueue throughput on a private redis-server, the same scenarios as the BullMQ benchmark
+ * ({@code benchmarks/bullmq/bullmq_bench.mjs}; {@code benchmarks/run.sh tasks-vs-bullmq} runs both, paired by
+ * rep): bulk enqueue of 50,000 tasks; drain of 50,000 no-op tasks by one
  * worker at concurrency 1, 10 and 50 (NORMAL, and random priorities); Redis CPU microseconds per task (INFO cpu
  * deltas). Beside them, raw Redis in the same run: pipelined ZADD (the floor of an enqueue) and ZPOPMIN in
  * batches of 50 (the floor of a claim, without leases, acks or records).
