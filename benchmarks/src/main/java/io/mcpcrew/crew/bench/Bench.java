@@ -32,11 +32,15 @@ public final class Bench {
     }
 
     /**
-     * {@code base} overlaid with every {@code redis.crew.*} system property, so a run can try other settings:
+     * {@code base} (with the fallback journal off unless it says otherwise) overlaid with every {@code redis.crew.*}
+     * system property, so a run can try other settings:
      * {@code JAVA_OPTS=-Dredis.crew.coalesce.enabled=false benchmarks/run.sh ratelimit}.
      */
     public static Map<String, String> config(Map<String, String> base) {
         Map<String, String> out = new java.util.HashMap<>(base);
+        // the fallback journal is for writes accepted while Redis is down, which no benchmark measures: without it
+        // a run leaves no journal slot in the home directory
+        out.putIfAbsent("redis.crew.fallback.journal.enabled", "false");
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("redis.crew."))
                 .forEach(k -> out.put(k, System.getProperty(k)));
         return out;
