@@ -5,7 +5,7 @@
 #   PORT=9090 ./run.sh       # another HTTP port
 #   ./run.sh --no-build      # skip the Maven build (use the WAR already built)
 #
-# Redis: REDIS_CREW_* variables are used when set (see README.md). When none of REDIS_CREW_HOST, REDIS_CREW_PORT,
+# Redis: REDIS_CREW_* variables are used when set (see docs/configuration.md). When none of REDIS_CREW_HOST, REDIS_CREW_PORT,
 # REDIS_CREW_MODE, REDIS_CREW_NODES is set and nothing answers on localhost:6379, a private redis-server is started
 # on 6379 (LOCAL_REDIS_PORT) with its data under target/run/redis, and stopped with the application.
 # Ctrl-C stops both.
