@@ -24,10 +24,6 @@ public final class TenantRedis {
         return keys;
     }
 
-    public RedisManager manager() {
-        return manager;
-    }
-
     public Duration ttl(DataType type) {
         return manager.ttl(type);
     }
