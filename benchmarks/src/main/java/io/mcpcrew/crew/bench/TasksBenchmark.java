@@ -15,8 +15,8 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * TaskQueue throughput on a private redis-server, the same scenarios as the BullMQ anchor
- * ({@code shared/anchors/bullmq_bench.mjs}): bulk enqueue of 50,000 tasks; drain of 50,000 no-op tasks by one
+ * TaskQueue throughput on a private redis-server, in the scenarios of the BullMQ comparison in
+ * {@code docs/benchmarks.md}: bulk enqueue of 50,000 tasks; drain of 50,000 no-op tasks by one
  * worker at concurrency 1, 10 and 50 (NORMAL, and random priorities); Redis CPU microseconds per task (INFO cpu
  * deltas). Beside them, raw Redis in the same run: pipelined ZADD (the floor of an enqueue) and ZPOPMIN in
  * batches of 50 (the floor of a claim, without leases, acks or records).
@@ -54,7 +54,7 @@ public final class TasksBenchmark {
                 double enqueue = medianOf(reps, i -> {
                     server.flushAll();
                     long c0 = Bench.redisCpuMicros(server);
-                    double rate = enqueue(queues.queue("bench", "q"), n, randomPriorities);
+                    double rate = enqueue(queues.forTenant("bench").queue("q"), n, randomPriorities);
                     cpu[i] = (Bench.redisCpuMicros(server) - c0) / (double) n;
                     return rate;
                 });
@@ -68,7 +68,7 @@ public final class TasksBenchmark {
                     double[] inScripts = new double[reps];
                     double drain = medianOf(reps, i -> {
                         server.flushAll();
-                        TaskQueue q = queues.queue("bench", "drain");
+                        TaskQueue q = queues.forTenant("bench").queue("drain");
                         long c0 = Bench.redisCpuMicros(server);
                         enqueue(q, n, randomPriorities);
                         long c1 = Bench.redisCpuMicros(server);
@@ -132,7 +132,7 @@ public final class TasksBenchmark {
         List<NewTask> tasks = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             TaskPriority p = randomPriorities ? TaskPriority.values()[random.nextInt(4)] : TaskPriority.NORMAL;
-            // the payload shape of the BullMQ anchor: {i, user, ts}
+            // the payload shape of the BullMQ comparison: {i, user, ts}
             tasks.add(new NewTask("noop", "{\"i\":" + i + ",\"user\":\"u" + (i % 1000) + "\",\"ts\":"
                     + System.currentTimeMillis() + "}", p));
         }

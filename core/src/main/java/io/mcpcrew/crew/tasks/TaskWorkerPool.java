@@ -26,7 +26,7 @@ import java.util.logging.Logger;
 /**
  * A pool of workers serving one or many queues with one concurrency limit. One dispatcher thread claims tasks
  * and hands them to the executor; it acknowledges finished tasks in the same script as the next claim
- * ({@link TaskQueue#ackAndClaim}), renews the leases of running ones every third of the lease, and fails those
+ * ({@link TaskLeases#ackAndClaim}), renews the leases of running ones every third of the lease, and fails those
  * that exceed their timeout.
  *
  * <p><b>Batching</b>: while completions keep arriving, the dispatcher waits until half the slots are free before
@@ -52,7 +52,7 @@ public final class TaskWorkerPool implements TaskWorker {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final String name;
-    private final Supplier<List<TaskQueue>> queueSource;
+    private final Supplier<? extends List<? extends TaskLeases>> queueSource;
     private final Function<String, TaskHandler> handlers;
     private final int concurrency;
     private final int tenantMaxShare;
@@ -70,8 +70,8 @@ public final class TaskWorkerPool implements TaskWorker {
     /** Slots each tenant holds now (tasks in {@link #inFlight}); no entry: none. */
     private final Map<String, Integer> heldByTenant = new HashMap<>();
     /** When an empty queue is asked again (System.nanoTime), and how many times in a row it was found empty. */
-    private final Map<TaskQueue, long[]> nextCheck = new HashMap<>();
-    private final Map<TaskQueue, List<Completion>> pendingAcks = new LinkedHashMap<>();
+    private final Map<TaskLeases, long[]> nextCheck = new HashMap<>();
+    private final Map<TaskLeases, List<Completion>> pendingAcks = new LinkedHashMap<>();
     private long oldestAckNanos;
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -81,25 +81,26 @@ public final class TaskWorkerPool implements TaskWorker {
     private volatile long stopDeadlineNanos;
     private volatile String lastError = "";
     private Thread dispatcher;
-    private List<TaskQueue> queues = List.of();
+    private List<TaskLeases> queues = List.of();
     private long queuesReadAt;
     private int cursor;
 
     /** A pool with no cap per tenant (every slot may go to one tenant): for one queue, or queues of one tenant. */
-    public TaskWorkerPool(String name, Supplier<List<TaskQueue>> queueSource, Function<String, TaskHandler> handlers,
-            int concurrency, ExecutorService executor, ThreadFactory threadFactory, TaskQueueConfig config) {
+    public TaskWorkerPool(String name, Supplier<? extends List<? extends TaskLeases>> queueSource,
+            Function<String, TaskHandler> handlers, int concurrency, ExecutorService executor, ThreadFactory threadFactory, TaskQueueConfig config) {
         this(name, queueSource, handlers, concurrency, concurrency, executor, threadFactory, config);
     }
 
     /**
-     * @param queueSource    the queues to serve, asked again every {@code redis.crew.tasks.workers.queue-refresh}
+     * @param queueSource    the queues to serve (their worker protocol: {@link TenantTaskQueues#leases}), asked
+     *                       again every {@code redis.crew.tasks.workers.queue-refresh}
      * @param handlers       the handler of a task name (null: none; the attempt fails)
      * @param tenantMaxShare the most slots one tenant holds at once (1 to {@code concurrency}; see the class comment)
      * @param executor       runs the handlers (null: a private pool of {@code concurrency} daemon threads)
      * @param threadFactory  makes the dispatcher thread (null: a daemon thread)
      */
-    public TaskWorkerPool(String name, Supplier<List<TaskQueue>> queueSource, Function<String, TaskHandler> handlers,
-            int concurrency, int tenantMaxShare, ExecutorService executor, ThreadFactory threadFactory,
+    public TaskWorkerPool(String name, Supplier<? extends List<? extends TaskLeases>> queueSource,
+            Function<String, TaskHandler> handlers, int concurrency, int tenantMaxShare, ExecutorService executor, ThreadFactory threadFactory,
             TaskQueueConfig config) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
@@ -288,9 +289,9 @@ public final class TaskWorkerPool implements TaskWorker {
         if (n == 0) {
             return 0;
         }
-        List<TaskQueue> eligible = new ArrayList<>(n);
+        List<TaskLeases> eligible = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            TaskQueue q = queues.get((cursor + i) % n);
+            TaskLeases q = queues.get((cursor + i) % n);
             long[] at = nextCheck.get(q);
             if ((at == null || at[0] - now <= 0) && tenantRoom(q) > 0) {
                 eligible.add(q); // a queue of a tenant at its cap is not asked (nor backed off: it may have work)
@@ -299,7 +300,7 @@ public final class TaskWorkerPool implements TaskWorker {
         cursor = (cursor + 1) % n;
         int claimed = 0;
         for (int i = 0; i < eligible.size() && free > 0; i++) {
-            TaskQueue q = eligible.get(i);
+            TaskLeases q = eligible.get(i);
             int room = tenantRoom(q); // less than at the start if another queue of this tenant claimed this round
             if (room <= 0) {
                 continue;
@@ -333,7 +334,7 @@ public final class TaskWorkerPool implements TaskWorker {
      * {@value #IDLE_BACKOFF_FACTOR} times the interval: a thousand idle tenants' queues cost a few scripts a
      * second, not thousands, and a queue that gets work is served again within that bound.
      */
-    private void backOff(TaskQueue q, long now) {
+    private void backOff(TaskLeases q, long now) {
         long[] at = nextCheck.computeIfAbsent(q, k -> new long[2]);
         long poll = config.pollInterval().toNanos();
         long delay = Math.min(poll * IDLE_BACKOFF_FACTOR, poll << Math.min(at[1], 10));
@@ -342,7 +343,7 @@ public final class TaskWorkerPool implements TaskWorker {
     }
 
     /** One ackAndClaim round trip; on a Redis error the acks go back to be sent again. */
-    private List<Task> send(TaskQueue q, List<Completion> acks, int claim) {
+    private List<Task> send(TaskLeases q, List<Completion> acks, int claim) {
         List<Task> tasks = new ArrayList<>(acks == null ? 0 : acks.size());
         List<String> results = new ArrayList<>(tasks.size());
         if (acks != null) {
@@ -380,8 +381,8 @@ public final class TaskWorkerPool implements TaskWorker {
         if (pendingAcks.isEmpty()) {
             return;
         }
-        List<TaskQueue> qs = new ArrayList<>(pendingAcks.keySet());
-        for (TaskQueue q : qs) {
+        List<TaskLeases> qs = new ArrayList<>(pendingAcks.keySet());
+        for (TaskLeases q : qs) {
             try {
                 send(q, pendingAcks.remove(q), 0);
             } catch (RedisCrewException e) {
@@ -398,7 +399,7 @@ public final class TaskWorkerPool implements TaskWorker {
     }
 
     /** Slots the tenant of {@code q} may still take. */
-    private int tenantRoom(TaskQueue q) {
+    private int tenantRoom(TaskLeases q) {
         return tenantMaxShare - heldByTenant.getOrDefault(q.tenant(), 0);
     }
 
@@ -418,7 +419,7 @@ public final class TaskWorkerPool implements TaskWorker {
         return r;
     }
 
-    private void dispatch(TaskQueue q, Task t) {
+    private void dispatch(TaskLeases q, Task t) {
         Running r = new Running(q, t);
         addInFlight(r);
         TaskHandler h = handlers.apply(t.name());
@@ -466,11 +467,11 @@ public final class TaskWorkerPool implements TaskWorker {
     }
 
     private void renewLeases() {
-        Map<TaskQueue, List<Task>> byQueue = new LinkedHashMap<>();
+        Map<TaskLeases, List<Task>> byQueue = new LinkedHashMap<>();
         for (Running r : inFlight.values()) {
             byQueue.computeIfAbsent(r.queue, k -> new ArrayList<>()).add(r.task);
         }
-        for (Map.Entry<TaskQueue, List<Task>> e : byQueue.entrySet()) {
+        for (Map.Entry<TaskLeases, List<Task>> e : byQueue.entrySet()) {
             try {
                 List<Boolean> ok = e.getKey().renew(e.getValue(), config.lease());
                 for (int i = 0; i < ok.size(); i++) {
@@ -518,14 +519,14 @@ public final class TaskWorkerPool implements TaskWorker {
         if (inFlight.isEmpty()) {
             return;
         }
-        Map<TaskQueue, List<Task>> byQueue = new LinkedHashMap<>();
+        Map<TaskLeases, List<Task>> byQueue = new LinkedHashMap<>();
         for (Running r : inFlight.values()) {
             byQueue.computeIfAbsent(r.queue, k -> new ArrayList<>()).add(r.task);
             if (r.future != null) {
                 r.future.cancel(true);
             }
         }
-        for (Map.Entry<TaskQueue, List<Task>> e : byQueue.entrySet()) {
+        for (Map.Entry<TaskLeases, List<Task>> e : byQueue.entrySet()) {
             try {
                 int n = e.getKey().release(e.getValue());
                 LOG.info(() -> name + ": released " + n + " unfinished task(s) of " + e.getKey() + " at shutdown");
@@ -548,12 +549,12 @@ public final class TaskWorkerPool implements TaskWorker {
 
     /** A claimed task being run. */
     private static final class Running {
-        final TaskQueue queue;
+        final TaskLeases queue;
         final Task task;
         final long startedNanos = System.nanoTime();
         volatile Future<?> future;
 
-        Running(TaskQueue queue, Task task) {
+        Running(TaskLeases queue, Task task) {
             this.queue = queue;
             this.task = task;
         }
