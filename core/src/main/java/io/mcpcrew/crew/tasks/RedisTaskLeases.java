@@ -15,23 +15,12 @@ import java.util.Optional;
 
 /**
  * {@link TaskLeases} on Redis: each call is one Lua script over the queue's keys ({@link TaskKeys}, one hash tag),
- * so it is atomic and runs on Redis Cluster. Cheap to create; holds no state of its own. Two instances of the same
- * tenant and queue are equal.
+ * so it is atomic and runs on Redis Cluster. Cheap to create; holds no state of its own.
  */
-final class RedisTaskLeases implements TaskLeases {
-    private final TenantRedis redis;
-    private final String queue;
-    private final TaskKeys keys;
+final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
 
     RedisTaskLeases(TenantRedis redis, String queue) {
-        this.redis = redis;
-        this.queue = queue;
-        this.keys = new TaskKeys(redis.keys(), queue);
-    }
-
-    @Override
-    public String tenant() {
-        return redis.tenantId();
+        super(redis, queue);
     }
 
     @Override
@@ -112,21 +101,5 @@ final class RedisTaskLeases implements TaskLeases {
             args.add(t.leaseToken);
         }
         return (int) num(redis.eval(RedisTaskQueues.RELEASE, keys.withPending(keys.running), args));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RedisTaskLeases && ((RedisTaskLeases) o).tenant().equals(tenant())
-                && ((RedisTaskLeases) o).queue.equals(queue);
-    }
-
-    @Override
-    public int hashCode() {
-        return tenant().hashCode() * 31 + queue.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "TaskQueue[" + tenant() + "/" + queue + "]";
     }
 }

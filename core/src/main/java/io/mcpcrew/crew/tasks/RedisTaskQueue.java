@@ -24,24 +24,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * fallback buffer while Redis is down. Cheap to create; holds no state of its own. The worker protocol of the same
  * queue is {@link RedisTaskLeases}.
  */
-final class RedisTaskQueue implements TaskQueue {
+final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
     static final int ENQUEUE_BATCH = 500;
 
     private final RedisTaskQueues owner;
-    private final TenantRedis redis;
-    private final String queue;
-    private final TaskKeys keys;
 
     RedisTaskQueue(RedisTaskQueues owner, TenantRedis redis, String queue) {
+        super(redis, queue);
         this.owner = owner;
-        this.redis = redis;
-        this.queue = queue;
-        this.keys = new TaskKeys(redis.keys(), queue);
-    }
-
-    @Override
-    public String tenant() {
-        return redis.tenantId();
     }
 
     @Override
@@ -266,21 +256,5 @@ final class RedisTaskQueue implements TaskQueue {
                 name -> handler, concurrency, executor, null, config());
         pool.start();
         return pool;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RedisTaskQueue && ((RedisTaskQueue) o).tenant().equals(tenant())
-                && ((RedisTaskQueue) o).queue.equals(queue);
-    }
-
-    @Override
-    public int hashCode() {
-        return tenant().hashCode() * 31 + queue.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "TaskQueue[" + tenant() + "/" + queue + "]";
     }
 }
