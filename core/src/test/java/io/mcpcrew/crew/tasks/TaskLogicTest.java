@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Pure logic of the task queue: backoff, priorities, options, ids, configuration, keys. */
+/** Pure logic of the task queue: backoff, priorities, options, ids, configuration, keys, values, idle backoff. */
 class TaskLogicTest {
 
     @Test
@@ -173,6 +173,55 @@ class TaskLogicTest {
         assertEquals(Instant.ofEpochMilli(1000), fresh.runAt(), "no runAt: when it was created");
         assertEquals(0, fresh.attempts());
         assertEquals(null, fresh.idempotencyKey());
+    }
+
+    @Test
+    void anEmptyQueueIsAskedAgainAfterThePollIntervalDoublingUpToTenTimesIt() {
+        IdleBackoff idle = new IdleBackoff(Duration.ofMillis(20));
+        TaskLeases q = queueKey("t1", "q");
+        long ms = 1_000_000;
+        long now = 0;
+        assertTrue(idle.due(q, now), "never empty: asked at once");
+        long[] expected = {20, 40, 80, 160, 200, 200};
+        for (long delay : expected) {
+            idle.foundEmpty(q, now);
+            assertFalse(idle.due(q, now + delay * ms - 1), "not before " + delay + " ms");
+            assertTrue(idle.due(q, now + delay * ms), "at " + delay + " ms");
+            now += delay * ms;
+        }
+        assertTrue(idle.due(queueKey("t1", "other"), now), "each queue has its own wait");
+        idle.foundWork(q);
+        idle.foundEmpty(q, now);
+        assertTrue(idle.due(q, now + 20 * ms), "work resets the wait to the poll interval");
+    }
+
+    /** A queue as a key of the worker pool's bookkeeping only: none of its methods is called. */
+    private static TaskLeases queueKey(String tenant, String queue) {
+        return new TaskLeases() {
+            public String tenant() {
+                return tenant;
+            }
+
+            public String queue() {
+                return queue;
+            }
+
+            public ClaimBatch ackAndClaim(List<Task> done, List<String> results, int max, Duration lease) {
+                throw new UnsupportedOperationException();
+            }
+
+            public java.util.Optional<TaskState> fail(Task task, Throwable error) {
+                throw new UnsupportedOperationException();
+            }
+
+            public List<Boolean> renew(List<Task> tasks, Duration lease) {
+                throw new UnsupportedOperationException();
+            }
+
+            public int release(List<Task> tasks) {
+                throw new UnsupportedOperationException();
+            }
+        };
     }
 
     @Test
