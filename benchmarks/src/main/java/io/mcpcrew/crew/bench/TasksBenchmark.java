@@ -55,7 +55,7 @@ public final class TasksBenchmark {
                 double enqueue = medianOf(reps, i -> {
                     server.flushAll();
                     long c0 = Bench.redisCpuMicros(server);
-                    double rate = enqueue(queues.queue("bench", "q"), n, randomPriorities);
+                    double rate = enqueue(queues.forTenant("bench").queue("q"), n, randomPriorities);
                     cpu[i] = (Bench.redisCpuMicros(server) - c0) / (double) n;
                     return rate;
                 });
@@ -69,7 +69,7 @@ public final class TasksBenchmark {
                     double[] inScripts = new double[reps];
                     double drain = medianOf(reps, i -> {
                         server.flushAll();
-                        TaskQueue q = queues.queue("bench", "drain");
+                        TaskQueue q = queues.forTenant("bench").queue("drain");
                         long c0 = Bench.redisCpuMicros(server);
                         enqueue(q, n, randomPriorities);
                         long c1 = Bench.redisCpuMicros(server);
@@ -133,7 +133,7 @@ public final class TasksBenchmark {
         List<NewTask> tasks = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             TaskPriority p = randomPriorities ? TaskPriority.values()[random.nextInt(4)] : TaskPriority.NORMAL;
-            // the payload shape of the BullMQ anchor: {i, user, ts}
+            // the payload shape of the BullMQ comparison: {i, user, ts}
             tasks.add(new NewTask("noop", "{\"i\":" + i + ",\"user\":\"u" + (i % 1000) + "\",\"ts\":"
                     + System.currentTimeMillis() + "}", p));
         }

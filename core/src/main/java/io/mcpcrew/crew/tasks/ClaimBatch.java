@@ -2,22 +2,17 @@ package io.mcpcrew.crew.tasks;
 
 import java.util.List;
 
-/** What one {@link TaskQueue#ackAndClaim} round trip did: which acks held, and the tasks newly claimed. */
-public final class ClaimBatch {
-    private final List<Boolean> acked;
-    private final List<Task> claimed;
+/**
+ * What one {@link TaskLeases#ackAndClaim} round trip did: which acks held, and the tasks newly claimed.
+ *
+ * @param acked   one flag per acknowledged task, in the order given: true if its lease was still held and it is
+ *                now SUCCEEDED
+ * @param claimed the tasks claimed, highest priority first, each leased to the caller
+ */
+public record ClaimBatch(List<Boolean> acked, List<Task> claimed) {
 
-    ClaimBatch(List<Boolean> acked, List<Task> claimed) {
-        this.acked = List.copyOf(acked);
-        this.claimed = List.copyOf(claimed);
-    }
-
-    /** One flag per acknowledged task: true if its lease was still held and it is now SUCCEEDED. */
-    public List<Boolean> acked() {
-        return acked;
-    }
-
-    public List<Task> claimed() {
-        return claimed;
+    public ClaimBatch {
+        acked = List.copyOf(acked);
+        claimed = List.copyOf(claimed);
     }
 }

@@ -1,5 +1,8 @@
 package io.mcpcrew.crew.tasks;
 
+import static io.mcpcrew.crew.tasks.ScriptValues.now;
+import static io.mcpcrew.crew.tasks.ScriptValues.ttlMillis;
+
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.Names;
@@ -16,27 +19,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@link TaskQueue} on Redis: every operation is one Lua script over the queue's keys ({@link TaskKeys}, one hash
- * tag), so it is atomic and runs on Redis Cluster. Cheap to create; holds no state of its own.
+ * {@link TaskQueue} on Redis: every operation is one Lua script (or one command) over the queue's keys
+ * ({@link TaskKeys}, one hash tag), so it is atomic and runs on Redis Cluster; enqueues go to the owner's
+ * fallback buffer while Redis is down. Cheap to create; holds no state of its own. The worker protocol of the same
+ * queue is {@link RedisTaskLeases}.
  */
-final class RedisTaskQueue implements TaskQueue {
+final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
     static final int ENQUEUE_BATCH = 500;
 
     private final RedisTaskQueues owner;
-    private final TenantRedis redis;
-    private final String queue;
-    private final TaskKeys keys;
 
     RedisTaskQueue(RedisTaskQueues owner, TenantRedis redis, String queue) {
+        super(redis, queue);
         this.owner = owner;
-        this.redis = redis;
-        this.queue = queue;
-        this.keys = new TaskKeys(redis.keys(), queue);
-    }
-
-    @Override
-    public String tenant() {
-        return redis.tenantId();
     }
 
     @Override
@@ -187,7 +182,7 @@ final class RedisTaskQueue implements TaskQueue {
         if (h == null || h.get("state") == null || h.get("spec") == null) {
             return Optional.empty();
         }
-        return Optional.of(new TaskInfo(tenant(), queue, id, h));
+        return Optional.of(TaskInfo.fromRecord(tenant(), queue, id, h));
     }
 
     @Override
@@ -195,7 +190,7 @@ final class RedisTaskQueue implements TaskQueue {
         List<String> k = new ArrayList<>(keys.pending);
         k.addAll(List.of(keys.scheduled, keys.retry, keys.meta));
         Object r = redis.eval(RedisTaskQueues.CANCEL, k,
-                List.of(keys.taskPrefix, requireId(id), now(), ttlMillis(DataType.TASK_RESULT)));
+                List.of(keys.taskPrefix, requireId(id), now(), ttlMillis(redis, DataType.TASK_RESULT)));
         return stateOf(r);
     }
 
@@ -218,7 +213,7 @@ final class RedisTaskQueue implements TaskQueue {
         List<String> ids = redis.execute(j -> j.zrevrange(keys.dead, 0, limit - 1));
         List<TaskInfo> out = new ArrayList<>(ids.size());
         for (String id : ids) {
-            get(id).filter(t -> t.getState() == TaskState.DEAD).ifPresent(out::add);
+            get(id).filter(t -> t.state() == TaskState.DEAD).ifPresent(out::add);
         }
         return out;
     }
@@ -245,7 +240,7 @@ final class RedisTaskQueue implements TaskQueue {
         for (TaskPriority p : TaskPriority.values()) {
             byPriority.put(p, v[5 + p.rank()]);
         }
-        return new QueueStats(tenant(), queue, v, byPriority, System.currentTimeMillis());
+        return QueueStats.fromReply(tenant(), queue, v, byPriority, System.currentTimeMillis());
     }
 
     @Override
@@ -256,130 +251,10 @@ final class RedisTaskQueue implements TaskQueue {
     @Override
     public TaskWorker startWorker(TaskHandler handler, int concurrency, ExecutorService executor) {
         Objects.requireNonNull(handler, "handler");
-        TaskWorkerPool pool = new TaskWorkerPool("tasks-" + tenant() + "-" + queue, () -> List.of(this),
+        List<TaskLeases> served = List.of(new RedisTaskLeases(redis, queue));
+        TaskWorkerPool pool = new TaskWorkerPool("tasks-" + tenant() + "-" + queue, () -> served,
                 name -> handler, concurrency, executor, null, config());
         pool.start();
         return pool;
-    }
-
-    // ---- worker protocol ----
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public ClaimBatch ackAndClaim(List<Task> done, List<String> results, int max, Duration lease) {
-        if (done.size() != results.size()) {
-            throw new IllegalArgumentException(done.size() + " tasks but " + results.size() + " results");
-        }
-        if (done.isEmpty() && max < 1) {
-            return new ClaimBatch(List.of(), List.of());
-        }
-        List<String> args = new ArrayList<>(7 + done.size() * 3);
-        args.add(keys.taskPrefix);
-        args.add(now());
-        args.add(Integer.toString(Math.max(0, max)));
-        args.add(Long.toString(lease.toMillis()));
-        args.add(max > 0 ? newId().substring(0, 12) + "." : "");
-        args.add(ttlMillis(DataType.DEAD_LETTER));
-        args.add(ttlMillis(DataType.TASK_RESULT));
-        for (int i = 0; i < done.size(); i++) {
-            Task t = done.get(i);
-            args.add(t.id());
-            args.add(t.leaseToken);
-            String result = results.get(i);
-            args.add(result == null ? "" : result);
-        }
-        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.CLAIM, keys.queueKeys(), args);
-        List<Object> c = (List<Object>) r.get(1);
-        List<Task> claimed = new ArrayList<>(c.size() / 5);
-        for (int i = 0; i + 4 < c.size(); i += 5) {
-            TaskSpec spec = TaskSpec.parse(str(c.get(i + 3)));
-            claimed.add(new Task(tenant(), queue, str(c.get(i)), spec.name, str(c.get(i + 4)), spec.priority,
-                    (int) num(c.get(i + 2)), spec.maxAttempts, str(c.get(i + 1)), spec.timeoutMillis,
-                    spec.backoffBaseMillis, spec.backoffCapMillis));
-        }
-        return new ClaimBatch(flags((List<Object>) r.get(0)), claimed);
-    }
-
-    @Override
-    public Optional<TaskState> fail(Task task, Throwable error) {
-        long delay = Backoff.delayMillis(task.backoffBaseMillis, task.backoffCapMillis, task.attempt());
-        boolean permanent = error instanceof PermanentTaskFailure;
-        Object r = redis.eval(RedisTaskQueues.FAIL, List.of(keys.running, keys.retry, keys.dead, keys.meta),
-                List.of(keys.taskPrefix, task.id(), task.leaseToken, now(), Backoff.errorMessage(error),
-                        Backoff.stackSummary(error), Long.toString(delay), ttlMillis(DataType.DEAD_LETTER),
-                        permanent ? "1" : "0"));
-        return "LOST".equals(r) ? Optional.empty() : Optional.of(TaskState.valueOf((String) r));
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public List<Boolean> renew(List<Task> tasks, Duration lease) {
-        if (tasks.isEmpty()) {
-            return List.of();
-        }
-        List<String> args = new ArrayList<>(1 + tasks.size());
-        args.add(Long.toString(System.currentTimeMillis() + lease.toMillis()));
-        for (Task t : tasks) {
-            args.add(t.leaseToken);
-        }
-        return flags((List<Object>) redis.eval(RedisTaskQueues.RENEW, List.of(keys.running), args));
-    }
-
-    @Override
-    public int release(List<Task> tasks) {
-        if (tasks.isEmpty()) {
-            return 0;
-        }
-        List<String> args = new ArrayList<>(1 + tasks.size() * 2);
-        args.add(keys.taskPrefix);
-        for (Task t : tasks) {
-            args.add(t.id());
-            args.add(t.leaseToken);
-        }
-        return (int) num(redis.eval(RedisTaskQueues.RELEASE, keys.withPending(keys.running), args));
-    }
-
-    private static List<Boolean> flags(List<Object> r) {
-        List<Boolean> out = new ArrayList<>(r.size());
-        for (Object o : r) {
-            out.add(num(o) == 1);
-        }
-        return out;
-    }
-
-    private String ttlMillis(DataType type) {
-        return Long.toString(redis.ttl(type).toMillis());
-    }
-
-    private static String now() {
-        return Long.toString(System.currentTimeMillis());
-    }
-
-    private static String str(Object o) {
-        return o == null ? null : o instanceof byte[] ? new String((byte[]) o, StandardCharsets.UTF_8) : o.toString();
-    }
-
-    private static long num(Object o) {
-        if (o instanceof Number) {
-            return ((Number) o).longValue();
-        }
-        String s = str(o);
-        return s == null || s.isEmpty() ? 0 : Long.parseLong(s);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RedisTaskQueue && ((RedisTaskQueue) o).tenant().equals(tenant())
-                && ((RedisTaskQueue) o).queue.equals(queue);
-    }
-
-    @Override
-    public int hashCode() {
-        return tenant().hashCode() * 31 + queue.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "TaskQueue[" + tenant() + "/" + queue + "]";
     }
 }

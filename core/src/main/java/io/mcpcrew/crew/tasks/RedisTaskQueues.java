@@ -8,6 +8,7 @@ import io.mcpcrew.crew.redis.LuaScript;
 import io.mcpcrew.crew.redis.Names;
 import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.redis.TenantRedis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -21,8 +22,9 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * {@link TaskQueues} on Redis: holds the scripts, the configuration, the registry of queues and the one local
- * {@link FallbackBuffer} of tasks enqueued while Redis is down (flushed, in order, when it is back).
- * A CDI bean, or {@code new RedisTaskQueues(redis)} in plain Java.
+ * {@link FallbackBuffer} of tasks enqueued while Redis is down (flushed, in order, when it is back); its tenant
+ * views hand out {@link RedisTaskQueue}s and {@link RedisTaskLeases}. A CDI bean, or
+ * {@code new RedisTaskQueues(redis)} in plain Java.
  */
 @ApplicationScoped
 public class RedisTaskQueues implements TaskQueues {
@@ -68,8 +70,8 @@ public class RedisTaskQueues implements TaskQueues {
     }
 
     @Override
-    public TaskQueue queue(String tenantId, String queueName) {
-        return new RedisTaskQueue(this, redis.forTenant(tenantId), Names.require("queue name", queueName));
+    public TenantTaskQueues forTenant(String tenant) {
+        return new Tenant(redis.forTenant(tenant));
     }
 
     @Override
@@ -83,7 +85,7 @@ public class RedisTaskQueues implements TaskQueues {
             for (String member : page.getResult()) {
                 int slash = member.indexOf('/');
                 if (slash > 0 && Names.isValid(member.substring(0, slash)) && Names.isValid(member.substring(slash + 1))) {
-                    out.add(queue(member.substring(0, slash), member.substring(slash + 1)));
+                    out.add(queueOf(member.substring(0, slash), member.substring(slash + 1)));
                 }
             }
             cursor = page.getCursor();
@@ -104,6 +106,10 @@ public class RedisTaskQueues implements TaskQueues {
 
     RedisManager redis() {
         return redis;
+    }
+
+    private RedisTaskQueue queueOf(String tenant, String queueName) {
+        return new Tenant(redis.forTenant(tenant)).queue(queueName);
     }
 
     /** Adds the queue to the registry once per process (retried after a failure). */
@@ -133,42 +139,57 @@ public class RedisTaskQueues implements TaskQueues {
     public int flushBuffer() {
         int n = buffer.flush(t -> {
             try {
-                t.queue.write(List.of(t.item), t.createdAt);
+                t.queue().write(List.of(t.item()), t.createdAt());
             } catch (RedisDataException e) {
-                LOG.log(Level.SEVERE, "Redis rejected buffered task " + t.item.id() + " of " + t.queue.tenant() + "/"
-                        + t.queue.name() + "; it is dropped: " + e.getMessage(), e);
+                LOG.log(Level.SEVERE, "Redis rejected buffered task " + t.item().id() + " of " + t.queue().tenant()
+                        + "/" + t.queue().name() + "; it is dropped: " + e.getMessage(), e);
             }
             return true;
         });
         return n;
     }
 
-    /** A task accepted while Redis was down, with the id and time it was given then. */
-    static final class BufferedTask {
-        final RedisTaskQueue queue;
-        final RedisTaskQueue.EnqueueItem item;
-        final long createdAt;
+    /** The queues of one tenant. */
+    private final class Tenant implements TenantTaskQueues {
+        private final TenantRedis tenantRedis;
 
-        BufferedTask(RedisTaskQueue queue, RedisTaskQueue.EnqueueItem item, long createdAt) {
-            this.queue = queue;
-            this.item = item;
-            this.createdAt = createdAt;
+        Tenant(TenantRedis tenantRedis) {
+            this.tenantRedis = tenantRedis;
         }
+
+        @Override
+        public String tenant() {
+            return tenantRedis.tenantId();
+        }
+
+        @Override
+        public RedisTaskQueue queue(String name) {
+            return new RedisTaskQueue(RedisTaskQueues.this, tenantRedis, Names.require("queue name", name));
+        }
+
+        @Override
+        public TaskLeases leases(String queueName) {
+            return new RedisTaskLeases(tenantRedis, Names.require("queue name", queueName));
+        }
+    }
+
+    /** A task accepted while Redis was down, with the id and time it was given then. */
+    record BufferedTask(RedisTaskQueue queue, RedisTaskQueue.EnqueueItem item, long createdAt) {
     }
 
     /** A buffered task as a journal record: tenant, queue, time, and the script arguments. */
     private final class BufferedTaskCodec implements RecordCodec<BufferedTask> {
         @Override
         public byte[] encode(BufferedTask t) {
-            RedisTaskQueue.EnqueueItem i = t.item;
-            return Record.write(1).str(t.queue.tenant()).str(t.queue.name()).lng(t.createdAt).str(i.id()).str(i.spec())
-                    .str(i.payload()).lng(i.rank()).lng(i.runAt()).str(i.idempotencyKey()).bytes();
+            RedisTaskQueue.EnqueueItem i = t.item();
+            return Record.write(1).str(t.queue().tenant()).str(t.queue().name()).lng(t.createdAt()).str(i.id())
+                    .str(i.spec()).str(i.payload()).lng(i.rank()).lng(i.runAt()).str(i.idempotencyKey()).bytes();
         }
 
         @Override
         public BufferedTask decode(byte[] record) {
             Record.Reader r = Record.read(record, 1);
-            RedisTaskQueue q = (RedisTaskQueue) queue(r.str(), r.str());
+            RedisTaskQueue q = queueOf(r.str(), r.str());
             long createdAt = r.lng();
             return new BufferedTask(q, new RedisTaskQueue.EnqueueItem(r.str(), r.str(), r.str(), (int) r.lng(), r.lng(),
                     r.str()), createdAt);

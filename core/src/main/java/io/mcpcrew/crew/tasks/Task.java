@@ -1,10 +1,12 @@
 package io.mcpcrew.crew.tasks;
 
 /**
- * A task as a worker's handler sees it: claimed, leased to this worker (the lease token stays inside), running its
- * {@link #attempt()}-th attempt. Returned by {@link TaskQueue#claim} for custom workers, which then
- * {@link TaskQueue#ack ack}, {@link TaskQueue#fail fail}, {@link TaskQueue#renew renew} or
- * {@link TaskQueue#release release} it.
+ * A task as a worker's handler sees it: claimed, leased to this worker, running its {@link #attempt()}-th attempt.
+ * Returned by {@link TaskLeases#claim} for hand-written workers, which then {@link TaskLeases#ack ack},
+ * {@link TaskLeases#fail fail}, {@link TaskLeases#renew renew} or {@link TaskLeases#release release} it.
+ *
+ * <p>Immutable, but a class rather than a record: the lease token and the retry settings stay package-private
+ * (only {@link TaskLeases} uses them), and two claims of one task are two different tasks to a worker.
  */
 public final class Task {
     private final String tenant;

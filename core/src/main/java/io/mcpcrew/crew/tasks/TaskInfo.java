@@ -4,47 +4,29 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A snapshot of one task's record: state, attempts, timestamps, last error and result. JSON-B serializes it as
- * the HTTP representation of a task (timestamps as ISO-8601 instants, absent values as null).
+ * A snapshot of one task's record: state, attempts, timestamps, last error and result. The web module renders it
+ * as the HTTP representation of a task (timestamps as ISO-8601 instants, absent values as null).
+ *
+ * @param payload     the payload JSON text as enqueued
+ * @param attempts    attempts started so far (the running one included)
+ * @param runAt       when the task may run (its delay, or the retry after a failed attempt)
+ * @param startedAt   when the last attempt started
+ * @param errorStack  the exception class, message and first stack frames of the last failure
+ * @param result      the handler's result (JSON text) once SUCCEEDED
  */
-public final class TaskInfo {
-    private final String id;
-    private final String tenant;
-    private final String queue;
-    private final String name;
-    private final String payload;
-    private final TaskPriority priority;
-    private final TaskState state;
-    private final int attempts;
-    private final int maxAttempts;
-    private final Instant createdAt;
-    private final Instant runAt;
-    private final Instant startedAt;
-    private final Instant finishedAt;
-    private final String lastError;
-    private final String errorStack;
-    private final String result;
-    private final String idempotencyKey;
+public record TaskInfo(String id, String tenant, String queue, String name, String payload, TaskPriority priority,
+        TaskState state, int attempts, int maxAttempts, Instant createdAt, Instant runAt, Instant startedAt,
+        Instant finishedAt, String lastError, String errorStack, String result, String idempotencyKey) {
 
-    TaskInfo(String tenant, String queue, String id, Map<String, String> h) {
-        this.tenant = tenant;
-        this.queue = queue;
+    /** The snapshot of the task record hash {@code h} (its fields as {@code docs/wire-format/tasks.md} lists them). */
+    static TaskInfo fromRecord(String tenant, String queue, String id, Map<String, String> h) {
         TaskSpec spec = TaskSpec.parse(h.get("spec"));
-        this.id = id;
-        this.name = spec.name;
-        this.payload = h.get("payload");
-        this.priority = spec.priority;
-        this.state = TaskState.valueOf(h.get("state"));
-        this.attempts = parseInt(h.get("attempts"));
-        this.maxAttempts = spec.maxAttempts;
-        this.createdAt = Instant.ofEpochMilli(spec.createdAtMillis);
-        this.runAt = h.containsKey("runAt") ? instant(h.get("runAt")) : this.createdAt;
-        this.startedAt = instant(h.get("startedAt"));
-        this.finishedAt = instant(h.get("finishedAt"));
-        this.lastError = emptyToNull(h.get("lastError"));
-        this.errorStack = emptyToNull(h.get("errorStack"));
-        this.result = emptyToNull(h.get("result"));
-        this.idempotencyKey = emptyToNull(spec.idempotencyKey);
+        Instant createdAt = Instant.ofEpochMilli(spec.createdAtMillis());
+        return new TaskInfo(id, tenant, queue, spec.name(), h.get("payload"), spec.priority(),
+                TaskState.valueOf(h.get("state")), parseInt(h.get("attempts")), spec.maxAttempts(), createdAt,
+                h.containsKey("runAt") ? instant(h.get("runAt")) : createdAt, instant(h.get("startedAt")),
+                instant(h.get("finishedAt")), emptyToNull(h.get("lastError")), emptyToNull(h.get("errorStack")),
+                emptyToNull(h.get("result")), emptyToNull(spec.idempotencyKey()));
     }
 
     private static int parseInt(String s) {
@@ -57,80 +39,6 @@ public final class TaskInfo {
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
-    }
-
-    public String getId() {
-        return id;
-    }
-
-    public String getTenant() {
-        return tenant;
-    }
-
-    public String getQueue() {
-        return queue;
-    }
-
-    public String getName() {
-        return name;
-    }
-
-    /** The payload JSON text as enqueued. */
-    public String getPayload() {
-        return payload;
-    }
-
-    public TaskPriority getPriority() {
-        return priority;
-    }
-
-    public TaskState getState() {
-        return state;
-    }
-
-    /** Attempts started so far (the running one included). */
-    public int getAttempts() {
-        return attempts;
-    }
-
-    public int getMaxAttempts() {
-        return maxAttempts;
-    }
-
-    public Instant getCreatedAt() {
-        return createdAt;
-    }
-
-    /** When the task may run (its delay, or the retry after a failed attempt). */
-    public Instant getRunAt() {
-        return runAt;
-    }
-
-    /** When the last attempt started. */
-    public Instant getStartedAt() {
-        return startedAt;
-    }
-
-    public Instant getFinishedAt() {
-        return finishedAt;
-    }
-
-    public String getLastError() {
-        return lastError;
-    }
-
-    /** The exception class, message and first stack frames of the last failure. */
-    public String getErrorStack() {
-        return errorStack;
-    }
-
-    /** The handler's result (JSON text) once SUCCEEDED. */
-    public String getResult() {
-        return result;
-    }
-
-    public String getIdempotencyKey() {
-        return idempotencyKey;
     }
 
     @Override

@@ -1,19 +1,19 @@
 package io.mcpcrew.crew.tasks;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
- * One tenant's named task queue. Get one from {@link TaskQueues#queue(String, String)}.
+ * One tenant's named task queue, as producers and operators see it. Get one from
+ * {@link TenantTaskQueues#queue(String)}; workers use the worker protocol, {@link TaskLeases}.
  *
  * <pre>{@code
- * TaskQueue q = queues.queue("acme", "emails");
+ * TaskQueue q = queues.forTenant("acme").queue("emails");
  * String id = q.enqueue("send-welcome", "{\"user\":42}", TaskPriority.HIGH,
  *         TaskOptions.defaults().withMaxAttempts(5).withIdempotencyKey("welcome-42"));
  * TaskWorker w = q.startWorker(task -> { send(task.payload()); return null; }, 10);
- * q.get(id).map(TaskInfo::getState);   // PENDING, RUNNING, SUCCEEDED, ...
+ * q.get(id).map(TaskInfo::state);   // PENDING, RUNNING, SUCCEEDED, ...
  * }</pre>
  *
  * <p>Guarantees: a task is claimed by one worker at a time under a lease the worker renews; if the worker dies
@@ -24,6 +24,7 @@ public interface TaskQueue {
 
     String tenant();
 
+    /** The name of the queue. */
     String name();
 
     /** Enqueues a task with the queue's default options; returns its id. */
@@ -74,35 +75,4 @@ public interface TaskQueue {
 
     /** Starts a worker running handlers on {@code executor} (e.g. a ManagedExecutorService), at most {@code concurrency} at once. */
     TaskWorker startWorker(TaskHandler handler, int concurrency, ExecutorService executor);
-
-    // ---- the worker protocol, for custom workers (TaskWorkerPool uses it) ----
-
-    /**
-     * A worker's round trip, one script: completes {@code done} with their {@code results} (JSON text or null),
-     * then claims up to {@code max} tasks, highest priority first, leased for {@code lease}; claiming also promotes
-     * due delayed and retry tasks and re-queues tasks whose lease expired. Claims nothing while the queue is paused.
-     */
-    ClaimBatch ackAndClaim(List<Task> done, List<String> results, int max, Duration lease);
-
-    /** Claims up to {@code max} tasks (see {@link #ackAndClaim}). */
-    default List<Task> claim(int max, Duration lease) {
-        return ackAndClaim(List.of(), List.of(), max, lease).claimed();
-    }
-
-    /** Completes claimed tasks with their results (JSON text or null); true per task whose lease was still held. */
-    default List<Boolean> ack(List<Task> tasks, List<String> results) {
-        return tasks.isEmpty() ? List.of() : ackAndClaim(tasks, results, 0, Duration.ZERO).acked();
-    }
-
-    /**
-     * Records a failed attempt: FAILED with a retry after backoff, or DEAD after the last attempt (or at once when
-     * {@code error} is a {@link PermanentTaskFailure}). Empty if the lease was lost (nothing changed).
-     */
-    Optional<TaskState> fail(Task task, Throwable error);
-
-    /** Extends the leases of claimed tasks; true per task whose lease was still held. */
-    List<Boolean> renew(List<Task> tasks, Duration lease);
-
-    /** Gives claimed tasks back unfinished (PENDING at their old place, the attempt not counted). */
-    int release(List<Task> tasks);
 }

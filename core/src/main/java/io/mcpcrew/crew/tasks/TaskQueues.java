@@ -4,12 +4,12 @@ import java.util.List;
 
 /**
  * Task queues per tenant. Inject it ({@code @Inject TaskQueues queues}) or build {@link RedisTaskQueues} outside a
- * container.
+ * container, then {@code queues.forTenant("acme").queue("emails")}.
  */
 public interface TaskQueues {
 
-    /** The queue {@code queueName} of {@code tenantId}; both follow {@link io.mcpcrew.crew.redis.Names#RULE}. */
-    TaskQueue queue(String tenantId, String queueName);
+    /** The queues of {@code tenant}, which follows {@link io.mcpcrew.crew.redis.Names#RULE}. */
+    TenantTaskQueues forTenant(String tenant);
 
     /** Every queue ever enqueued to, from the registry the managed workers serve. */
     List<TaskQueue> registeredQueues();

@@ -5,27 +5,14 @@ package io.mcpcrew.crew.tasks;
  * {@code name|priority|maxAttempts|backoffBaseMs|backoffCapMs|timeoutMs|createdAtMs|idempotencyKey}. Packing it
  * keeps the record to three hash fields at enqueue (spec, payload, state), which is most of the Redis CPU an
  * enqueue costs. No part can hold {@code |}: names and keys follow the name rule, the rest are numbers.
+ *
+ * @param idempotencyKey the key, or empty for none (null is taken as empty)
  */
-final class TaskSpec {
-    final String name;
-    final TaskPriority priority;
-    final int maxAttempts;
-    final long backoffBaseMillis;
-    final long backoffCapMillis;
-    final long timeoutMillis;
-    final long createdAtMillis;
-    final String idempotencyKey;
+record TaskSpec(String name, TaskPriority priority, int maxAttempts, long backoffBaseMillis, long backoffCapMillis,
+        long timeoutMillis, long createdAtMillis, String idempotencyKey) {
 
-    TaskSpec(String name, TaskPriority priority, int maxAttempts, long backoffBaseMillis, long backoffCapMillis,
-            long timeoutMillis, long createdAtMillis, String idempotencyKey) {
-        this.name = name;
-        this.priority = priority;
-        this.maxAttempts = maxAttempts;
-        this.backoffBaseMillis = backoffBaseMillis;
-        this.backoffCapMillis = backoffCapMillis;
-        this.timeoutMillis = timeoutMillis;
-        this.createdAtMillis = createdAtMillis;
-        this.idempotencyKey = idempotencyKey == null ? "" : idempotencyKey;
+    TaskSpec {
+        idempotencyKey = idempotencyKey == null ? "" : idempotencyKey;
     }
 
     String format() {

@@ -2,11 +2,13 @@
  * TaskQueue: a per-tenant priority queue of tasks on Redis with leased workers, retries with exponential backoff
  * and jitter, dead letters, idempotent enqueue, pause/resume and statistics.
  *
- * <p>Entry points: {@link io.mcpcrew.crew.tasks.TaskQueues} (CDI bean {@link io.mcpcrew.crew.tasks.RedisTaskQueues},
- * or {@code new RedisTaskQueues(redis)} outside a container) gives a {@link io.mcpcrew.crew.tasks.TaskQueue} per
- * tenant and queue name. Workers: {@link io.mcpcrew.crew.tasks.TaskQueue#startWorker} (plain Java) or
- * {@link io.mcpcrew.crew.tasks.TaskWorkerPool} serving many queues fairly (the EJB supervisor runs one on the
- * server's managed executor, with {@link io.mcpcrew.crew.tasks.NamedTaskHandler} beans found by
+ * <p>Entry point: {@link io.mcpcrew.crew.tasks.TaskQueues} (CDI bean {@link io.mcpcrew.crew.tasks.RedisTaskQueues},
+ * or {@code new RedisTaskQueues(redis)} outside a container); {@code forTenant(tenant)} gives the tenant's
+ * {@link io.mcpcrew.crew.tasks.TenantTaskQueues}, whose {@code queue(name)} is the producer's
+ * {@link io.mcpcrew.crew.tasks.TaskQueue} and whose {@code leases(name)} is the worker protocol,
+ * {@link io.mcpcrew.crew.tasks.TaskLeases}. Workers: {@link io.mcpcrew.crew.tasks.TaskQueue#startWorker} (plain
+ * Java) or {@link io.mcpcrew.crew.tasks.TaskWorkerPool} serving many queues fairly (the EJB supervisor runs one on
+ * the server's managed executor, with {@link io.mcpcrew.crew.tasks.NamedTaskHandler} beans found by
  * {@link io.mcpcrew.crew.tasks.TaskHandlers}). Every state change is one Lua script over keys of one hash tag
  * (see {@link io.mcpcrew.crew.tasks.TaskKeys} and {@code docs/wire-format/tasks.md}).
  */

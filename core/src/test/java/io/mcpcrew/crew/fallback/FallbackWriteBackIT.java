@@ -65,7 +65,7 @@ class FallbackWriteBackIT {
 
     /** With Redis stopped: 5 tasks, 5 sessions, 5 events, each accepted locally. */
     static Accepted writeDuringOutage(FallbackNode n) {
-        TaskQueue q = n.tasks.queue("acme", "q");
+        TaskQueue q = n.tasks.forTenant("acme").queue("q");
         TenantEvents ev = n.events.forTenant("acme");
         List<String> tasks = new ArrayList<>();
         List<String> sessions = new ArrayList<>();
@@ -81,7 +81,7 @@ class FallbackWriteBackIT {
     }
 
     void assertAllInRedis(FallbackNode n, Accepted a) {
-        TaskQueue q = n.tasks.queue("acme", "q");
+        TaskQueue q = n.tasks.forTenant("acme").queue("q");
         for (String id : a.tasks()) {
             assertTrue(q.get(id).isPresent(), "task " + id + " is in Redis");
         }
@@ -123,8 +123,8 @@ class FallbackWriteBackIT {
     /** A task worker of another queue (started before the outage): its claim is the first call to succeed again. */
     @Test
     void aWorkerNoticingRecoveryGetsEverythingWrittenBackWithin2s() throws Exception {
-        whenAnotherThreadNoticesRecovery(n -> closeables.add(0, n.tasks.queue("acme", "other").startWorker(t -> "ok", 1)),
-                n -> { });
+        whenAnotherThreadNoticesRecovery(
+                n -> closeables.add(0, n.tasks.forTenant("acme").queue("other").startWorker(t -> "ok", 1)), n -> { });
     }
 
     private void whenAnotherThreadNoticesRecovery(java.util.function.Consumer<FallbackNode> before,

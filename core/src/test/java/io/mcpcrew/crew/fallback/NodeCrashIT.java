@@ -78,11 +78,11 @@ class NodeCrashIT {
             RedisSessionManager sessions = restarted.sessions;
             assertTrue(restarted.drainedWithin(Duration.ofSeconds(10)),
                     "the restarted node wrote back what the killed one journaled; pending: " + restarted.pending());
-            TaskQueue q = queues.queue("acme", "q");
+            TaskQueue q = queues.forTenant("acme").queue("q");
             for (String id : tasks) {
                 assertTrue(q.get(id).isPresent(), "task " + id);
             }
-            assertEquals(COUNT, q.stats().getPending(), "each task pending once");
+            assertEquals(COUNT, q.stats().pending(), "each task pending once");
             Set<String> stored = new HashSet<>();
             for (Session s : sessions.forTenant("acme").listSessions("u")) {
                 stored.add(s.getId());

@@ -28,7 +28,7 @@ public final class OutageWriterMain {
         JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", args[0],
                 "redis.crew.port", args[1], "redis.crew.fallback.journal.dir", args[2],
                 "redis.crew.breaker.probe-interval", "50ms", "redis.crew.timeout", "500ms")), null);
-        TaskQueue q = new RedisTaskQueues(redis).queue("acme", "q");
+        TaskQueue q = new RedisTaskQueues(redis).forTenant("acme").queue("q");
         RedisEventManager events = new RedisEventManager(redis);
         RedisSessionManager sessions = new RedisSessionManager(redis);
         int n = Integer.parseInt(args[4]);

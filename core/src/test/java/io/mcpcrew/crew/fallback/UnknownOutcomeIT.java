@@ -70,7 +70,7 @@ class UnknownOutcomeIT {
         RedisTaskQueues tasks = node.tasks;
         RedisEventManager events = node.events;
         RedisSessionManager sessions = node.sessions;
-        TaskQueue q = tasks.queue("acme", "q");
+        TaskQueue q = tasks.forTenant("acme").queue("q");
 
         Set<String> taskIds = ConcurrentHashMap.newKeySet();
         Map<String, Set<String>> sessionIds = new ConcurrentHashMap<>();

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Pure logic of the task queue: backoff, priorities, options, ids, configuration, keys. */
+/** Pure logic of the task queue: backoff, priorities, options, ids, configuration, keys, values, idle backoff. */
 class TaskLogicTest {
 
     @Test
@@ -128,13 +128,100 @@ class TaskLogicTest {
     @Test
     void specPacksTheFixedFieldsAndParsesBack() {
         TaskSpec s = TaskSpec.parse(new TaskSpec("send-mail", TaskPriority.HIGH, 5, 1000, 60000, 0, 1234, "k-1").format());
-        assertEquals("send-mail", s.name);
-        assertEquals(TaskPriority.HIGH, s.priority);
-        assertEquals(5, s.maxAttempts);
-        assertEquals(60000, s.backoffCapMillis);
-        assertEquals(1234, s.createdAtMillis);
-        assertEquals("k-1", s.idempotencyKey);
-        assertEquals("", TaskSpec.parse("a|LOW|1|0|0|0|1|").idempotencyKey);
+        assertEquals("send-mail", s.name());
+        assertEquals(TaskPriority.HIGH, s.priority());
+        assertEquals(5, s.maxAttempts());
+        assertEquals(60000, s.backoffCapMillis());
+        assertEquals(1234, s.createdAtMillis());
+        assertEquals("k-1", s.idempotencyKey());
+        assertEquals("", TaskSpec.parse("a|LOW|1|0|0|0|1|").idempotencyKey());
+    }
+
+    @Test
+    void valueTypesAreRecordsThatKeepTheirRules() {
+        NewTask t = new NewTask("job", "{}", TaskPriority.LOW, null);
+        assertEquals(TaskOptions.defaults(), t.options(), "no options: the queue's defaults");
+        assertEquals(new NewTask("job", "{}", TaskPriority.LOW), t);
+        assertThrows(NullPointerException.class, () -> new NewTask("job", "{}", null));
+        assertEquals("", new TaskSpec("a", TaskPriority.LOW, 1, 0, 0, 0, 1, null).idempotencyKey());
+
+        java.util.List<Boolean> acked = new java.util.ArrayList<>(List.of(true));
+        ClaimBatch b = new ClaimBatch(acked, List.of());
+        acked.add(false);
+        assertEquals(List.of(true), b.acked(), "a copy");
+        assertThrows(UnsupportedOperationException.class, () -> b.claimed().add(null));
+
+        Map<TaskPriority, Long> byPriority = Map.of(TaskPriority.CRITICAL, 1L, TaskPriority.HIGH, 0L,
+                TaskPriority.NORMAL, 2L, TaskPriority.LOW, 0L);
+        long[] v = {3, 4, 5, 6, 7, 1, 0, 2, 0, 1_000, 1, 11, 12, 13, 14, 15};
+        QueueStats s = QueueStats.fromReply("t1", "q", v, byPriority, 1_250);
+        assertEquals(new QueueStats("t1", "q", 3, 4, 5, 6, 7, byPriority, 250, true, 11, 12, 13, 14, 15), s);
+        v[9] = -1;
+        v[10] = 0;
+        QueueStats empty = QueueStats.fromReply("t1", "q", v, byPriority, 1_250);
+        assertEquals(0, empty.oldestPendingAgeMillis(), "nothing pending: age 0");
+        assertFalse(empty.paused());
+
+        TaskInfo info = TaskInfo.fromRecord("t1", "q", "abc", Map.of("spec", "send|HIGH|5|10|20|0|1000|k",
+                "payload", "{}", "state", "FAILED", "attempts", "2", "runAt", "3000", "startedAt", "2000",
+                "finishedAt", "", "lastError", "boom"));
+        assertEquals(new TaskInfo("abc", "t1", "q", "send", "{}", TaskPriority.HIGH, TaskState.FAILED, 2, 5,
+                Instant.ofEpochMilli(1000), Instant.ofEpochMilli(3000), Instant.ofEpochMilli(2000), null, "boom", null,
+                null, "k"), info);
+        TaskInfo fresh = TaskInfo.fromRecord("t1", "q", "abc", Map.of("spec", "send|HIGH|5|10|20|0|1000|",
+                "payload", "{}", "state", "PENDING"));
+        assertEquals(Instant.ofEpochMilli(1000), fresh.runAt(), "no runAt: when it was created");
+        assertEquals(0, fresh.attempts());
+        assertEquals(null, fresh.idempotencyKey());
+    }
+
+    @Test
+    void anEmptyQueueIsAskedAgainAfterThePollIntervalDoublingUpToTenTimesIt() {
+        IdleBackoff idle = new IdleBackoff(Duration.ofMillis(20));
+        TaskLeases q = queueKey("t1", "q");
+        long ms = 1_000_000;
+        long now = 0;
+        assertTrue(idle.due(q, now), "never empty: asked at once");
+        long[] expected = {20, 40, 80, 160, 200, 200};
+        for (long delay : expected) {
+            idle.foundEmpty(q, now);
+            assertFalse(idle.due(q, now + delay * ms - 1), "not before " + delay + " ms");
+            assertTrue(idle.due(q, now + delay * ms), "at " + delay + " ms");
+            now += delay * ms;
+        }
+        assertTrue(idle.due(queueKey("t1", "other"), now), "each queue has its own wait");
+        idle.foundWork(q);
+        idle.foundEmpty(q, now);
+        assertTrue(idle.due(q, now + 20 * ms), "work resets the wait to the poll interval");
+    }
+
+    /** A queue as a key of the worker pool's bookkeeping only: none of its methods is called. */
+    private static TaskLeases queueKey(String tenant, String queue) {
+        return new TaskLeases() {
+            public String tenant() {
+                return tenant;
+            }
+
+            public String queue() {
+                return queue;
+            }
+
+            public ClaimBatch ackAndClaim(List<Task> done, List<String> results, int max, Duration lease) {
+                throw new UnsupportedOperationException();
+            }
+
+            public java.util.Optional<TaskState> fail(Task task, Throwable error) {
+                throw new UnsupportedOperationException();
+            }
+
+            public List<Boolean> renew(List<Task> tasks, Duration lease) {
+                throw new UnsupportedOperationException();
+            }
+
+            public int release(List<Task> tasks) {
+                throw new UnsupportedOperationException();
+            }
+        };
     }
 
     @Test

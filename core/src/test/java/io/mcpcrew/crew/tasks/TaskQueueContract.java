@@ -29,8 +29,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The TaskQueue contract, run against each topology by a subclass (standalone {@link TaskQueueIT}, Cluster
- * {@link TaskQueueClusterIT}) that supplies the Redis connection settings.
+ * The TaskQueue contract (the producer's {@link TaskQueue}, the worker protocol {@link TaskLeases} and the workers),
+ * run against each topology by a subclass that supplies the Redis connection settings: standalone
+ * {@link TaskQueueIT}, Cluster {@link TaskQueueClusterIT}, Sentinel {@link TaskQueueSentinelIT}. Enqueue while
+ * Redis is down is {@link TaskQueueFallbackIT}.
  */
 abstract class TaskQueueContract {
     /** Generous: the machine is shared and loaded. */
@@ -63,7 +65,12 @@ abstract class TaskQueueContract {
         if (redis == null) {
             open(Map.of());
         }
-        return queues.queue(tenant, name);
+        return queues.forTenant(tenant).queue(name);
+    }
+
+    /** The worker protocol of {@code q}, as a hand-written worker gets it. */
+    TaskLeases leases(TaskQueue q) {
+        return queues.forTenant(q.tenant()).leases(q.name());
     }
 
     TaskWorker track(TaskWorker w) {
@@ -90,7 +97,7 @@ abstract class TaskQueueContract {
     }
 
     static TaskState stateOf(TaskQueue q, String id) {
-        return q.get(id).map(TaskInfo::getState).orElse(null);
+        return q.get(id).map(TaskInfo::state).orElse(null);
     }
 
     long pttl(String key) {
@@ -102,19 +109,19 @@ abstract class TaskQueueContract {
         TaskQueue q = queue("acme", "emails");
         String id = q.enqueue("echo", "{\"to\":\"x@y.z\"}", TaskPriority.NORMAL);
         TaskInfo pending = q.get(id).orElseThrow();
-        assertEquals(TaskState.PENDING, pending.getState());
-        assertEquals("echo", pending.getName());
+        assertEquals(TaskState.PENDING, pending.state());
+        assertEquals("echo", pending.name());
         assertEquals(-1, pttl(((RedisTaskQueue) q).keys().task(id)), "an unfinished task has no TTL");
         track(q.startWorker(Task::payload, 2));
         await("the task succeeded", () -> stateOf(q, id) == TaskState.SUCCEEDED);
         TaskInfo done = q.get(id).orElseThrow();
-        assertEquals("{\"to\":\"x@y.z\"}", done.getResult());
-        assertEquals(1, done.getAttempts());
-        assertTrue(done.getFinishedAt() != null && done.getStartedAt() != null);
+        assertEquals("{\"to\":\"x@y.z\"}", done.result());
+        assertEquals(1, done.attempts());
+        assertTrue(done.finishedAt() != null && done.startedAt() != null);
         long ttl = pttl(((RedisTaskQueue) q).keys().task(id));
         long resultTtl = redis.ttl(DataType.TASK_RESULT).toMillis();
         assertTrue(ttl > resultTtl - 60_000 && ttl <= resultTtl, "ttl " + ttl);
-        assertEquals(1, q.stats().getSucceededTotal());
+        assertEquals(1, q.stats().succeededTotal());
         assertTrue(queues.registeredQueues().contains(q), "the queue is in the registry");
     }
 
@@ -138,10 +145,10 @@ abstract class TaskQueueContract {
         assertEquals(1000, new java.util.HashSet<>(ids).size());
         expected.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
         QueueStats stats = q.stats();
-        assertEquals(1000, stats.getPending());
+        assertEquals(1000, stats.pending());
         for (TaskPriority p : TaskPriority.values()) {
             long n = expected.stream().filter(e -> e[0] == p.rank()).count();
-            assertEquals(n, stats.getPendingByPriority().get(p), p.name());
+            assertEquals(n, stats.pendingByPriority().get(p), p.name());
         }
         List<String> order = new CopyOnWriteArrayList<>();
         track(q.startWorker(t -> {
@@ -165,20 +172,20 @@ abstract class TaskQueueContract {
         }, 2));
         await("dead", () -> stateOf(q, id) == TaskState.DEAD);
         TaskInfo dead = q.get(id).orElseThrow();
-        assertEquals(3, dead.getAttempts());
+        assertEquals(3, dead.attempts());
         assertEquals(3, calls.get());
-        assertEquals("IllegalStateException: disk full on attempt 3", dead.getLastError());
-        assertTrue(dead.getErrorStack().startsWith("java.lang.IllegalStateException: disk full on attempt 3"),
-                dead.getErrorStack());
-        assertTrue(dead.getErrorStack().contains("\tat "), dead.getErrorStack());
+        assertEquals("IllegalStateException: disk full on attempt 3", dead.lastError());
+        assertTrue(dead.errorStack().startsWith("java.lang.IllegalStateException: disk full on attempt 3"),
+                dead.errorStack());
+        assertTrue(dead.errorStack().contains("\tat "), dead.errorStack());
         long ttl = pttl(((RedisTaskQueue) q).keys().task(id));
         assertTrue(ttl > 0 && ttl <= redis.ttl(DataType.DEAD_LETTER).toMillis(), "dead letter ttl " + ttl);
         assertTrue(pttl(((RedisTaskQueue) q).keys().dead) > 0, "the dead set has a TTL");
         List<TaskInfo> letters = q.deadLetters(10);
-        assertEquals(List.of(id), letters.stream().map(TaskInfo::getId).collect(java.util.stream.Collectors.toList()));
+        assertEquals(List.of(id), letters.stream().map(TaskInfo::id).collect(java.util.stream.Collectors.toList()));
         QueueStats s = q.stats();
-        assertEquals(1, s.getDead());
-        assertEquals(3, s.getFailedAttemptsTotal());
+        assertEquals(1, s.dead());
+        assertEquals(3, s.failedAttemptsTotal());
         w.stop(Duration.ofSeconds(5));
 
         assertEquals(Optional.of(TaskState.PENDING), q.retryDead(id));
@@ -186,8 +193,8 @@ abstract class TaskQueueContract {
         assertEquals(-1, pttl(((RedisTaskQueue) q).keys().task(id)), "a retried dead letter lives until done again");
         track(q.startWorker(t -> "\"fixed\"", 1));
         await("succeeded after the retry", () -> stateOf(q, id) == TaskState.SUCCEEDED);
-        assertEquals(1, q.get(id).orElseThrow().getAttempts());
-        assertEquals(0, q.stats().getDead());
+        assertEquals(1, q.get(id).orElseThrow().attempts());
+        assertEquals(0, q.stats().dead());
         assertEquals(Optional.empty(), q.retryDead("0123456789abcdef0123456789abcdef"));
     }
 
@@ -199,7 +206,7 @@ abstract class TaskQueueContract {
             throw new PermanentTaskFailure("payload cannot be parsed");
         }, 1));
         await("dead", () -> stateOf(q, id) == TaskState.DEAD);
-        assertEquals(1, q.get(id).orElseThrow().getAttempts());
+        assertEquals(1, q.get(id).orElseThrow().attempts());
     }
 
     @Test
@@ -209,9 +216,9 @@ abstract class TaskQueueContract {
         String first = q.enqueue("charge", "{\"amount\":1}", TaskPriority.NORMAL, once);
         String second = q.enqueue("charge", "{\"amount\":2}", TaskPriority.CRITICAL, once);
         assertEquals(first, second);
-        assertEquals(1, q.stats().getPending());
-        assertEquals("{\"amount\":1}", q.get(first).orElseThrow().getPayload());
-        assertEquals("order-42", q.get(first).orElseThrow().getIdempotencyKey());
+        assertEquals(1, q.stats().pending());
+        assertEquals("{\"amount\":1}", q.get(first).orElseThrow().payload());
+        assertEquals("order-42", q.get(first).orElseThrow().idempotencyKey());
         long ttl = pttl(((RedisTaskQueue) q).keys().idemPrefix + "order-42");
         assertTrue(ttl > 0 && ttl <= redis.ttl(DataType.IDEMPOTENCY).toMillis(), "idempotency ttl " + ttl);
         // another queue, another tenant: independent
@@ -224,10 +231,10 @@ abstract class TaskQueueContract {
         TaskQueue q = queue("acme", "leases");
         String id = q.enqueue("job", "{}", TaskPriority.NORMAL);
         // the "killed" worker: claims with a short lease and never renews, acks or fails
-        List<Task> claimed = q.claim(10, Duration.ofMillis(300));
+        List<Task> claimed = leases(q).claim(10, Duration.ofMillis(300));
         assertEquals(1, claimed.size());
         assertEquals(TaskState.RUNNING, stateOf(q, id));
-        assertEquals(List.of(), q.claim(10, Duration.ofSeconds(30)), "while leased nobody else gets it");
+        assertEquals(List.of(), leases(q).claim(10, Duration.ofSeconds(30)), "while leased nobody else gets it");
         Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
         track(q.startWorker(t -> {
             runs.computeIfAbsent(t.id(), k -> new AtomicInteger()).incrementAndGet();
@@ -235,41 +242,41 @@ abstract class TaskQueueContract {
         }, 2));
         await("completed elsewhere", () -> stateOf(q, id) == TaskState.SUCCEEDED);
         assertEquals(1, runs.get(id).get());
-        assertEquals(2, q.get(id).orElseThrow().getAttempts());
-        assertEquals(1, q.stats().getExpiredLeasesTotal());
+        assertEquals(2, q.get(id).orElseThrow().attempts());
+        assertEquals(1, q.stats().expiredLeasesTotal());
         // the dead worker wakes up: its ack, renew and fail are refused and change nothing
-        assertEquals(List.of(false), q.ack(claimed, Collections.singletonList("\"late\"")));
-        assertEquals(List.of(false), q.renew(claimed, Duration.ofSeconds(30)));
-        assertEquals(Optional.empty(), q.fail(claimed.get(0), new RuntimeException("late")));
-        assertEquals(0, q.release(claimed));
+        assertEquals(List.of(false), leases(q).ack(claimed, Collections.singletonList("\"late\"")));
+        assertEquals(List.of(false), leases(q).renew(claimed, Duration.ofSeconds(30)));
+        assertEquals(Optional.empty(), leases(q).fail(claimed.get(0), new RuntimeException("late")));
+        assertEquals(0, leases(q).release(claimed));
         TaskInfo done = q.get(id).orElseThrow();
-        assertEquals(TaskState.SUCCEEDED, done.getState());
-        assertEquals("\"done\"", done.getResult());
+        assertEquals(TaskState.SUCCEEDED, done.state());
+        assertEquals("\"done\"", done.result());
     }
 
     @Test
     void leaseExpiryOnTheLastAttemptDeadLetters() throws Exception {
         TaskQueue q = queue("acme", "crashy");
         String id = q.enqueue("job", "{}", TaskPriority.NORMAL, TaskOptions.defaults().withMaxAttempts(1));
-        assertEquals(1, q.claim(1, Duration.ofMillis(1)).size());
+        assertEquals(1, leases(q).claim(1, Duration.ofMillis(1)).size());
         Thread.sleep(5); // let the 1 ms lease pass; the next claim reclaims it
-        assertEquals(List.of(), q.claim(1, Duration.ofSeconds(30)));
+        assertEquals(List.of(), leases(q).claim(1, Duration.ofSeconds(30)));
         TaskInfo t = q.get(id).orElseThrow();
-        assertEquals(TaskState.DEAD, t.getState());
-        assertTrue(t.getLastError().startsWith("lease expired"), t.getLastError());
+        assertEquals(TaskState.DEAD, t.state());
+        assertTrue(t.lastError().startsWith("lease expired"), t.lastError());
     }
 
     @Test
     void renewedLeaseKeepsTheTask() throws Exception {
         TaskQueue q = queue("acme", "renew");
         q.enqueue("job", "{}", TaskPriority.NORMAL);
-        List<Task> mine = q.claim(1, Duration.ofMillis(200));
+        List<Task> mine = leases(q).claim(1, Duration.ofMillis(200));
         for (int i = 0; i < 5; i++) {
-            assertEquals(List.of(true), q.renew(mine, Duration.ofMillis(200)));
+            assertEquals(List.of(true), leases(q).renew(mine, Duration.ofMillis(200)));
             Thread.sleep(50);
-            assertEquals(List.of(), q.claim(1, Duration.ofSeconds(1)), "never given to a second worker");
+            assertEquals(List.of(), leases(q).claim(1, Duration.ofSeconds(1)), "never given to a second worker");
         }
-        assertEquals(List.of(true), q.ack(mine, Collections.singletonList(null)));
+        assertEquals(List.of(true), leases(q).ack(mine, Collections.singletonList(null)));
         assertEquals(TaskState.SUCCEEDED, stateOf(q, mine.get(0).id()));
     }
 
@@ -280,18 +287,18 @@ abstract class TaskQueueContract {
         String later = q.enqueue("job", "{}", TaskPriority.LOW, TaskOptions.defaults().withDelay(Duration.ofHours(1)));
         String running = q.enqueue("job", "{}", TaskPriority.CRITICAL);
         assertEquals(TaskState.SCHEDULED, stateOf(q, later));
-        assertEquals(running, q.claim(1, Duration.ofSeconds(30)).get(0).id());
+        assertEquals(running, leases(q).claim(1, Duration.ofSeconds(30)).get(0).id());
         assertEquals(Optional.of(TaskState.CANCELLED), q.cancel(pending));
         assertEquals(Optional.of(TaskState.CANCELLED), q.cancel(later));
         assertEquals(Optional.of(TaskState.RUNNING), q.cancel(running));
         assertEquals(Optional.empty(), q.cancel("no-such-task"));
         QueueStats s = q.stats();
-        assertEquals(0, s.getPending());
-        assertEquals(0, s.getScheduled());
-        assertEquals(1, s.getRunning());
-        assertEquals(2, s.getCancelledTotal());
+        assertEquals(0, s.pending());
+        assertEquals(0, s.scheduled());
+        assertEquals(1, s.running());
+        assertEquals(2, s.cancelledTotal());
         assertTrue(pttl(((RedisTaskQueue) q).keys().task(pending)) > 0, "a cancelled record expires");
-        assertEquals(List.of(), q.claim(5, Duration.ofSeconds(30)));
+        assertEquals(List.of(), leases(q).claim(5, Duration.ofSeconds(30)));
     }
 
     @Test
@@ -300,10 +307,10 @@ abstract class TaskQueueContract {
         long enqueued = System.currentTimeMillis(); // runAt >= this + 300 ms
         String id = q.enqueue("job", "{}", TaskPriority.NORMAL, TaskOptions.defaults().withDelay(Duration.ofMillis(300)));
         assertEquals(TaskState.SCHEDULED, stateOf(q, id));
-        assertEquals(1, q.stats().getScheduled());
+        assertEquals(1, q.stats().scheduled());
         List<Task> got = new ArrayList<>();
         await("due and claimed", () -> {
-            got.addAll(q.claim(1, Duration.ofSeconds(30)));
+            got.addAll(leases(q).claim(1, Duration.ofSeconds(30)));
             return !got.isEmpty();
         });
         assertTrue(System.currentTimeMillis() - enqueued >= 300, "not claimed before it was due");
@@ -315,12 +322,12 @@ abstract class TaskQueueContract {
         TaskQueue q = queue("acme", "paused");
         q.pause();
         String id = q.enqueue("job", "{}", TaskPriority.NORMAL);
-        assertTrue(q.stats().isPaused());
-        assertEquals(List.of(), q.claim(10, Duration.ofSeconds(30)));
+        assertTrue(q.stats().paused());
+        assertEquals(List.of(), leases(q).claim(10, Duration.ofSeconds(30)));
         assertEquals(TaskState.PENDING, stateOf(q, id));
         q.resume();
-        assertFalse(q.stats().isPaused());
-        assertEquals(id, q.claim(10, Duration.ofSeconds(30)).get(0).id());
+        assertFalse(q.stats().paused());
+        assertEquals(id, leases(q).claim(10, Duration.ofSeconds(30)).get(0).id());
     }
 
     @Test
@@ -338,8 +345,8 @@ abstract class TaskQueueContract {
             return null;
         }, 1));
         await("dead after the timeout", () -> stateOf(q, id) == TaskState.DEAD);
-        assertTrue(q.get(id).orElseThrow().getLastError().contains("timed out after 100 ms"),
-                q.get(id).orElseThrow().getLastError());
+        assertTrue(q.get(id).orElseThrow().lastError().contains("timed out after 100 ms"),
+                q.get(id).orElseThrow().lastError());
         assertTrue(interrupted.await(30, TimeUnit.SECONDS), "the handler thread was interrupted");
     }
 
@@ -370,9 +377,30 @@ abstract class TaskQueueContract {
         assertFalse(w.isAlive());
         assertEquals(TaskState.SUCCEEDED, stateOf(q, quick));
         TaskInfo back = q.get(stuck).orElseThrow();
-        assertEquals(TaskState.PENDING, back.getState(), "released, not lost");
-        assertEquals(0, back.getAttempts(), "the interrupted attempt is not counted");
-        assertEquals(stuck, q.claim(1, Duration.ofSeconds(30)).get(0).id());
+        assertEquals(TaskState.PENDING, back.state(), "released, not lost");
+        assertEquals(0, back.attempts(), "the interrupted attempt is not counted");
+        assertEquals(stuck, leases(q).claim(1, Duration.ofSeconds(30)).get(0).id());
+    }
+
+    @Test
+    void theTenantViewNamesItsTenantAndGivesTheProducerAndWorkerSidesOfOneQueue() {
+        TaskQueue q = queue("acme", "sides");
+        TenantTaskQueues acme = queues.forTenant("acme");
+        assertEquals("acme", acme.tenant());
+        assertEquals("acme", q.tenant());
+        assertEquals("sides", q.name());
+        TaskLeases l = acme.leases("sides");
+        assertEquals("acme", l.tenant());
+        assertEquals("sides", l.queue());
+        String id = q.enqueue("job", "{}", TaskPriority.NORMAL);
+        Task t = l.claim(1, Duration.ofSeconds(30)).get(0);
+        assertEquals(id, t.id());
+        assertEquals("acme", t.tenant());
+        assertEquals("sides", t.queue());
+        assertEquals(List.of(true), l.ack(List.of(t), Collections.singletonList("\"ok\"")));
+        assertEquals(TaskState.SUCCEEDED, stateOf(q, id));
+        assertThrows(InvalidNameException.class, () -> acme.leases("a:b"));
+        assertThrows(InvalidNameException.class, () -> queues.forTenant("a b"));
     }
 
     @Test
@@ -383,8 +411,8 @@ abstract class TaskQueueContract {
                 () -> q.enqueue("job", "\"" + "x".repeat(200) + "\"", TaskPriority.NORMAL));
         assertTrue(big.getMessage().contains("at most 100 bytes"), big.getMessage());
         assertThrows(InvalidNameException.class, () -> q.enqueue("bad name", "{}", TaskPriority.NORMAL));
-        assertThrows(InvalidNameException.class, () -> queues.queue("acme", "a:b"));
-        assertThrows(InvalidNameException.class, () -> queues.queue("_sys", "queues"));
+        assertThrows(InvalidNameException.class, () -> queues.forTenant("acme").queue("a:b"));
+        assertThrows(InvalidNameException.class, () -> queues.forTenant("_sys").queue("queues"));
         assertThrows(InvalidInputException.class, () -> TaskPriority.parse("URGENT"));
         assertThrows(InvalidInputException.class, () -> TaskOptions.defaults().withDelay(Duration.ofSeconds(-1)));
         assertThrows(InvalidInputException.class, () -> TaskOptions.defaults().withMaxAttempts(0));

@@ -53,7 +53,7 @@ class TaskQueueFallbackIT {
     @Test
     void tasksEnqueuedWhileRedisIsDownAreBufferedInOrderAndFlushedWhenItReturns() throws Exception {
         RedisTaskQueues queues = open(true);
-        TaskQueue q = queues.queue("acme", "outage");
+        TaskQueue q = queues.forTenant("acme").queue("outage");
         String before = q.enqueue("job", "{\"n\":-1}", TaskPriority.NORMAL);
         server.stop();
         List<String> ids = new ArrayList<>();
@@ -75,7 +75,7 @@ class TaskQueueFallbackIT {
             Thread.sleep(20);
         }
         assertEquals(0, queues.bufferedTasks());
-        List<Task> claimed = q.claim(100, Duration.ofSeconds(30));
+        List<Task> claimed = queues.forTenant("acme").leases("outage").claim(100, Duration.ofSeconds(30));
         List<String> order = new ArrayList<>();
         for (Task t : claimed) {
             order.add(t.id());
@@ -89,7 +89,7 @@ class TaskQueueFallbackIT {
     @Test
     void withoutFallbackEnqueueFailsWhileRedisIsDown() {
         RedisTaskQueues queues = open(false);
-        TaskQueue q = queues.queue("acme", "strict");
+        TaskQueue q = queues.forTenant("acme").queue("strict");
         server.stop();
         assertThrows(RedisUnavailableException.class, () -> q.enqueue("job", "{}", TaskPriority.NORMAL));
         assertEquals(0, queues.bufferedTasks());

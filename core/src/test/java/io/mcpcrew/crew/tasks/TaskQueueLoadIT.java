@@ -52,6 +52,15 @@ class TaskQueueLoadIT {
         return new RedisTaskQueues(m);
     }
 
+    /** The worker protocol of every queue in the registry, as the managed workers serve them. */
+    static List<TaskLeases> registered(TaskQueues queues) {
+        List<TaskLeases> out = new ArrayList<>();
+        for (TaskQueue q : queues.registeredQueues()) {
+            out.add(queues.forTenant(q.tenant()).leases(q.name()));
+        }
+        return out;
+    }
+
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!condition.getAsBoolean()) {
@@ -66,8 +75,8 @@ class TaskQueueLoadIT {
     void twoWorkersRunTenThousandTasksExactlyOnceAndLoseNone() throws Exception {
         RedisTaskQueues nodeA = node();
         RedisTaskQueues nodeB = node();
-        TaskQueue qa = nodeA.queue("acme", "bulk");
-        TaskQueue qb = nodeB.queue("acme", "bulk");
+        TaskQueue qa = nodeA.forTenant("acme").queue("bulk");
+        TaskQueue qb = nodeB.forTenant("acme").queue("bulk");
         List<NewTask> batch = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             batch.add(new NewTask("work", "{\"i\":" + i + "}", TaskPriority.values()[i % 4]));
@@ -86,10 +95,10 @@ class TaskQueueLoadIT {
             byB.incrementAndGet();
             return t.payload();
         }, 8));
-        await("all 10,000 acknowledged", () -> qa.stats().getSucceededTotal() >= 10_000);
+        await("all 10,000 acknowledged", () -> qa.stats().succeededTotal() >= 10_000);
         QueueStats s = qa.stats();
-        assertEquals(10_000, s.getSucceededTotal());
-        assertEquals(0, s.getPending() + s.getRunning() + s.getScheduled() + s.getFailedWaitingRetry() + s.getDead());
+        assertEquals(10_000, s.succeededTotal());
+        assertEquals(0, s.pending() + s.running() + s.scheduled() + s.failedWaitingRetry() + s.dead());
         assertEquals(10_000, runs.size());
         for (String id : ids) {
             assertEquals(1, runs.get(id).get(), "task " + id + " ran once");
@@ -98,16 +107,16 @@ class TaskQueueLoadIT {
         assertTrue(byA.get() > 0 && byB.get() > 0, "both workers took tasks: " + byA + " / " + byB);
         for (int i = 0; i < ids.size(); i += 97) {
             TaskInfo t = qb.get(ids.get(i)).orElseThrow();
-            assertEquals(TaskState.SUCCEEDED, t.getState());
-            assertEquals("{\"i\":" + i + "}", t.getResult());
+            assertEquals(TaskState.SUCCEEDED, t.state());
+            assertEquals("{\"i\":" + i + "}", t.result());
         }
     }
 
     @Test
     void aTenantWithTenTasksIsNotStarvedByOneWithAHundredThousand() throws Exception {
         RedisTaskQueues node = node();
-        TaskQueue big = node.queue("bigcorp", "jobs");
-        TaskQueue small = node.queue("smallco", "jobs");
+        TaskQueue big = node.forTenant("bigcorp").queue("jobs");
+        TaskQueue small = node.forTenant("smallco").queue("jobs");
         List<NewTask> many = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
             many.add(new NewTask("work", "{}", TaskPriority.NORMAL));
@@ -119,7 +128,7 @@ class TaskQueueLoadIT {
         AtomicLong bigDone = new AtomicLong();
         AtomicInteger smallDone = new AtomicInteger();
         AtomicLong bigDoneWhenSmallFinished = new AtomicLong(-1);
-        TaskWorkerPool pool = new TaskWorkerPool("fairness", node::registeredQueues, name -> task -> {
+        TaskWorkerPool pool = new TaskWorkerPool("fairness", () -> registered(node), name -> task -> {
             if (task.tenant().equals("bigcorp")) {
                 bigDone.incrementAndGet();
             } else if (smallDone.incrementAndGet() == 10) {
@@ -133,7 +142,7 @@ class TaskQueueLoadIT {
         long bigBefore = bigDoneWhenSmallFinished.get();
         // strict FIFO over both would have run 100,000 big tasks first; round-robin gives ~2 per round each
         assertTrue(bigBefore < 1_000, "the big tenant ran " + bigBefore + " tasks before the small one's 10 finished");
-        assertTrue(big.stats().getPending() > 90_000);
+        assertTrue(big.stats().pending() > 90_000);
     }
 
     /**
@@ -145,9 +154,9 @@ class TaskQueueLoadIT {
     @Test
     void aTenantAtItsShareLeavesTheOtherSlotsToOtherTenants() throws Exception {
         RedisTaskQueues node = node();
-        TaskQueue slow = node.queue("hog", "slow");
-        TaskQueue slower = node.queue("hog", "slower");
-        TaskQueue other = node.queue("other", "jobs");
+        TaskQueue slow = node.forTenant("hog").queue("slow");
+        TaskQueue slower = node.forTenant("hog").queue("slower");
+        TaskQueue other = node.forTenant("other").queue("jobs");
         List<NewTask> twenty = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             twenty.add(new NewTask("block", "{}", TaskPriority.NORMAL));
@@ -159,7 +168,7 @@ class TaskQueueLoadIT {
         AtomicInteger hogMostAtOnce = new AtomicInteger();
         AtomicInteger hogDone = new AtomicInteger();
         AtomicInteger otherDone = new AtomicInteger();
-        TaskWorkerPool pool = new TaskWorkerPool("share", node::registeredQueues, name -> task -> {
+        TaskWorkerPool pool = new TaskWorkerPool("share", () -> registered(node), name -> task -> {
             if (!task.tenant().equals("hog")) {
                 otherDone.incrementAndGet();
                 return null;
@@ -184,9 +193,9 @@ class TaskQueueLoadIT {
             await("the other tenant's 5 tasks ran beside the blocked ones", () -> otherDone.get() == 5);
             assertEquals(0, hogDone.get(), "no task of the blocked tenant finished meanwhile");
             assertEquals(2, hogMostAtOnce.get(), "the blocked tenant never ran more than its share");
-            assertEquals(2, slow.stats().getRunning() + slower.stats().getRunning(),
+            assertEquals(2, slow.stats().running() + slower.stats().running(),
                     "the dispatcher leased no more of its tasks than its share");
-            assertEquals(38, slow.stats().getPending() + slower.stats().getPending());
+            assertEquals(38, slow.stats().pending() + slower.stats().pending());
         } finally {
             release.countDown();
         }

@@ -116,12 +116,12 @@ public class ComponentProbe {
 
     /** TaskQueue: enqueue an {@code echo} task (the managed workers may run it) and read its state back. */
     Map<String, Object> taskQueue(TenantRedis tenant) {
-        TaskQueue queue = tasks.queue(TENANT, COMPONENT);
+        TaskQueue queue = tasks.forTenant(TENANT).queue(COMPONENT);
         String id = queue.enqueue("echo", "{\"probe\":true}", TaskPriority.LOW);
         Optional<TaskInfo> info = queue.get(id);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", id);
-        r.put("state", info.map(i -> String.valueOf(i.getState())).orElse(null));
+        r.put("state", info.map(i -> String.valueOf(i.state())).orElse(null));
         r.put("ok", info.isPresent());
         return r;
     }

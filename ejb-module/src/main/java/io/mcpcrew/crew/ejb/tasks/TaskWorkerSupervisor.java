@@ -2,6 +2,8 @@ package io.mcpcrew.crew.ejb.tasks;
 
 import io.mcpcrew.crew.health.WorkerHealth;
 import io.mcpcrew.crew.tasks.TaskHandlers;
+import io.mcpcrew.crew.tasks.TaskLeases;
+import io.mcpcrew.crew.tasks.TaskQueue;
 import io.mcpcrew.crew.tasks.TaskQueueConfig;
 import io.mcpcrew.crew.tasks.TaskQueues;
 import io.mcpcrew.crew.tasks.TaskWorkerPool;
@@ -17,6 +19,8 @@ import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -59,13 +63,22 @@ public class TaskWorkerSupervisor implements WorkerHealth {
             LOG.info("Crew task workers are disabled (redis.crew.tasks.workers.enabled=false)");
             return;
         }
-        TaskWorkerPool p = new TaskWorkerPool("crew-task-workers", queues::registeredQueues,
+        TaskWorkerPool p = new TaskWorkerPool("crew-task-workers", this::registeredQueues,
                 name -> handlers.handler(name).orElse(null), config.workersConcurrency(),
                 config.workersTenantMaxShare(), executor, threads, config);
         p.start();
         pool = p;
         LOG.info(() -> "Crew task workers started: concurrency " + config.workersConcurrency() + ", at most "
                 + config.workersTenantMaxShare() + " per tenant, handlers " + handlers.taskNames());
+    }
+
+    /** The worker protocol of every queue in the registry. */
+    private List<TaskLeases> registeredQueues() {
+        List<TaskLeases> out = new ArrayList<>();
+        for (TaskQueue q : queues.registeredQueues()) {
+            out.add(queues.forTenant(q.tenant()).leases(q.name()));
+        }
+        return out;
     }
 
     @PreDestroy

@@ -66,7 +66,7 @@ public class TaskResource {
     UriInfo uri;
 
     private TaskQueue queue() {
-        return queues.queue(tenant, queueName);
+        return queues.forTenant(tenant).queue(queueName);
     }
 
     /** Enqueues a task: 201 {@code {"id"}} with a Location header naming the task. */
@@ -170,36 +170,36 @@ public class TaskResource {
     }
 
     static JsonObject view(TaskInfo t) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("id", t.getId()).add("tenant", t.getTenant())
-                .add("queue", t.getQueue()).add("name", t.getName()).add("state", t.getState().name())
-                .add("priority", t.getPriority().name()).add("attempts", t.getAttempts())
-                .add("maxAttempts", t.getMaxAttempts());
-        b.add("payload", json(t.getPayload()));
-        b.add("result", json(t.getResult()));
-        instant(b, "createdAt", t.getCreatedAt());
-        instant(b, "runAt", t.getRunAt());
-        instant(b, "startedAt", t.getStartedAt());
-        instant(b, "finishedAt", t.getFinishedAt());
-        text(b, "lastError", t.getLastError());
-        text(b, "errorStack", t.getErrorStack());
-        text(b, "idempotencyKey", t.getIdempotencyKey());
+        JsonObjectBuilder b = Json.createObjectBuilder().add("id", t.id()).add("tenant", t.tenant())
+                .add("queue", t.queue()).add("name", t.name()).add("state", t.state().name())
+                .add("priority", t.priority().name()).add("attempts", t.attempts())
+                .add("maxAttempts", t.maxAttempts());
+        b.add("payload", json(t.payload()));
+        b.add("result", json(t.result()));
+        instant(b, "createdAt", t.createdAt());
+        instant(b, "runAt", t.runAt());
+        instant(b, "startedAt", t.startedAt());
+        instant(b, "finishedAt", t.finishedAt());
+        text(b, "lastError", t.lastError());
+        text(b, "errorStack", t.errorStack());
+        text(b, "idempotencyKey", t.idempotencyKey());
         return b.build();
     }
 
     static JsonObject view(QueueStats s) {
         JsonObjectBuilder byPriority = Json.createObjectBuilder();
         for (TaskPriority p : TaskPriority.values()) {
-            byPriority.add(p.name(), s.getPendingByPriority().get(p));
+            byPriority.add(p.name(), s.pendingByPriority().get(p));
         }
-        return Json.createObjectBuilder().add("tenant", s.getTenant()).add("queue", s.getQueue())
-                .add("paused", s.isPaused())
-                .add("pending", s.getPending()).add("pendingByPriority", byPriority)
-                .add("scheduled", s.getScheduled()).add("failedWaitingRetry", s.getFailedWaitingRetry())
-                .add("running", s.getRunning()).add("dead", s.getDead())
-                .add("oldestPendingAgeMillis", s.getOldestPendingAgeMillis())
-                .add("succeededTotal", s.getSucceededTotal()).add("failedAttemptsTotal", s.getFailedAttemptsTotal())
-                .add("deadTotal", s.getDeadTotal()).add("cancelledTotal", s.getCancelledTotal())
-                .add("expiredLeasesTotal", s.getExpiredLeasesTotal()).build();
+        return Json.createObjectBuilder().add("tenant", s.tenant()).add("queue", s.queue())
+                .add("paused", s.paused())
+                .add("pending", s.pending()).add("pendingByPriority", byPriority)
+                .add("scheduled", s.scheduled()).add("failedWaitingRetry", s.failedWaitingRetry())
+                .add("running", s.running()).add("dead", s.dead())
+                .add("oldestPendingAgeMillis", s.oldestPendingAgeMillis())
+                .add("succeededTotal", s.succeededTotal()).add("failedAttemptsTotal", s.failedAttemptsTotal())
+                .add("deadTotal", s.deadTotal()).add("cancelledTotal", s.cancelledTotal())
+                .add("expiredLeasesTotal", s.expiredLeasesTotal()).build();
     }
 
     /** Stored JSON text as a JSON value (text that is not JSON, e.g. written by another client, as a string). */

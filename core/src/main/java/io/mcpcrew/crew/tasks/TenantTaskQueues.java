@@ -1,0 +1,23 @@
+package io.mcpcrew.crew.tasks;
+
+/**
+ * The task queues of one tenant ({@link TaskQueues#forTenant}). Queue names follow
+ * {@link io.mcpcrew.crew.redis.Names#RULE}; a queue needs no creating: it exists once a task is enqueued to it.
+ *
+ * <pre>{@code
+ * TaskQueue emails = queues.forTenant("acme").queue("emails");
+ * }</pre>
+ */
+public interface TenantTaskQueues {
+
+    String tenant();
+
+    /** The queue {@code name} of this tenant: enqueue, read, cancel, pause, statistics, workers. */
+    TaskQueue queue(String name);
+
+    /**
+     * The worker protocol of the queue {@code queueName} (claim, ack, fail, renew, release), for a hand-written
+     * worker loop; {@link TaskQueue#startWorker} runs one for you.
+     */
+    TaskLeases leases(String queueName);
+}
