@@ -9,9 +9,11 @@ import io.mcpcrew.crew.config.ConfigurationException;
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.InvalidNameException;
+import io.mcpcrew.crew.redis.LuaScript;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,23 @@ class SessionLogicTest {
         assertThrows(InvalidNameException.class, () -> SessionId.newId("{tag}"));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> SessionId.parse("u.abc=="));
         assertTrue(e.getMessage().contains("\"u.abc==\"") && e.getMessage().contains("22 base64url"), e.getMessage());
+    }
+
+    @Test
+    void everyScriptRunsAsTheSharedLibraryFollowedByItsOwnText() throws Exception {
+        String lib = resource("lib.lua");
+        for (String name : List.of("create.lua", "touch.lua", "update.lua", "delete.lua", "prune.lua", "register.lua")) {
+            LuaScript script = SessionScripts.ALL.stream().filter(s -> s.name().equals("SessionScripts/" + name))
+                    .findFirst().orElseThrow();
+            assertEquals(lib + resource(name), script.source(), name);
+        }
+        assertEquals(6, SessionScripts.ALL.size());
+    }
+
+    private static String resource(String name) throws Exception {
+        try (java.io.InputStream in = SessionScripts.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     @Test
