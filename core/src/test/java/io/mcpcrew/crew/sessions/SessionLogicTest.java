@@ -56,6 +56,30 @@ class SessionLogicTest {
     }
 
     @Test
+    void idsAndSessionsAreValues() {
+        SessionId id = SessionId.newId("ann");
+        assertEquals(id, SessionId.parse(id.value()));
+        assertEquals(id, new SessionId(id.value(), "ann"));
+        assertEquals(id.value(), id.toString());
+        InvalidInputException other = assertThrows(InvalidInputException.class, () -> new SessionId(id.value(), "bob"));
+        assertTrue(other.getMessage().contains("\"bob\""), other.getMessage());
+        assertThrows(InvalidInputException.class, () -> new SessionId(null, "ann"));
+
+        Map<String, Object> data = new java.util.HashMap<>();
+        data.put("a", 1);
+        data.put("gone", null);
+        java.time.Instant t = java.time.Instant.ofEpochMilli(1000);
+        Session s = new Session(id.value(), "ann", data, t, t, t.plusSeconds(60), Duration.ofMinutes(1));
+        data.put("b", 2);
+        assertEquals(2, s.data().size(), "the record holds a copy");
+        assertTrue(s.data().containsKey("gone"));
+        assertThrows(UnsupportedOperationException.class, () -> s.data().put("c", 3));
+        assertEquals(s, new Session(id.value(), "ann", new java.util.HashMap<>(s.data()), t, t, t.plusSeconds(60),
+                Duration.ofMinutes(1)), "equal by value");
+        assertThrows(NullPointerException.class, () -> new Session(null, "ann", Map.of(), t, t, t, Duration.ZERO));
+    }
+
+    @Test
     void importanceParsesConfigNames() {
         assertEquals(SessionImportance.LONG_LIVED, SessionImportance.parse("long-lived"));
         assertEquals(SessionImportance.LONG_LIVED, SessionImportance.parse("LONG_LIVED"));
