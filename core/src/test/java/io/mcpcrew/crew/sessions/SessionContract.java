@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every backend of {@link TenantSessions} must show: Redis standalone ({@link RedisSessionsIT}), Redis
- * Cluster ({@link ClusterSessionsIT}) and the in-memory fallback while Redis is down ({@link FallbackSessionsIT}).
+ * Cluster ({@link ClusterSessionsIT}), Redis behind Sentinel ({@link SentinelSessionsIT}) and the in-memory fallback
+ * while Redis is down ({@link FallbackSessionsIT}).
  */
 abstract class SessionContract {
     /** Session config every test uses unless it adds its own. */
