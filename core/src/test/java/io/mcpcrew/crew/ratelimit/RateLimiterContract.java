@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * relate and against the test's own monotonic clock.
  */
 abstract class RateLimiterContract {
+    static final Duration MINUTE = Duration.ofSeconds(60);
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     /** A limiter on the backend under test, with {@code extra} {@code redis.crew.*} configuration. */
@@ -362,14 +363,19 @@ abstract class RateLimiterContract {
         }
     }
 
+    /** A limiter where tenant alpha has used up resource r (one per minute) and tenant beta has one request in r. */
+    RedisRateLimiter alphaExhaustedBetaNot() {
+        RedisRateLimiter limiter = limiter(Map.of());
+        assertTrue(limiter.forTenant("alpha").checkLimit("r", 1, MINUTE));
+        assertFalse(limiter.forTenant("alpha").checkLimit("r", 1, MINUTE));
+        assertTrue(limiter.forTenant("beta").checkLimit("r", 1, MINUTE));
+        return limiter;
+    }
+
     @Test
     void tenantsAndResourcesAreCountedSeparately() {
-        RedisRateLimiter limiter = limiter(Map.of());
-        Duration w = Duration.ofSeconds(60);
-        assertTrue(limiter.forTenant("alpha").checkLimit("r", 1, w));
-        assertFalse(limiter.forTenant("alpha").checkLimit("r", 1, w));
-        assertTrue(limiter.forTenant("beta").checkLimit("r", 1, w));
-        assertTrue(limiter.forTenant("alpha").checkLimit("other", 1, w));
+        RedisRateLimiter limiter = alphaExhaustedBetaNot();
+        assertTrue(limiter.forTenant("alpha").checkLimit("other", 1, MINUTE));
         assertEquals("beta", limiter.forTenant("beta").tenant());
         Stored redis = stored();
         if (redis != null) {
@@ -380,14 +386,10 @@ abstract class RateLimiterContract {
 
     @Test
     void resetStartsTheWindowEmpty() {
-        RedisRateLimiter limiter = limiter(Map.of());
-        Duration w = Duration.ofSeconds(60);
-        assertTrue(limiter.forTenant("alpha").checkLimit("r", 1, w));
-        assertFalse(limiter.forTenant("alpha").checkLimit("r", 1, w));
-        assertTrue(limiter.forTenant("beta").checkLimit("r", 1, w));
+        RedisRateLimiter limiter = alphaExhaustedBetaNot();
         limiter.forTenant("alpha").reset("r");
-        assertTrue(limiter.forTenant("alpha").checkLimit("r", 1, w));
-        assertFalse(limiter.forTenant("beta").checkLimit("r", 1, w), "another tenant's window is kept");
+        assertTrue(limiter.forTenant("alpha").checkLimit("r", 1, MINUTE));
+        assertFalse(limiter.forTenant("beta").checkLimit("r", 1, MINUTE), "another tenant's window is kept");
     }
 
     @Test
