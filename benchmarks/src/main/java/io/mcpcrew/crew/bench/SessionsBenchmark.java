@@ -23,7 +23,6 @@ import redis.clients.jedis.UnifiedJedis;
 public final class SessionsBenchmark {
     private static final int SESSIONS = 1000;
     private static final String HSET_SCRIPT = "return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])";
-    private static final String HSET_SHA = io.mcpcrew.crew.redis.LuaScript.of("hset", HSET_SCRIPT).sha1();
 
     private SessionsBenchmark() {
     }
@@ -37,7 +36,7 @@ public final class SessionsBenchmark {
             TenantSessions sessions = new RedisSessionManager(redis).forTenant("bench");
             TenantSessions sliding = new RedisSessionManager(slidingRedis).forTenant("bench");
             UnifiedJedis jedis = redis.client();
-            jedis.scriptLoad(HSET_SCRIPT);
+            String hsetSha = jedis.scriptLoad(HSET_SCRIPT);
             String[] ids = new String[SESSIONS];
             String[] raw = new String[SESSIONS];
             for (int i = 0; i < SESSIONS; i++) {
@@ -69,7 +68,7 @@ public final class SessionsBenchmark {
                         (t, i) -> sessions.getSession(ids[idx(t, i)]).orElseThrow(),
                         (t, i) -> sliding.getSession(ids[idx(t, i)]).orElseThrow(),
                         (t, i) -> jedis.hset(raw[idx(t, i)], "d:counter", String.valueOf(i)),
-                        (t, i) -> jedis.evalsha(HSET_SHA, List.of(raw[idx(t, i)]), List.of("d:counter", String.valueOf(i))),
+                        (t, i) -> jedis.evalsha(hsetSha, List.of(raw[idx(t, i)]), List.of("d:counter", String.valueOf(i))),
                         (t, i) -> {
                             if (!sessions.updateSession(ids[idx(t, i)], Map.of("counter", i))) {
                                 throw new IllegalStateException("session vanished");

@@ -17,24 +17,24 @@ import java.util.Optional;
 public interface RateLimiter {
 
     /** The limiter of one tenant; throws {@link io.mcpcrew.crew.redis.InvalidNameException} for a bad id. */
-    TenantRateLimiter forTenant(String tenantId);
+    TenantRateLimiter forTenant(String tenant);
 
-    /** The effective policy of {@code resource} for {@code tenantId}, without a caller default. */
-    default RateLimitPolicy policy(String tenantId, String resource) {
-        return policy(tenantId, resource, null);
+    /** The effective policy of {@code resource} for {@code tenant}, without a caller default. */
+    default RateLimitPolicy policy(String tenant, String resource) {
+        return policy(tenant, resource, null);
     }
 
     /** The effective policy; {@code callerDefault} (may be null) ranks below configuration, above the default. */
-    RateLimitPolicy policy(String tenantId, String resource, RateLimitPolicy callerDefault);
+    RateLimitPolicy policy(String tenant, String resource, RateLimitPolicy callerDefault);
 
     /** Overrides the policy of {@code resource} for one tenant, at run time, on this node (not persisted). */
-    void setPolicy(String tenantId, String resource, RateLimitPolicy policy);
+    void setPolicy(String tenant, String resource, RateLimitPolicy policy);
 
     /** The runtime override, if one is set. */
-    Optional<RateLimitPolicy> policyOverride(String tenantId, String resource);
+    Optional<RateLimitPolicy> policyOverride(String tenant, String resource);
 
     /** Removes a runtime override; returns whether there was one. */
-    boolean clearPolicy(String tenantId, String resource);
+    boolean clearPolicy(String tenant, String resource);
 
     /** What happens while Redis is unreachable. */
     FallbackMode fallbackMode();

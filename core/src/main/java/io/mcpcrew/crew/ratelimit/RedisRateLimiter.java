@@ -21,10 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link RateLimiter} on Redis: an exact sliding window per tenant and resource, kept as a LIST of admission
- * timestamps ({@code crew:<tenant>:ratelimit:<resource>}, at most {@code maxRequests} elements, TTL = window),
- * decided by {@code sliding_window.lua} in one EVALSHA with the Redis server's clock ({@code TIME}), so the
- * decision is atomic and exact across threads and nodes whatever their clocks say. The key format is in
- * {@code docs/wire-format/ratelimit.md}.
+ * timestamps ({@code crew:<tenant>:ratelimit:<resource>}, at most {@code maxRequests} + 2 elements, a TTL of one
+ * to three windows), decided by {@code sliding_window.lua} in one EVALSHA with the Redis server's clock
+ * ({@code TIME}), so the decision is atomic and exact across threads and nodes whatever their clocks say. The key
+ * format is in {@code docs/wire-format/ratelimit.md}.
  *
  * <p>The fast path allocates little: key bytes are cached per tenant and resource, and the script's numeric
  * arguments are small byte arrays. While Redis is unreachable (breaker open or a call failing) the configured
@@ -67,22 +67,22 @@ public class RedisRateLimiter implements RateLimiter {
     }
 
     @Override
-    public TenantRateLimiter forTenant(String tenantId) {
-        Tenant t = tenantId == null ? null : tenants.get(tenantId);
+    public TenantRateLimiter forTenant(String tenant) {
+        Tenant t = tenant == null ? null : tenants.get(tenant);
         if (t == null) {
-            Tenant fresh = new Tenant(redis.forTenant(tenantId).keys()); // validates the id
+            Tenant fresh = new Tenant(redis.forTenant(tenant).keys()); // validates the id
             if (tenants.size() >= MAX_CACHED_TENANTS) {
                 tenants.clear();
             }
-            t = tenants.computeIfAbsent(tenantId, k -> fresh);
+            t = tenants.computeIfAbsent(tenant, k -> fresh);
         }
         return t;
     }
 
     @Override
-    public RateLimitPolicy policy(String tenantId, String resource, RateLimitPolicy callerDefault) {
-        requireNames(tenantId, resource);
-        Map<String, RateLimitPolicy> byResource = overrides.get(tenantId);
+    public RateLimitPolicy policy(String tenant, String resource, RateLimitPolicy callerDefault) {
+        requireNames(tenant, resource);
+        Map<String, RateLimitPolicy> byResource = overrides.get(tenant);
         RateLimitPolicy p = byResource == null ? null : byResource.get(resource);
         if (p != null) {
             return p;
@@ -101,28 +101,28 @@ public class RedisRateLimiter implements RateLimiter {
     }
 
     @Override
-    public void setPolicy(String tenantId, String resource, RateLimitPolicy policy) {
-        requireNames(tenantId, resource);
+    public void setPolicy(String tenant, String resource, RateLimitPolicy policy) {
+        requireNames(tenant, resource);
         checkCeilings(policy.maxRequests(), policy.window());
-        overrides.computeIfAbsent(tenantId, k -> new ConcurrentHashMap<>()).put(resource, policy);
+        overrides.computeIfAbsent(tenant, k -> new ConcurrentHashMap<>()).put(resource, policy);
     }
 
     @Override
-    public Optional<RateLimitPolicy> policyOverride(String tenantId, String resource) {
-        requireNames(tenantId, resource);
-        Map<String, RateLimitPolicy> byResource = overrides.get(tenantId);
+    public Optional<RateLimitPolicy> policyOverride(String tenant, String resource) {
+        requireNames(tenant, resource);
+        Map<String, RateLimitPolicy> byResource = overrides.get(tenant);
         return Optional.ofNullable(byResource == null ? null : byResource.get(resource));
     }
 
     @Override
-    public boolean clearPolicy(String tenantId, String resource) {
-        requireNames(tenantId, resource);
-        Map<String, RateLimitPolicy> byResource = overrides.get(tenantId);
+    public boolean clearPolicy(String tenant, String resource) {
+        requireNames(tenant, resource);
+        Map<String, RateLimitPolicy> byResource = overrides.get(tenant);
         return byResource != null && byResource.remove(resource) != null;
     }
 
-    private static void requireNames(String tenantId, String resource) {
-        Names.tenant(tenantId);
+    private static void requireNames(String tenant, String resource) {
+        Names.tenant(tenant);
         Names.require("resource", resource);
     }
 
@@ -143,7 +143,7 @@ public class RedisRateLimiter implements RateLimiter {
         }
     }
 
-    private RateLimitDecision fallback(String tenantId, String resource, int maxRequests, Duration window, int cost) {
+    private RateLimitDecision fallback(String tenant, String resource, int maxRequests, Duration window, int cost) {
         switch (settings.fallbackMode()) {
             case FAIL_OPEN:
                 return new RateLimitDecision(true, maxRequests, window, Math.max(0, maxRequests - cost), Duration.ZERO,
@@ -155,7 +155,7 @@ public class RedisRateLimiter implements RateLimiter {
             }
             default: {
                 int share = Math.max(1, maxRequests / settings.fallbackNodes());
-                return local.tryAcquire(tenantId + ':' + resource, share, window, cost);
+                return local.tryAcquire(tenant + ':' + resource, share, window, cost);
             }
         }
     }
@@ -174,7 +174,7 @@ public class RedisRateLimiter implements RateLimiter {
         }
 
         @Override
-        public String tenantId() {
+        public String tenant() {
             return keys.tenant();
         }
 

@@ -13,9 +13,10 @@ import java.time.Duration;
  */
 public interface TenantRateLimiter {
 
-    String tenantId();
+    /** The tenant this limiter counts for. */
+    String tenant();
 
-    /** {@code tryAcquire(resource, maxRequests, window).allowed()}: the seed's boolean form. */
+    /** {@code tryAcquire(resource, maxRequests, window).allowed()}: admits and counts one request, or says no. */
     default boolean checkLimit(String resource, int maxRequests, Duration window) {
         return tryAcquire(resource, maxRequests, window, 1).allowed();
     }

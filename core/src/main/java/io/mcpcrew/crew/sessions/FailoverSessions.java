@@ -26,12 +26,12 @@ final class FailoverSessions implements TenantSessions {
         this.manager = manager;
         this.redis = redis;
         this.localStore = localStore;
-        this.local = localStore.forTenant(redis.tenantId());
+        this.local = localStore.forTenant(redis.tenant());
     }
 
     @Override
-    public String tenantId() {
-        return redis.tenantId();
+    public String tenant() {
+        return redis.tenant();
     }
 
     private <T> T run(Supplier<T> onRedis, Supplier<T> onLocal) {
@@ -58,7 +58,7 @@ final class FailoverSessions implements TenantSessions {
         for (int attempt = 0;; attempt++) {
             SessionId id = SessionId.newId(userId);
             boolean created = manager.withFallback(() -> redis.create(id, d, ttl), maybeWritten -> {
-                localStore.create(tenantId(), id, d, ttl);
+                localStore.create(tenant(), id, d, ttl);
                 return true;
             });
             if (created || attempt > 2) {
@@ -123,10 +123,10 @@ final class FailoverSessions implements TenantSessions {
             }
             // a session being written back may be in both for a moment: Redis' copy wins
             Map<String, Session> byId = new java.util.LinkedHashMap<>();
-            local.listSessions(userId).forEach(x -> byId.put(x.getId(), x));
-            l.forEach(x -> byId.put(x.getId(), x));
+            local.listSessions(userId).forEach(x -> byId.put(x.id(), x));
+            l.forEach(x -> byId.put(x.id(), x));
             List<Session> all = new java.util.ArrayList<>(byId.values());
-            all.sort(java.util.Comparator.comparing(Session::getExpiresAt));
+            all.sort(java.util.Comparator.comparing(Session::expiresAt));
             return all;
         }, () -> local.listSessions(userId));
     }

@@ -63,13 +63,13 @@ final class LocalSessionStore {
         }
     }
 
-    TenantSessions forTenant(String tenantId) {
-        return new Tenant(Names.tenant(tenantId));
+    TenantSessions forTenant(String tenant) {
+        return new Tenant(Names.tenant(tenant));
     }
 
-    /** Creates a session of {@code tenantId} under an id chosen by the caller (the one a Redis attempt used). */
-    String create(String tenantId, SessionId id, SessionCodec.NewData data, Duration ttl) {
-        return new Tenant(Names.tenant(tenantId)).create(id, data, ttl);
+    /** Creates a session of {@code tenant} under an id chosen by the caller (the one a Redis attempt used). */
+    String create(String tenant, SessionId id, SessionCodec.NewData data, Duration ttl) {
+        return new Tenant(Names.tenant(tenant)).create(id, data, ttl);
     }
 
     int size() {
@@ -162,9 +162,9 @@ final class LocalSessionStore {
         }
 
         Session snapshot() {
-            Map<String, Object> d = new LinkedHashMap<>();
+            LinkedHashMap<String, Object> d = new LinkedHashMap<>();
             data.forEach((k, v) -> d.put(k, SessionCodec.parse(v)));
-            return new Session(id, userId, d, Instant.ofEpochMilli(createdAt), Instant.ofEpochMilli(lastAccessedAt),
+            return Session.owning(id, userId, d, Instant.ofEpochMilli(createdAt), Instant.ofEpochMilli(lastAccessedAt),
                     Instant.ofEpochMilli(expiresAt), Duration.ofMillis(ttlMs));
         }
     }
@@ -178,7 +178,7 @@ final class LocalSessionStore {
         }
 
         @Override
-        public String tenantId() {
+        public String tenant() {
             return tenant;
         }
 

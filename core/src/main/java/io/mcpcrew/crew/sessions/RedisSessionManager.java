@@ -60,9 +60,8 @@ public class RedisSessionManager implements SessionManager {
     }
 
     @Override
-    public TenantSessions forTenant(String tenantId) {
-        TenantRedis tenant = redis.forTenant(tenantId);
-        return new FailoverSessions(redis, new RedisSessionStore(tenant, settings, registry), local);
+    public TenantSessions forTenant(String tenant) {
+        return new FailoverSessions(redis, new RedisSessionStore(redis.forTenant(tenant), settings, registry), local);
     }
 
     public SessionSettings settings() {

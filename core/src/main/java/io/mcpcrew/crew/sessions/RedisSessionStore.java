@@ -33,8 +33,8 @@ final class RedisSessionStore implements TenantSessions {
     }
 
     @Override
-    public String tenantId() {
-        return redis.tenantId();
+    public String tenant() {
+        return redis.keys().tenant();
     }
 
     @Override
@@ -101,7 +101,7 @@ final class RedisSessionStore implements TenantSessions {
             Object hash = redis.evalCoalesced(SessionScripts.TOUCH, keys(id), List.of(id.value(), "", "1"));
             s = hash == null ? null : SessionCodec.decode(id.value(), SessionCodec.pairs((List<?>) hash));
             if (s != null) {
-                registry.record(redis, id.userId(), s.getExpiresAt().toEpochMilli(), s.getTtl().toMillis());
+                registry.record(redis, id.userId(), s.expiresAt().toEpochMilli(), s.ttl().toMillis());
             }
         } else {
             String key = SessionKeys.session(redis.keys(), id);

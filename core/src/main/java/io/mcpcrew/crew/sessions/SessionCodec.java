@@ -192,8 +192,8 @@ final class SessionCodec {
                 data.put(e.getKey().substring(DATA_PREFIX.length()), parse(e.getValue()));
             }
         }
-        return new Session(id, user, data, instant(hash.get(CREATED_AT)), instant(hash.get(LAST_ACCESSED_AT)),
-                instant(hash.get(EXPIRES_AT)), Duration.ofMillis(number(hash.get(TTL_MS))), true);
+        return Session.owning(id, user, data, instant(hash.get(CREATED_AT)), instant(hash.get(LAST_ACCESSED_AT)),
+                instant(hash.get(EXPIRES_AT)), Duration.ofMillis(number(hash.get(TTL_MS))));
     }
 
     /** Lua returns HGETALL as a flat list: field, value, field, value, ... */

@@ -13,20 +13,28 @@ import java.util.regex.Pattern;
  * (its keys are hash-tagged by user, so the session and the user's index change in one script, on Cluster too)
  * without a second lookup; the token alone carries the unguessability. A user id obeys {@link Names#RULE} (no
  * {@code .}), so the split at the first {@code .} is unambiguous.
+ *
+ * @param value  the whole id, {@code <userId>.<token>}
+ * @param userId its user part
  */
-public final class SessionId {
+public record SessionId(String value, String userId) {
     /** Random bytes per id. */
     public static final int TOKEN_BYTES = 16;
     private static final Pattern FORMAT = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_-]{0,63})\\.([A-Za-z0-9_-]{22})");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private final String value;
-    private final String userId;
-
-    private SessionId(String value, String userId) {
-        this.value = value;
-        this.userId = userId;
+    /** Throws {@link InvalidInputException} naming the value and the format unless {@code value} is an id of {@code userId}. */
+    public SessionId {
+        Matcher m = value == null ? null : FORMAT.matcher(value);
+        if (m == null || !m.matches()) {
+            throw new InvalidInputException("invalid session id " + Names.quote(value) + ": must be <userId>.<token>, "
+                    + "a user id (" + Names.RULE + ") and 22 base64url characters");
+        }
+        if (!m.group(1).equals(userId)) {
+            throw new InvalidInputException("invalid session id " + Names.quote(value) + ": its user part is not "
+                    + Names.quote(userId));
+        }
     }
 
     /** A new random id for {@code userId} (validated with {@link Names#require}). */
@@ -39,22 +47,11 @@ public final class SessionId {
 
     /** Parses an id, or throws {@link InvalidInputException} naming the value and the format. */
     public static SessionId parse(String id) {
-        Matcher m = id == null ? null : FORMAT.matcher(id);
-        if (m == null || !m.matches()) {
-            throw new InvalidInputException("invalid session id " + Names.quote(id) + ": must be <userId>.<token>, "
-                    + "a user id (" + Names.RULE + ") and 22 base64url characters");
-        }
-        return new SessionId(id, m.group(1));
+        int dot = id == null ? -1 : id.indexOf('.');
+        return new SessionId(id, dot < 0 ? null : id.substring(0, dot));
     }
 
-    public String value() {
-        return value;
-    }
-
-    public String userId() {
-        return userId;
-    }
-
+    /** The id itself, {@link #value()}. */
     @Override
     public String toString() {
         return value;

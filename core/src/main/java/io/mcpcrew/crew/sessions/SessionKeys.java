@@ -8,7 +8,7 @@ import io.mcpcrew.crew.redis.TenantKeys;
  * <li>{@code <prefix>:<tenant>:sessions:{<tenant>.<userId>}:session:<sessionId>}: the session hash;</li>
  * <li>{@code <prefix>:<tenant>:sessions:{<tenant>.<userId>}:index}: the user's index (ZSET id → expiry ms);</li>
  * <li>{@code <prefix>:<tenant>:sessions:users}: users to visit on cleanup (ZSET userId → visit-until ms);</li>
- * <li>{@code <prefix>:_sys:sessions:tenants}: tenants to visit on cleanup (ZSET tenantId → visit-until ms).
+ * <li>{@code <prefix>:_sys:sessions:tenants}: tenants to visit on cleanup (ZSET tenant → visit-until ms).
  * {@code _sys} can never be a tenant id ({@link io.mcpcrew.crew.redis.Names#RULE} forbids a leading
  * {@code _}), so this key is outside every tenant's namespace.</li>
  * </ul>

@@ -11,7 +11,7 @@ import java.util.List;
 public interface SessionManager {
 
     /** The sessions of one tenant; throws {@link io.mcpcrew.crew.redis.InvalidNameException} for a bad tenant id. */
-    TenantSessions forTenant(String tenantId);
+    TenantSessions forTenant(String tenant);
 
     /** Tenants that have (or recently had) sessions: the ones a cleanup run visits. */
     List<String> tenantsWithSessions();

@@ -42,12 +42,13 @@ final class SessionRegistry {
             register(tenant, userId, expiresAtMs, ttlMs);
         } catch (RedisCrewException e) {
             LOG.log(Level.FINE, "session registry not updated for a user of tenant {0}: {1}",
-                    new Object[] {tenant.tenantId(), e.getMessage()});
+                    new Object[] {tenant.keys().tenant(), e.getMessage()});
         }
     }
 
     private void register(TenantRedis tenant, String userId, long expiresAtMs, long ttlMs) {
-        String cacheKey = tenant.tenantId() + "\u0000" + userId;
+        String name = tenant.keys().tenant();
+        String cacheKey = name + "\u0000" + userId;
         Long known = registeredUntil.get(cacheKey);
         if (known != null && known >= expiresAtMs) {
             return;
@@ -55,10 +56,10 @@ final class SessionRegistry {
         long until = expiresAtMs + ttlMs;
         String u = String.valueOf(until);
         tenant.eval(SessionScripts.REGISTER, List.of(SessionKeys.usersRegistry(tenant.keys())), List.of(userId, u));
-        Long tenantKnown = registeredUntil.get(tenant.tenantId());
+        Long tenantKnown = registeredUntil.get(name);
         if (tenantKnown == null || tenantKnown < expiresAtMs) {
-            redis.eval(SessionScripts.REGISTER, List.of(tenantsKey), List.of(tenant.tenantId(), u));
-            remember(tenant.tenantId(), until);
+            redis.eval(SessionScripts.REGISTER, List.of(tenantsKey), List.of(name, u));
+            remember(name, until);
         }
         remember(cacheKey, until);
     }

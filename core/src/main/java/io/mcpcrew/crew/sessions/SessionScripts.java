@@ -3,13 +3,9 @@ package io.mcpcrew.crew.sessions;
 import io.mcpcrew.crew.redis.BatchScript;
 import io.mcpcrew.crew.redis.LuaScript;
 import io.mcpcrew.crew.redis.RedisManager;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The sessions' Lua scripts: each {@code .lua} resource with the shared {@code lib.lua} functions prepended. */
+/** The sessions' Lua scripts: each {@code .lua} resource beside this class, including the shared {@code lib.lua}. */
 final class SessionScripts {
     static final LuaScript CREATE = load("create.lua");
     static final LuaScript TOUCH = load("touch.lua");
@@ -29,18 +25,6 @@ final class SessionScripts {
     }
 
     private static LuaScript load(String resource) {
-        return LuaScript.of(SessionScripts.class.getSimpleName() + "/" + resource, read("lib.lua") + read(resource));
-    }
-
-    private static String read(String resource) {
-        try (InputStream in = SessionScripts.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("Lua script resource " + resource + " not found next to "
-                        + SessionScripts.class.getName());
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read Lua script " + resource, e);
-        }
+        return LuaScript.fromResource(SessionScripts.class, resource);
     }
 }

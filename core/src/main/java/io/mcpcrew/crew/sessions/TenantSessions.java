@@ -15,7 +15,8 @@ import java.util.Optional;
  */
 public interface TenantSessions {
 
-    String tenantId();
+    /** The tenant these sessions belong to. */
+    String tenant();
 
     /** Creates a {@link SessionImportance#STANDARD} session; returns its id. */
     default String createSession(String userId, Map<String, ?> data) {

@@ -5,6 +5,7 @@
 -- ARGV[8..] pairs of 'd:<name>', JSON value
 -- Returns the expiry (epoch ms); -1 if a session with this id exists already, -2 if ARGV[7] has passed (nothing
 -- written either way).
+-- include: lib.lua
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return -1
 end

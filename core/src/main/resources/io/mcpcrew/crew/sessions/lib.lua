@@ -1,5 +1,5 @@
--- Shared functions, prepended to every session script (see SessionScripts). Times are Redis server time in
--- epoch milliseconds, so every node and every script agrees on "now".
+-- Shared functions of the session scripts, each of which includes them ('-- include: lib.lua', see LuaScript).
+-- Times are Redis server time in epoch milliseconds, so every node and every script agrees on "now".
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

@@ -2,6 +2,7 @@
 -- KEYS[1] session hash, KEYS[2] the user's index
 -- ARGV[1] id, ARGV[2] new ttl ms or '' (keep the session's ttlMs), ARGV[3] '1': return the hash
 -- Returns the new expiry (or the hash as a flat list when ARGV[3] is '1'); -1 (or nil) if not found.
+-- include: lib.lua
 if redis.call('EXISTS', KEYS[1]) == 0 then
   if ARGV[3] == '1' then
     return false

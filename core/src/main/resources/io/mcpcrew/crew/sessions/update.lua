@@ -5,6 +5,7 @@
 -- (sliding), n = fields to set, then n pairs 'd:<name>', JSON value, then the 'd:<name>' fields to remove.
 -- Returns per update {0, dataBytes} on success, {-1, 0} if not found, {-2, dataBytes it would have had} if too
 -- large, or {error message, 0}.
+-- include: lib.lua
 local now = now_ms() -- a Lua number reaches Redis as its integer text: no format per run
 
 -- a: index in ARGV of the update's id (its first argument), z: of its last; one pass over the fields to set sizes the

@@ -85,7 +85,7 @@ class NodeCrashIT {
             assertEquals(COUNT, q.stats().pending(), "each task pending once");
             Set<String> stored = new HashSet<>();
             for (Session s : sessions.forTenant("acme").listSessions("u")) {
-                stored.add(s.getId());
+                stored.add(s.id());
             }
             assertEquals(sessionIds, stored);
             String key = redis.forTenant("acme").keys().tagged("events", "s");

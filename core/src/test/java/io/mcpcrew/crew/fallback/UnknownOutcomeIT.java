@@ -142,7 +142,7 @@ class UnknownOutcomeIT {
         for (Map.Entry<String, Set<String>> e : sessionIds.entrySet()) {
             Set<String> stored = new HashSet<>();
             for (Session s : sessions.forTenant("acme").listSessions(e.getKey())) {
-                stored.add(s.getId());
+                stored.add(s.id());
             }
             assertEquals(e.getValue(), stored, "sessions of " + e.getKey());
         }

@@ -26,14 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisServerExtension.class)
 class CoalescerIT {
     /** KEYS[i] gets INCRBY ARGV[i]; replies: the new value per key, then #KEYS (shared); 'fail' as increment errors. */
-    private static final BatchScript INCR_EACH = new BatchScript(LuaScript.of("incr_each", String.join("\n",
-            "local out = {}",
-            "for i = 1, #KEYS do",
-            "  local ok, v = pcall(redis.call, 'INCRBY', KEYS[i], ARGV[i])",
-            "  if ok then out[#out + 1] = v else out[#out + 1] = (type(v) == 'table' and v.err or tostring(v)) end",
-            "end",
-            "out[#out + 1] = #KEYS",
-            "return out")), 1, 1, 1, 1);
+    private static final BatchScript INCR_EACH = new BatchScript(LuaScript.fromResource(CoalescerIT.class,
+            "incr_each.lua"), 1, 1, 1, 1);
     private static final int THREADS = 8;
     private static final int PER_THREAD = 2_000;
 

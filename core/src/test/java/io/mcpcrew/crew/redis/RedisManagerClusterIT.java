@@ -24,8 +24,7 @@ class RedisManagerClusterIT {
     @Test
     void scriptsOverTaggedKeysRunOnCluster(RedisCluster cluster) {
         try (JedisRedisManager redis = manager(cluster)) {
-            LuaScript move = LuaScript.of("move", "redis.call('SET', KEYS[1], ARGV[1]) "
-                    + "return redis.call('RPUSH', KEYS[2], redis.call('GET', KEYS[1]))");
+            LuaScript move = LuaScript.fromResource(RedisManagerClusterIT.class, "move.lua");
             for (String tenant : List.of("t1", "t2", "t3", "acme")) {
                 TenantRedis t = redis.forTenant(tenant);
                 String a = t.keys().tagged("tasks", "default", "a");
@@ -45,7 +44,7 @@ class RedisManagerClusterIT {
     @Test
     void scriptReloadsOnEveryNodeAfterFlush(RedisCluster cluster) {
         try (JedisRedisManager redis = manager(cluster)) {
-            LuaScript incr = LuaScript.of("incr", "return redis.call('INCR', KEYS[1])");
+            LuaScript incr = LuaScript.fromResource(RedisManagerClusterIT.class, "incr.lua");
             for (int i = 0; i < 20; i++) {
                 TenantRedis t = redis.forTenant("t" + i);
                 String k = t.keys().key("cache", "n");

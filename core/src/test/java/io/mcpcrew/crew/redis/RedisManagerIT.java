@@ -54,7 +54,7 @@ class RedisManagerIT {
     @Test
     void scriptsRefuseKeysOutsideTheTenant() {
         TenantRedis a = redis.forTenant("alpha");
-        LuaScript s = LuaScript.of("get", "return redis.call('GET', KEYS[1])");
+        LuaScript s = LuaScript.fromResource(RedisManagerIT.class, "get.lua");
         assertThrows(IllegalArgumentException.class, () -> a.eval(s, List.of("crew:beta:cache:k"), List.of()));
         assertThrows(IllegalArgumentException.class, () -> a.eval(s, List.of("other"), List.of()));
     }
@@ -62,7 +62,7 @@ class RedisManagerIT {
     @Test
     void scriptStillRunsAfterScriptFlush() {
         TenantRedis t = redis.forTenant("t1");
-        LuaScript s = LuaScript.of("incr", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+        LuaScript s = LuaScript.fromResource(RedisManagerIT.class, "incrby.lua");
         String key = t.keys().key("cache", "n");
         redis.registerScript(s);
         assertEquals(2L, t.eval(s, List.of(key), List.of("2")));

@@ -23,7 +23,7 @@ class RedisManagerSentinelIT {
             String key = t.keys().key("cache", "s");
             t.execute(j -> j.setex(key, 60, "via-sentinel"));
             assertEquals("via-sentinel", sentinel.master().command("GET", key));
-            LuaScript s = LuaScript.of("get", "return redis.call('GET', KEYS[1])");
+            LuaScript s = LuaScript.fromResource(RedisManagerSentinelIT.class, "get.lua");
             assertEquals("via-sentinel", t.eval(s, List.of(key), List.of()));
         }
     }

@@ -50,7 +50,7 @@ class FallbackSessionsIT extends SessionContract {
         TenantSessions s = tenant(unique("t"));
         List<String> ids = createForKimAndLee(s);
         String other = ids.get(2);
-        assertEquals(ids.subList(0, 2), s.listSessions("kim").stream().map(Session::getId).toList());
+        assertEquals(ids.subList(0, 2), s.listSessions("kim").stream().map(Session::id).toList());
         RedisUnavailableException e = assertThrows(RedisUnavailableException.class, () -> s.deleteAllSessions("kim"));
         assertTrue(e.getMessage().contains("2 session(s) of user kim held on this node were deleted"), e.getMessage());
         assertTrue(s.listSessions("kim").isEmpty());
@@ -80,7 +80,7 @@ class FallbackSessionsIT extends SessionContract {
             signal("CONT", pid);
         }
         await(() -> s.getSession(id).isPresent(), "the session to be back with Redis");
-        assertEquals(new BigDecimal(1), s.getSession(id).orElseThrow().getData().get("a"));
+        assertEquals(new BigDecimal(1), s.getSession(id).orElseThrow().data().get("a"));
     }
 
     private static void signal(String signal, String pid) throws Exception {
@@ -117,11 +117,11 @@ class FallbackSessionsIT extends SessionContract {
         long pttl = Long.parseLong(server.command("PTTL", key).substring(1).trim());
         assertTrue(pttl > 0 && pttl <= 600_000, "remaining TTL kept: " + pttl);
         Session after = s.getSession(id).orElseThrow();
-        assertEquals(new BigDecimal(2), after.getData().get("step"));
-        assertEquals(before.getCreatedAt(), after.getCreatedAt());
-        assertEquals(before.getExpiresAt(), after.getExpiresAt());
-        assertEquals(Duration.ofMinutes(10), after.getTtl());
-        assertEquals(List.of(id), s.listSessions("quinn").stream().map(Session::getId).toList());
+        assertEquals(new BigDecimal(2), after.data().get("step"));
+        assertEquals(before.createdAt(), after.createdAt());
+        assertEquals(before.expiresAt(), after.expiresAt());
+        assertEquals(Duration.ofMinutes(10), after.ttl());
+        assertEquals(List.of(id), s.listSessions("quinn").stream().map(Session::id).toList());
         assertTrue(s.updateSession(id, Map.of("step", 3)));
         assertEquals("3", server.command("HGET", key, "d:step"));
     }

@@ -185,7 +185,7 @@ class RedisSessionsIT extends SessionContract {
             changes.put("f" + i, i);
         }
         assertTrue(s.updateSession(id, changes));
-        Map<String, Object> data = s.getSession(id).orElseThrow().getData();
+        Map<String, Object> data = s.getSession(id).orElseThrow().data();
         assertEquals(3001, data.size());
         assertEquals(new java.math.BigDecimal(2999), data.get("f2999"));
     }

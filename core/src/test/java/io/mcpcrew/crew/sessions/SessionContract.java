@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every backend of {@link TenantSessions} must show: Redis standalone ({@link RedisSessionsIT}), Redis
- * Cluster ({@link ClusterSessionsIT}) and the in-memory fallback while Redis is down ({@link FallbackSessionsIT}).
+ * Cluster ({@link ClusterSessionsIT}), Redis behind Sentinel ({@link SentinelSessionsIT}) and the in-memory fallback
+ * while Redis is down ({@link FallbackSessionsIT}).
  */
 abstract class SessionContract {
     /** Session config every test uses unless it adds its own. */
@@ -108,16 +109,16 @@ abstract class SessionContract {
         assertTrue(id.startsWith("alice."), id);
 
         Session got = s.getSession(id).orElseThrow();
-        assertEquals(id, got.getId());
-        assertEquals("alice", got.getUserId());
-        assertEquals(new BigDecimal(3), got.getData().get("cart"));
-        assertEquals("Zoë", got.getData().get("name"));
-        assertEquals(Map.of("theme", "dark"), got.getData().get("prefs"));
-        assertEquals(List.of("a", "b"), got.getData().get("tags"));
-        assertEquals(false, got.getData().get("admin"));
-        assertEquals(got.getCreatedAt(), got.getLastAccessedAt());
-        assertEquals(Duration.ofMinutes(20), got.getTtl());
-        assertEquals(got.getCreatedAt().plus(Duration.ofMinutes(20)), got.getExpiresAt());
+        assertEquals(id, got.id());
+        assertEquals("alice", got.userId());
+        assertEquals(new BigDecimal(3), got.data().get("cart"));
+        assertEquals("Zoë", got.data().get("name"));
+        assertEquals(Map.of("theme", "dark"), got.data().get("prefs"));
+        assertEquals(List.of("a", "b"), got.data().get("tags"));
+        assertEquals(false, got.data().get("admin"));
+        assertEquals(got.createdAt(), got.lastAccessedAt());
+        assertEquals(Duration.ofMinutes(20), got.ttl());
+        assertEquals(got.createdAt().plus(Duration.ofMinutes(20)), got.expiresAt());
 
         Map<String, Object> changes = new HashMap<>();
         changes.put("cart", 4);
@@ -125,10 +126,10 @@ abstract class SessionContract {
         changes.put("new", "x");
         assertTrue(s.updateSession(id, changes));
         Session after = s.getSession(id).orElseThrow();
-        assertEquals(new BigDecimal(4), after.getData().get("cart"));
-        assertFalse(after.getData().containsKey("name"));
-        assertEquals("x", after.getData().get("new"));
-        assertEquals(Map.of("theme", "dark"), after.getData().get("prefs"));
+        assertEquals(new BigDecimal(4), after.data().get("cart"));
+        assertFalse(after.data().containsKey("name"));
+        assertEquals("x", after.data().get("new"));
+        assertEquals(Map.of("theme", "dark"), after.data().get("prefs"));
 
         assertTrue(s.deleteSession(id));
         assertEquals(Optional.empty(), s.getSession(id));
@@ -174,11 +175,11 @@ abstract class SessionContract {
                 SessionImportance.STANDARD, Duration.ofMinutes(20), SessionImportance.LONG_LIVED, Duration.ofDays(3));
         expected.forEach((importance, ttl) -> {
             Session got = s.getSession(s.createSession("erin", Map.of(), importance)).orElseThrow();
-            assertEquals(ttl, got.getTtl(), importance.name());
-            assertEquals(got.getCreatedAt().plus(ttl), got.getExpiresAt(), importance.name());
+            assertEquals(ttl, got.ttl(), importance.name());
+            assertEquals(got.createdAt().plus(ttl), got.expiresAt(), importance.name());
         });
         Session explicit = s.getSession(s.createSession("erin", Map.of(), Duration.ofSeconds(90))).orElseThrow();
-        assertEquals(Duration.ofSeconds(90), explicit.getTtl());
+        assertEquals(Duration.ofSeconds(90), explicit.ttl());
     }
 
     @Test
@@ -197,23 +198,23 @@ abstract class SessionContract {
     void touchRenewsTheExpiry() {
         TenantSessions s = tenant(unique("t"));
         String id = s.createSession("gina", Map.of(), Duration.ofHours(1));
-        Instant first = s.getSession(id).orElseThrow().getExpiresAt();
+        Instant first = s.getSession(id).orElseThrow().expiresAt();
         Instant renewed = s.touch(id, Duration.ofHours(2)).orElseThrow();
         assertTrue(renewed.isAfter(first.plus(Duration.ofMinutes(59))), renewed + " vs " + first);
         Session got = s.getSession(id).orElseThrow();
-        assertEquals(renewed, got.getExpiresAt());
-        assertEquals(Duration.ofHours(2), got.getTtl());
+        assertEquals(renewed, got.expiresAt());
+        assertEquals(Duration.ofHours(2), got.ttl());
         await(() -> s.touch(id).orElseThrow().isAfter(renewed), "a later touch to move the expiry on");
-        assertEquals(Duration.ofHours(2), s.getSession(id).orElseThrow().getTtl());
+        assertEquals(Duration.ofHours(2), s.getSession(id).orElseThrow().ttl());
     }
 
     @Test
     void readsDoNotRenewWithoutSlidingExpiry() {
         TenantSessions s = tenant(unique("t"));
         String id = s.createSession("hank", Map.of());
-        Instant expires = s.getSession(id).orElseThrow().getExpiresAt();
+        Instant expires = s.getSession(id).orElseThrow().expiresAt();
         for (int i = 0; i < 5; i++) {
-            assertEquals(expires, s.getSession(id).orElseThrow().getExpiresAt());
+            assertEquals(expires, s.getSession(id).orElseThrow().expiresAt());
         }
     }
 
@@ -222,19 +223,19 @@ abstract class SessionContract {
         TenantSessions s = manager(Map.of("redis.crew.sessions.sliding-expiry", "true")).forTenant(unique("t"));
         String id = s.createSession("ivy", Map.of("a", 1), Duration.ofHours(1));
         Session first = s.getSession(id).orElseThrow();
-        await(() -> s.getSession(id).orElseThrow().getExpiresAt().isAfter(first.getExpiresAt()), "a read to renew");
+        await(() -> s.getSession(id).orElseThrow().expiresAt().isAfter(first.expiresAt()), "a read to renew");
         Session later = s.getSession(id).orElseThrow();
-        assertTrue(later.getLastAccessedAt().isAfter(first.getCreatedAt()));
-        assertEquals(later.getLastAccessedAt().plus(Duration.ofHours(1)), later.getExpiresAt());
-        assertEquals(first.getCreatedAt(), later.getCreatedAt());
+        assertTrue(later.lastAccessedAt().isAfter(first.createdAt()));
+        assertEquals(later.lastAccessedAt().plus(Duration.ofHours(1)), later.expiresAt());
+        assertEquals(first.createdAt(), later.createdAt());
         // listing does not renew, so it shows what an update alone did
-        Instant beforeUpdate = s.listSessions("ivy").get(0).getExpiresAt();
+        Instant beforeUpdate = s.listSessions("ivy").get(0).expiresAt();
         await(() -> {
             assertTrue(s.updateSession(id, Map.of("a", 2)));
-            return s.listSessions("ivy").get(0).getExpiresAt().isAfter(beforeUpdate);
+            return s.listSessions("ivy").get(0).expiresAt().isAfter(beforeUpdate);
         }, "an update to renew");
-        Instant listed = s.listSessions("ivy").get(0).getExpiresAt();
-        assertEquals(listed, s.listSessions("ivy").get(0).getExpiresAt(), "listing does not renew");
+        Instant listed = s.listSessions("ivy").get(0).expiresAt();
+        assertEquals(listed, s.listSessions("ivy").get(0).expiresAt(), "listing does not renew");
     }
 
     @Test
@@ -261,7 +262,7 @@ abstract class SessionContract {
             f.get(120, TimeUnit.SECONDS);
         }
         pool.shutdown();
-        Map<String, Object> data = s.getSession(id).orElseThrow().getData();
+        Map<String, Object> data = s.getSession(id).orElseThrow().data();
         for (int t = 0; t < threads; t++) {
             assertEquals(new BigDecimal(rounds), data.get("f" + t), "field f" + t + " of " + data);
         }
@@ -275,8 +276,8 @@ abstract class SessionContract {
         String a1 = ids.get(0);
         String a2 = ids.get(1);
         String other = ids.get(2);
-        assertEquals(List.of(a1, a2), s.listSessions("kim").stream().map(Session::getId).collect(Collectors.toList()));
-        assertEquals(new BigDecimal(2), s.listSessions("kim").get(1).getData().get("n"));
+        assertEquals(List.of(a1, a2), s.listSessions("kim").stream().map(Session::id).collect(Collectors.toList()));
+        assertEquals(new BigDecimal(2), s.listSessions("kim").get(1).data().get("n"));
         assertEquals(2, s.deleteAllSessions("kim"));
         assertTrue(s.listSessions("kim").isEmpty());
         assertEquals(Optional.empty(), s.getSession(a1));
@@ -297,14 +298,14 @@ abstract class SessionContract {
         InvalidInputException u = assertThrows(InvalidInputException.class,
                 () -> s.updateSession(id, Map.of("b", "y".repeat(500))));
         assertTrue(u.getMessage().contains("too large"), u.getMessage());
-        assertFalse(s.getSession(id).orElseThrow().getData().containsKey("b"), "a rejected update writes nothing");
+        assertFalse(s.getSession(id).orElseThrow().data().containsKey("b"), "a rejected update writes nothing");
         // replacing a field counts its new size, not both
         assertTrue(s.updateSession(id, Map.of("a", "z".repeat(900))));
         Map<String, Object> removeAndAdd = new HashMap<>();
         removeAndAdd.put("a", null);
         removeAndAdd.put("b", "y".repeat(900));
         assertTrue(s.updateSession(id, removeAndAdd));
-        assertEquals(Map.of("b", "y".repeat(900)), s.getSession(id).orElseThrow().getData());
+        assertEquals(Map.of("b", "y".repeat(900)), s.getSession(id).orElseThrow().data());
     }
 
     @Test
@@ -333,7 +334,7 @@ abstract class SessionContract {
         assertTrue(b.listSessions("nia").isEmpty());
         String inB = b.createSession("nia", Map.of());
         assertTrue(b.deleteSession(inB));
-        assertEquals("A", a.getSession(id).orElseThrow().getData().get("k"));
+        assertEquals("A", a.getSession(id).orElseThrow().data().get("k"));
         assertEquals(1, a.listSessions("nia").size());
     }
 }

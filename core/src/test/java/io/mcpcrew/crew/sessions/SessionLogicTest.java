@@ -9,9 +9,11 @@ import io.mcpcrew.crew.config.ConfigurationException;
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.InvalidNameException;
+import io.mcpcrew.crew.redis.LuaScript;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,47 @@ class SessionLogicTest {
         assertThrows(InvalidNameException.class, () -> SessionId.newId("{tag}"));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> SessionId.parse("u.abc=="));
         assertTrue(e.getMessage().contains("\"u.abc==\"") && e.getMessage().contains("22 base64url"), e.getMessage());
+    }
+
+    @Test
+    void everyScriptRunsAsTheSharedLibraryFollowedByItsOwnText() throws Exception {
+        String lib = resource("lib.lua");
+        for (String name : List.of("create.lua", "touch.lua", "update.lua", "delete.lua", "prune.lua", "register.lua")) {
+            LuaScript script = SessionScripts.ALL.stream().filter(s -> s.name().equals("SessionScripts/" + name))
+                    .findFirst().orElseThrow();
+            assertEquals(lib + resource(name), script.source(), name);
+        }
+        assertEquals(6, SessionScripts.ALL.size());
+    }
+
+    private static String resource(String name) throws Exception {
+        try (java.io.InputStream in = SessionScripts.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void idsAndSessionsAreValues() {
+        SessionId id = SessionId.newId("ann");
+        assertEquals(id, SessionId.parse(id.value()));
+        assertEquals(id, new SessionId(id.value(), "ann"));
+        assertEquals(id.value(), id.toString());
+        InvalidInputException other = assertThrows(InvalidInputException.class, () -> new SessionId(id.value(), "bob"));
+        assertTrue(other.getMessage().contains("\"bob\""), other.getMessage());
+        assertThrows(InvalidInputException.class, () -> new SessionId(null, "ann"));
+
+        Map<String, Object> data = new java.util.HashMap<>();
+        data.put("a", 1);
+        data.put("gone", null);
+        java.time.Instant t = java.time.Instant.ofEpochMilli(1000);
+        Session s = new Session(id.value(), "ann", data, t, t, t.plusSeconds(60), Duration.ofMinutes(1));
+        data.put("b", 2);
+        assertEquals(2, s.data().size(), "the record holds a copy");
+        assertTrue(s.data().containsKey("gone"));
+        assertThrows(UnsupportedOperationException.class, () -> s.data().put("c", 3));
+        assertEquals(s, new Session(id.value(), "ann", new java.util.HashMap<>(s.data()), t, t, t.plusSeconds(60),
+                Duration.ofMinutes(1)), "equal by value");
+        assertThrows(NullPointerException.class, () -> new Session(null, "ann", Map.of(), t, t, t, Duration.ZERO));
     }
 
     @Test

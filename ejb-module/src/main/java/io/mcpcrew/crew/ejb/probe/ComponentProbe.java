@@ -154,7 +154,7 @@ public class ComponentProbe {
     Map<String, Object> sessionManager(TenantRedis tenant) {
         TenantSessions t = sessions.forTenant(TENANT);
         String id = t.createSession(COMPONENT, Map.of("probe", "yes"), Duration.ofMinutes(1));
-        boolean read = t.getSession(id).map(s -> "yes".equals(s.getData().get("probe"))).orElse(false);
+        boolean read = t.getSession(id).map(s -> "yes".equals(s.data().get("probe"))).orElse(false);
         boolean deleted = t.deleteSession(id);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("read", read);

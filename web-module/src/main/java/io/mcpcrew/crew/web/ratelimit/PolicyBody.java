@@ -1,26 +1,8 @@
 package io.mcpcrew.crew.web.ratelimit;
 
 /**
- * A policy over HTTP: {@code {"maxRequests":100,"windowSeconds":60}}; answers add {@code "override"} (true when a
- * runtime override for the tenant is in force on this node).
+ * A policy in answers: {@code {"maxRequests":100,"windowSeconds":60,"override":false}} ({@code override} true when a
+ * runtime override for the tenant is in force on this node). Requests set a policy with a {@link LimitRequest}.
  */
-public class PolicyBody extends LimitBody {
-    private Boolean override;
-
-    public PolicyBody() {
-    }
-
-    PolicyBody(int maxRequests, long windowSeconds, boolean override) {
-        setMaxRequests(maxRequests);
-        setWindowSeconds(windowSeconds);
-        this.override = override;
-    }
-
-    public Boolean getOverride() {
-        return override;
-    }
-
-    public void setOverride(Boolean override) {
-        this.override = override;
-    }
+public record PolicyBody(int maxRequests, long windowSeconds, boolean override) {
 }

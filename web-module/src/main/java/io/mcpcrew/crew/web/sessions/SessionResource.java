@@ -77,7 +77,7 @@ public class SessionResource {
     @GET
     @Path("{id}")
     public SessionView get(@PathParam("id") String id) {
-        return new SessionView(tenantSessions().getSession(id).orElseThrow(() -> notFound(id)));
+        return SessionView.of(tenantSessions().getSession(id).orElseThrow(() -> notFound(id)));
     }
 
     @PATCH
@@ -89,7 +89,7 @@ public class SessionResource {
         if (!s.updateSession(id, changes)) {
             throw notFound(id);
         }
-        return new SessionView(s.getSession(id).orElseThrow(() -> notFound(id)));
+        return SessionView.of(s.getSession(id).orElseThrow(() -> notFound(id)));
     }
 
     @POST

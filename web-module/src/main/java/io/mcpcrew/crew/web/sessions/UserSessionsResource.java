@@ -34,7 +34,7 @@ public class UserSessionsResource {
 
     @GET
     public List<SessionView> list() {
-        return sessions.forTenant(tenant).listSessions(userId).stream().map(SessionView::new)
+        return sessions.forTenant(tenant).listSessions(userId).stream().map(SessionView::of)
                 .collect(Collectors.toList());
     }
 

@@ -1,0 +1,115 @@
+package io.mcpcrew.crew.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcpcrew.crew.redis.RedisUnavailableException;
+import io.mcpcrew.crew.testing.RedisServer;
+import io.mcpcrew.crew.testing.RedisServerExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The rate limiter contract while the redis-server is stopped: with {@code redis.crew.ratelimit.fallback=local} (the
+ * default) each node decides with its own exact sliding window over its share of the limit (the limit divided by
+ * {@code fallback.nodes}), and says so ({@link DecidedBy#LOCAL_FALLBACK}). Also what the other
+ * {@link FallbackMode}s promise, and the return to Redis.
+ */
+@ExtendWith(RedisServerExtension.class)
+class FallbackRateLimiterIT extends RateLimiterContract {
+    private RedisServer server;
+
+    @BeforeEach
+    void setUp(RedisServer server) {
+        this.server = server;
+        server.stop();
+    }
+
+    @Override
+    RedisRateLimiter limiter(Map<String, String> extra) {
+        return new RedisRateLimiter(redisManager(Map.of("redis.crew.host", server.host(), "redis.crew.port",
+                String.valueOf(server.port()), "redis.crew.connect-timeout", "500ms"), extra));
+    }
+
+    @Override
+    DecidedBy decider() {
+        return DecidedBy.LOCAL_FALLBACK;
+    }
+
+    @Override
+    boolean serverTime() {
+        return false;
+    }
+
+    @Override
+    Stored stored() {
+        return null;
+    }
+
+    /** A reset needs Redis: while it is down the call fails, and what this node counted is kept, not pretended gone. */
+    @Test
+    @Override
+    void resetStartsTheWindowEmpty() {
+        RedisRateLimiter limiter = alphaExhaustedBetaNot();
+        assertThrows(RedisUnavailableException.class, () -> limiter.forTenant("alpha").reset("r"));
+        assertFalse(limiter.forTenant("alpha").checkLimit("r", 1, MINUTE), "nothing was reset");
+    }
+
+    @Test
+    void localFallbackCountsThisNodesShareWhileRedisIsDown() throws Exception {
+        server.start();
+        RedisRateLimiter limiter = limiter(Map.of("redis.crew.ratelimit.fallback", "local",
+                "redis.crew.ratelimit.fallback.nodes", "2"));
+        TenantRateLimiter t = limiter.forTenant("t1");
+        Duration w = Duration.ofMinutes(1);
+        assertEquals(DecidedBy.REDIS, t.tryAcquire("r", 10, w).decidedBy());
+        server.stop();
+        List<RateLimitDecision> ds = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ds.add(t.tryAcquire("r", 10, w));
+        }
+        for (int i = 0; i < 5; i++) {
+            assertTrue(ds.get(i).allowed(), "decision " + i + ": " + ds.get(i));
+            assertEquals(DecidedBy.LOCAL_FALLBACK, ds.get(i).decidedBy());
+            assertEquals(5, ds.get(i).limit(), "10 over 2 nodes");
+            assertEquals(4 - i, ds.get(i).remaining());
+        }
+        assertFalse(ds.get(5).allowed());
+        assertEquals(DecidedBy.LOCAL_FALLBACK, ds.get(5).decidedBy());
+        assertTrue(ds.get(5).retryAfter().compareTo(Duration.ZERO) > 0);
+        assertTrue(limiter.forTenant("t2").tryAcquire("r", 10, w).allowed(), "fallback is per tenant too");
+        server.start();
+        RateLimitDecision back = await(() -> t.tryAcquire("r", 10, w), d -> d.decidedBy() == DecidedBy.REDIS);
+        assertTrue(back.allowed());
+        assertEquals(9, back.remaining(), "Redis is the truth again: local counts are not carried over");
+    }
+
+    @Test
+    void failOpenAndFailClosedSayWhoDecided() {
+        server.start();
+        TenantRateLimiter open = limiter(Map.of("redis.crew.ratelimit.fallback", "fail-open")).forTenant("t1");
+        TenantRateLimiter closed = limiter(Map.of("redis.crew.ratelimit.fallback", "fail-closed")).forTenant("t1");
+        TenantRateLimiter strict = limiter(Map.of("redis.crew.fallback.enabled", "false")).forTenant("t1");
+        Duration w = Duration.ofMinutes(1);
+        assertTrue(open.tryAcquire("r", 1, w).allowed());
+        server.stop();
+        for (int i = 0; i < 5; i++) {
+            RateLimitDecision o = open.tryAcquire("r", 1, w);
+            assertTrue(o.allowed());
+            assertEquals(DecidedBy.FAIL_OPEN, o.decidedBy());
+            RateLimitDecision c = closed.tryAcquire("r", 1, w);
+            assertFalse(c.allowed());
+            assertEquals(DecidedBy.FAIL_CLOSED, c.decidedBy());
+            assertTrue(c.retryAfter().compareTo(Duration.ZERO) > 0);
+            assertThrows(RedisUnavailableException.class, () -> strict.tryAcquire("r", 1, w),
+                    "redis.crew.fallback.enabled=false: the caller sees Redis down");
+        }
+    }
+}

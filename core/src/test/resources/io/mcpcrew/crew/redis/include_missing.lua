@@ -1,0 +1,3 @@
+-- Includes a library that does not exist.
+-- include: no_such_lib.lua
+return 1
