@@ -153,10 +153,10 @@ class EventsIT {
         }
         assertEquals(10_000, published.size());
         await("10,000 deliveries acknowledged", () -> total.get() >= 10_000
-                && t.info("work").get().getGroups().get(0).getPending() == 0);
-        StreamInfo.GroupInfo g = t.info("work").get().getGroups().get(0);
-        assertEquals(0, g.getPending());
-        assertEquals(0L, g.getLag());
+                && t.info("work").get().groups().get(0).pending() == 0);
+        StreamInfo.GroupInfo g = t.info("work").get().groups().get(0);
+        assertEquals(0, g.pending());
+        assertEquals(0L, g.lag());
         assertEquals(10_000, total.get(), "deliveries per consumer: " + perConsumer);
         assertEquals(published, deliveries.keySet());
         assertTrue(deliveries.values().stream().allMatch(n -> n.get() == 1), "an event was delivered twice");
@@ -178,7 +178,7 @@ class EventsIT {
         Subscription s = t.subscribe("jobs", "g", e -> got.add(e.id()));
         await("the five abandoned entries", () -> got.size() >= 5);
         assertEquals(ids, got);
-        await("nothing pending", () -> t.info("jobs").get().getGroups().get(0).getPending() == 0);
+        await("nothing pending", () -> t.info("jobs").get().groups().get(0).pending() == 0);
         assertTrue(s.consumer().startsWith(events.settings().nodeId()), s.consumer());
     }
 
@@ -195,8 +195,8 @@ class EventsIT {
             handled.add(n(e));
         });
         List<String> ids = t.publishAll(numbered(0, 5), "orders");
-        await("one dead letter", () -> t.info("orders").map(StreamInfo::getDeadLetters).orElse(0L) == 1);
-        await("nothing pending", () -> t.info("orders").get().getGroups().get(0).getPending() == 0);
+        await("one dead letter", () -> t.info("orders").map(StreamInfo::deadLetters).orElse(0L) == 1);
+        await("nothing pending", () -> t.info("orders").get().groups().get(0).pending() == 0);
         assertEquals(3, poisonAttempts.get());
         assertEquals(List.of(0, 1, 3, 4), handled);
         List<DeadLetter> dead = t.deadLetters("orders", null, 10);
@@ -221,17 +221,17 @@ class EventsIT {
         for (int b = 0; b < 10; b++) {
             ids.addAll(t.publishAll(numbered(b * 100, b * 100 + 100), "short"));
         }
-        long len = t.info("short").get().getLength();
+        long len = t.info("short").get().length();
         assertTrue(len >= 100 && len < 1000, "MAXLEN ~ 100 kept " + len);
-        assertEquals(ids.get(999), t.info("short").get().getLastId());
+        assertEquals(ids.get(999), t.info("short").get().lastId());
 
         Instant before = Instant.now();
         t.publishAll(numbered(0, 10), "recent");
-        assertEquals(10, t.info("recent").get().getLength());
+        assertEquals(10, t.info("recent").get().length());
         await("1.1 s to pass", () -> Instant.now().isAfter(before.plusMillis(1100)));
         String last = t.publish(Event.of(EventType.TASK, Map.of("n", 10)), "recent");
-        await("the old events trimmed", () -> t.info("recent").get().getLength() == 1);
-        assertEquals(last, t.info("recent").get().getFirstId());
+        await("the old events trimmed", () -> t.info("recent").get().length() == 1);
+        assertEquals(last, t.info("recent").get().firstId());
         assertEquals(0, t.trim("recent"));
     }
 
@@ -282,7 +282,7 @@ class EventsIT {
         await("7 group events", () -> grouped.size() >= 7);
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), broadcast.stream().map(EventsIT::n).toList());
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), grouped.stream().map(EventsIT::n).toList());
-        assertEquals(7, t.info("alerts").get().getLength());
+        assertEquals(7, t.info("alerts").get().length());
     }
 
     @Test
@@ -440,13 +440,13 @@ class EventsIT {
             List<String> ids = t.publishAll(numbered(0, 3), "orders");
             ids.add(t.publish(Event.of(EventType.TASK, Map.of("n", 3)), "orders"));
             await("4 broadcast events on " + tenant, () -> broadcast.size() >= 4);
-            await("a dead letter on " + tenant, () -> t.info("orders").get().getDeadLetters() == 1);
-            await("nothing pending on " + tenant, () -> t.info("orders").get().getGroups().get(0).getPending() == 0);
+            await("a dead letter on " + tenant, () -> t.info("orders").get().deadLetters() == 1);
+            await("nothing pending on " + tenant, () -> t.info("orders").get().groups().get(0).pending() == 0);
             assertEquals(ids, broadcast.stream().map(Event::id).toList());
             assertEquals(List.of(0, 2, 3), grouped);
             assertEquals(ids.get(1), t.deadLetters("orders", null, 10).get(0).originalId());
             assertEquals(ids.subList(2, 4), t.replay("orders", ids.get(1), 10).stream().map(Event::id).toList());
-            assertNotNull(t.info("orders").get().getLastId());
+            assertNotNull(t.info("orders").get().lastId());
         }
     }
 }
