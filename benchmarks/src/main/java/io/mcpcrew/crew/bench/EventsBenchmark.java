@@ -115,7 +115,7 @@ public final class EventsBenchmark {
         for (int c = 0; c < consumers; c++) {
             subs.add(t.subscribe(stream, "g", e -> handled.incrementAndGet()));
         }
-        while (handled.get() < total || t.info(stream).get().getGroups().get(0).getPending() > 0) {
+        while (handled.get() < total || t.info(stream).get().groups().get(0).pending() > 0) {
             Thread.sleep(2);
         }
         double rate = total / ((System.nanoTime() - t0) / 1e9);

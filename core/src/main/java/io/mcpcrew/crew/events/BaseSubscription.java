@@ -4,14 +4,14 @@ import io.mcpcrew.crew.redis.TenantRedis;
 
 /** What broadcast subscribers and group consumers share: identity, state, last delivery and last error. */
 abstract class BaseSubscription implements Subscription {
-    final RedisEventManager owner;
+    final SubscriptionContainer owner;
     final TenantRedis redis;
     final String stream;
     volatile boolean active = true;
     volatile String lastDeliveredId;
     volatile String lastError;
 
-    BaseSubscription(RedisEventManager owner, TenantRedis redis, String stream) {
+    BaseSubscription(SubscriptionContainer owner, TenantRedis redis, String stream) {
         this.owner = owner;
         this.redis = redis;
         this.stream = stream;

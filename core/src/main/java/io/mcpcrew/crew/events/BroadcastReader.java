@@ -20,18 +20,18 @@ import redis.clients.jedis.resps.StreamEntry;
 final class BroadcastReader implements Runnable {
     private static final Logger LOG = Logger.getLogger(BroadcastReader.class.getName());
 
-    private final RedisEventManager owner;
+    private final SubscriptionContainer owner;
     private final TenantRedis redis;
     private final String stream;
     private final String key;
     final List<Sub> subscribers = new CopyOnWriteArrayList<>();
     volatile Thread thread;
 
-    BroadcastReader(RedisEventManager owner, TenantRedis redis, String stream) {
+    BroadcastReader(SubscriptionContainer owner, TenantRedis redis, String stream) {
         this.owner = owner;
         this.redis = redis;
         this.stream = stream;
-        this.key = RedisEventManager.streamKey(redis, stream);
+        this.key = StreamKeys.stream(redis, stream);
     }
 
     @Override
@@ -42,7 +42,7 @@ final class BroadcastReader implements Runnable {
                 StreamEntryID cursor = null;
                 for (Sub s : subscribers) {
                     if (s.position == null) {
-                        s.position = RedisEventManager.currentEnd(redis, key);
+                        s.position = SubscriptionContainer.currentEnd(redis, key);
                     }
                     if (cursor == null || s.position.compareTo(cursor) < 0) {
                         cursor = s.position;

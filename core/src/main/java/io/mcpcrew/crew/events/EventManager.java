@@ -8,7 +8,7 @@ package io.mcpcrew.crew.events;
 public interface EventManager {
 
     /** The tenant-bound publisher/subscriber; {@link io.mcpcrew.crew.redis.InvalidNameException} for a bad id. */
-    TenantEvents forTenant(String tenantId);
+    TenantEvents forTenant(String tenant);
 
     /**
      * Fires every event arriving on the tenant's stream as a CDI event qualified {@link FromStream @FromStream(stream)}
@@ -16,7 +16,7 @@ public interface EventManager {
      * {@code redis.crew.events.cdi.streams}. Null group: broadcast; a group: each event reaches one node's
      * observers, and an observer's exception means redelivery (then dead letter).
      */
-    Subscription bridgeToCdi(String tenantId, String stream, String group);
+    Subscription bridgeToCdi(String tenant, String stream, String group);
 
     /** Events accepted while Redis was down and not yet written to it. */
     int bufferedEvents();

@@ -68,23 +68,13 @@ public final class EventSettings {
         return new EventSettings(source);
     }
 
-    /** Stream retention: MAXLEN ~ on every XADD (0: none) and XTRIM MINID by age (ZERO: none). */
-    public static final class Retention {
-        private final long maxLen;
-        private final Duration maxAge;
-
-        Retention(long maxLen, Duration maxAge) {
-            this.maxLen = maxLen;
-            this.maxAge = maxAge;
-        }
-
-        public long maxLen() {
-            return maxLen;
-        }
-
-        public Duration maxAge() {
-            return maxAge;
-        }
+    /**
+     * Stream retention.
+     *
+     * @param maxLen MAXLEN ~ on every XADD (0: none)
+     * @param maxAge XTRIM MINID of entries older than this (ZERO: none)
+     */
+    public record Retention(long maxLen, Duration maxAge) {
     }
 
     /** The retention of stream {@code name} (any tenant): its own keys, else the defaults. */
@@ -94,18 +84,14 @@ public final class EventSettings {
                 source.duration(PREFIX + "stream." + s + ".max-age", maxAge, Duration.ZERO)));
     }
 
-    /** A stream (optionally a group) whose events are fired as CDI events: {@code tenant:stream[:group]}. */
-    public static final class CdiBridgeSpec {
-        final String tenant;
-        final String stream;
-        final String group;
-
-        CdiBridgeSpec(String tenant, String stream, String group) {
-            this.tenant = tenant;
-            this.stream = stream;
-            this.group = group;
-        }
-
+    /**
+     * A stream (optionally a group) whose events are fired as CDI events: {@code tenant:stream[:group]}.
+     *
+     * @param tenant the tenant
+     * @param stream the stream name
+     * @param group the consumer group, or null for broadcast
+     */
+    public record CdiBridgeSpec(String tenant, String stream, String group) {
         @Override
         public String toString() {
             return tenant + ":" + stream + (group == null ? "" : ":" + group);

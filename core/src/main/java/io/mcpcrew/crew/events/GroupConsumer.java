@@ -38,7 +38,6 @@ final class GroupConsumer extends BaseSubscription implements Runnable {
     private final String consumer;
     private final EventHandler handler;
     private final String key;
-    private final String deadKey;
     private final EventSettings settings;
     private final String initialCreateAt;
     volatile Thread thread;
@@ -50,15 +49,14 @@ final class GroupConsumer extends BaseSubscription implements Runnable {
      * {@code createAt}: null if the group exists already; else where to create it once Redis answers (the
      * subscription time as an id, so events published — or buffered — since then are delivered).
      */
-    GroupConsumer(RedisEventManager owner, TenantRedis redis, String stream, String group, String consumer,
+    GroupConsumer(SubscriptionContainer owner, TenantRedis redis, String stream, String group, String consumer,
             EventHandler handler, String createAt) {
         super(owner, redis, stream);
         this.group = group;
         this.consumer = consumer;
         this.handler = handler;
         this.initialCreateAt = createAt;
-        this.key = RedisEventManager.streamKey(redis, stream);
-        this.deadKey = RedisEventManager.deadKey(redis, stream);
+        this.key = StreamKeys.stream(redis, stream);
         this.settings = owner.settings();
         this.nextReclaimNanos = System.nanoTime(); // first turn: take over what dead consumers left
         this.nextRetryNanos = nextReclaimNanos;

@@ -2,94 +2,33 @@ package io.mcpcrew.crew.events;
 
 import java.util.List;
 
-/** What a stream holds now: length, first and last entry ids, its consumer groups and its dead letters. */
-public final class StreamInfo {
-    private final String tenant;
-    private final String stream;
-    private final long length;
-    private final String firstId;
-    private final String lastId;
-    private final List<GroupInfo> groups;
-    private final long deadLetters;
+/**
+ * What a stream holds now: length, first and last entry ids, its consumer groups and its dead letters.
+ *
+ * @param tenant the stream's tenant
+ * @param stream the stream name
+ * @param length entries in the stream
+ * @param firstId id of the oldest entry kept (null if empty)
+ * @param lastId id of the newest entry (null if empty)
+ * @param groups the stream's consumer groups
+ * @param deadLetters entries in the {@code :dead} stream
+ */
+public record StreamInfo(String tenant, String stream, long length, String firstId, String lastId,
+        List<GroupInfo> groups, long deadLetters) {
 
-    public StreamInfo(String tenant, String stream, long length, String firstId, String lastId, List<GroupInfo> groups,
-            long deadLetters) {
-        this.tenant = tenant;
-        this.stream = stream;
-        this.length = length;
-        this.firstId = firstId;
-        this.lastId = lastId;
-        this.groups = List.copyOf(groups);
-        this.deadLetters = deadLetters;
+    public StreamInfo {
+        groups = List.copyOf(groups);
     }
 
-    public String getTenant() {
-        return tenant;
-    }
-
-    public String getStream() {
-        return stream;
-    }
-
-    public long getLength() {
-        return length;
-    }
-
-    /** Id of the oldest entry kept (null if empty). */
-    public String getFirstId() {
-        return firstId;
-    }
-
-    /** Id of the newest entry (null if empty). */
-    public String getLastId() {
-        return lastId;
-    }
-
-    public List<GroupInfo> getGroups() {
-        return groups;
-    }
-
-    /** Entries in the {@code :dead} stream. */
-    public long getDeadLetters() {
-        return deadLetters;
-    }
-
-    /** One consumer group of a stream. */
-    public static final class GroupInfo {
-        private final String name;
-        private final long consumers;
-        private final long pending;
-        private final String lastDeliveredId;
-        private final Long lag;
-
-        public GroupInfo(String name, long consumers, long pending, String lastDeliveredId, Long lag) {
-            this.name = name;
-            this.consumers = consumers;
-            this.pending = pending;
-            this.lastDeliveredId = lastDeliveredId;
-            this.lag = lag;
-        }
-
-        public String getName() {
-            return name;
-        }
-
-        public long getConsumers() {
-            return consumers;
-        }
-
-        /** Entries delivered to a consumer and not acknowledged yet. */
-        public long getPending() {
-            return pending;
-        }
-
-        public String getLastDeliveredId() {
-            return lastDeliveredId;
-        }
-
-        /** Entries not yet delivered to the group (null when Redis cannot tell, e.g. after deletions). */
-        public Long getLag() {
-            return lag;
-        }
+    /**
+     * One consumer group of a stream.
+     *
+     * @param name the group name
+     * @param consumers consumers the group knows
+     * @param pending entries delivered to a consumer and not acknowledged yet
+     * @param lastDeliveredId the id of the last entry delivered to the group (null if none)
+     * @param lag entries not yet delivered to the group (null when Redis cannot tell, e.g. after deletions)
+     */
+    public record GroupInfo(String name, long consumers, long pending, String lastDeliveredId, Long lag) {
     }
 }

@@ -8,7 +8,9 @@
  * locally, in order, while Redis is down.
  *
  * <p>Entry point: {@link io.mcpcrew.crew.events.EventManager} ({@code @Inject}) or
- * {@link io.mcpcrew.crew.events.RedisEventManager} built by hand; {@code forTenant(id)} gives a
- * {@link io.mcpcrew.crew.events.TenantEvents}. The Redis layout is documented in {@code docs/wire-format/events.md}.
+ * {@link io.mcpcrew.crew.events.RedisEventManager} built by hand; {@code forTenant(tenant)} gives a
+ * {@link io.mcpcrew.crew.events.TenantEvents}. The manager wires four parts, as Spring Data Redis separates them:
+ * the publisher (with the fallback buffer), the subscription container (reader threads, consumer groups),
+ * the stream queries and the trimmer. The Redis layout is documented in {@code docs/wire-format/events.md}.
  */
 package io.mcpcrew.crew.events;

@@ -20,13 +20,13 @@ class EventsTest {
 
     @Test
     void replaySinceClampsInstantsOutsideTheEntryIdRange() {
-        assertEquals(0, RedisEventManager.epochMillisClamped(Instant.MIN));
-        assertEquals(0, RedisEventManager.epochMillisClamped(Instant.parse("-999999999-01-01T00:00:00Z")));
-        assertEquals(0, RedisEventManager.epochMillisClamped(Instant.EPOCH.minusMillis(1)));
-        assertEquals(0, RedisEventManager.epochMillisClamped(Instant.EPOCH));
-        assertEquals(1_700_000_000_123L, RedisEventManager.epochMillisClamped(Instant.ofEpochMilli(1_700_000_000_123L)));
-        assertEquals(Long.MAX_VALUE, RedisEventManager.epochMillisClamped(Instant.parse("+999999999-12-31T23:59:59Z")));
-        assertEquals(Long.MAX_VALUE, RedisEventManager.epochMillisClamped(Instant.MAX));
+        assertEquals(0, StreamQueries.epochMillisClamped(Instant.MIN));
+        assertEquals(0, StreamQueries.epochMillisClamped(Instant.parse("-999999999-01-01T00:00:00Z")));
+        assertEquals(0, StreamQueries.epochMillisClamped(Instant.EPOCH.minusMillis(1)));
+        assertEquals(0, StreamQueries.epochMillisClamped(Instant.EPOCH));
+        assertEquals(1_700_000_000_123L, StreamQueries.epochMillisClamped(Instant.ofEpochMilli(1_700_000_000_123L)));
+        assertEquals(Long.MAX_VALUE, StreamQueries.epochMillisClamped(Instant.parse("+999999999-12-31T23:59:59Z")));
+        assertEquals(Long.MAX_VALUE, StreamQueries.epochMillisClamped(Instant.MAX));
     }
 
     @Test

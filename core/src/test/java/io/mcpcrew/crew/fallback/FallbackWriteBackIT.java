@@ -88,7 +88,7 @@ class FallbackWriteBackIT {
         for (String id : a.sessions()) {
             assertTrue(n.sessions.forTenant("acme").getSession(id).isPresent(), "session " + id + " is in Redis");
         }
-        assertEquals(a.events(), n.events.forTenant("acme").info("s").orElseThrow().getLength(), "events in the stream");
+        assertEquals(a.events(), n.events.forTenant("acme").info("s").orElseThrow().length(), "events in the stream");
     }
 
     @Test

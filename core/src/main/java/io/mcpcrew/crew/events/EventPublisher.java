@@ -1,0 +1,224 @@
+package io.mcpcrew.crew.events;
+
+import io.mcpcrew.crew.journal.Record;
+import io.mcpcrew.crew.journal.RecordCodec;
+import io.mcpcrew.crew.redis.FallbackBuffer;
+import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.redis.LuaScript;
+import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.redis.RedisDataException;
+import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.redis.RedisUnavailableException;
+import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.redis.WriteBack;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
+
+/**
+ * Publishes events: {@code XADD} (one, or a pipelined batch), each trimmed by its stream's retention. While Redis is
+ * unavailable the events go to a bounded, ordered {@link FallbackBuffer} (journaled when the manager has a journal),
+ * and while it holds any, later events queue behind them. The buffer is registered as the manager's "events"
+ * {@link WriteBack}: written to Redis in order when it is available, each event once — an event buffered after an
+ * attempt with an unknown outcome is replayed by {@code publish_once.lua}, which checks its publish id first.
+ */
+final class EventPublisher {
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class.getName());
+    private static final LuaScript PUBLISH_ONCE = LuaScript.fromResource(EventPublisher.class, "publish_once.lua");
+    /** How far before a failed attempt's own clock a replay looks for its publish id (clock skew with Redis). */
+    static final long REPLAY_SKEW_MS = 10_000;
+
+    private final RedisManager redis;
+    private final EventSettings settings;
+    private final StreamTrimmer trimmer;
+    private final FallbackBuffer<Pending> buffer;
+
+    EventPublisher(RedisManager redis, EventSettings settings, StreamTrimmer trimmer) {
+        this.redis = redis;
+        this.settings = settings;
+        this.trimmer = trimmer;
+        this.buffer = new FallbackBuffer<>("events", settings.bufferCapacity(), redis.journal("events"),
+                new PendingCodec());
+        redis.registerScript(PUBLISH_ONCE);
+        redis.addWriteBack(WriteBack.of("events", buffer::size, this::writeBack));
+    }
+
+    /**
+     * An event accepted while Redis was down: its fields (with its publish id), whether the failed attempt may have
+     * been applied (then the replay checks the stream for the publish id first), and when it was made.
+     */
+    private record Pending(TenantRedis tenant, String stream, Map<String, String> fields, boolean maybeWritten,
+            long attemptedAt) {
+    }
+
+    /** A pending event as a journal record. */
+    private final class PendingCodec implements RecordCodec<Pending> {
+        @Override
+        public byte[] encode(Pending p) {
+            return Record.write(1).str(p.tenant().tenantId()).str(p.stream()).lng(p.maybeWritten() ? 1 : 0)
+                    .lng(p.attemptedAt()).map(p.fields()).bytes();
+        }
+
+        @Override
+        public Pending decode(byte[] record) {
+            Record.Reader r = Record.read(record, 1);
+            TenantRedis t = redis.forTenant(r.str());
+            String stream = r.str();
+            boolean maybeWritten = r.lng() == 1;
+            long attemptedAt = r.lng();
+            return new Pending(t, stream, r.map(), maybeWritten, attemptedAt);
+        }
+    }
+
+    /** Events accepted while Redis was down and not yet written to it. */
+    int buffered() {
+        return buffer.size();
+    }
+
+    /** Logs what shutdown leaves unwritten: kept in the journal for the next start, or lost without one. */
+    void warnIfUnwritten() {
+        if (!buffer.isEmpty()) {
+            LOG.warning(() -> buffer.size() + " buffered event(s) were not written to Redis before shutdown"
+                    + (buffer.journaled() > 0 ? "; they are in the fallback journal and are written when a node starts "
+                    + "again on its directory" : " and are lost (no fallback journal)"));
+        }
+    }
+
+    private static Map<String, String> fields(TenantRedis t, Event e) {
+        if (e == null) {
+            throw new InvalidInputException("event must not be null");
+        }
+        if (e.tenant() != null && !e.tenant().equals(t.tenantId())) {
+            throw new InvalidInputException("event of tenant " + Names.quote(e.tenant()) + " cannot be published by "
+                    + "tenant " + Names.quote(t.tenantId()) + ": an event belongs to the tenant that publishes it");
+        }
+        return EventCodec.encode(e, t.tenantId());
+    }
+
+    String publish(TenantRedis t, Event event, String stream) {
+        return publishAll(t, Collections.singletonList(event), stream).get(0);
+    }
+
+    List<String> publishAll(TenantRedis t, List<Event> events, String stream) {
+        Names.require("stream name", stream);
+        if (events == null) {
+            throw new InvalidInputException("events must not be null");
+        }
+        List<Map<String, String>> all = new ArrayList<>(events.size());
+        for (Event e : events) {
+            all.add(fields(t, e));
+        }
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        if (!buffer.isEmpty() && !redis.useFallback()) {
+            writeBack(); // events accepted earlier go first: the order of acceptance is kept
+        }
+        long attemptedAt = System.currentTimeMillis();
+        return redis.withFallback(() -> {
+            buffer.requireEmpty();
+            return all.size() == 1 ? List.of(xadd(t, stream, all.get(0)).toString()) : xaddAll(t, stream, all);
+        }, maybeWritten -> {
+            // a pipeline cut mid-way may have written some of them: each replay checks its publish id
+            List<Pending> p = new ArrayList<>(all.size());
+            for (Map<String, String> f : all) {
+                p.add(new Pending(t, stream, f, maybeWritten, attemptedAt));
+            }
+            buffer.addAll(p);
+            return Collections.nCopies(p.size(), TenantEvents.BUFFERED);
+        });
+    }
+
+    private List<String> xaddAll(TenantRedis t, String stream, List<Map<String, String>> all) {
+        String key = StreamKeys.stream(t, stream);
+        XAddParams params = addParams(stream);
+        List<String> ids = t.execute(j -> {
+            List<Response<StreamEntryID>> rs = new ArrayList<>(all.size());
+            try (AbstractPipeline p = j.pipelined()) {
+                for (Map<String, String> f : all) {
+                    rs.add(p.xadd(key, params, f));
+                }
+                p.sync();
+            }
+            List<String> out = new ArrayList<>(rs.size());
+            for (Response<StreamEntryID> r : rs) {
+                out.add(r.get().toString());
+            }
+            return out;
+        });
+        trimmer.trimByAgeIfDue(t, stream, key);
+        return ids;
+    }
+
+    private StreamEntryID xadd(TenantRedis t, String stream, Map<String, String> fields) {
+        String key = StreamKeys.stream(t, stream);
+        XAddParams params = addParams(stream);
+        StreamEntryID id = t.execute(j -> j.xadd(key, params, fields));
+        trimmer.trimByAgeIfDue(t, stream, key);
+        return id;
+    }
+
+    private XAddParams addParams(String stream) {
+        XAddParams p = XAddParams.xAddParams();
+        long maxLen = settings.retention(stream).maxLen();
+        if (maxLen > 0) {
+            p.maxLen(maxLen).approximateTrimming();
+        }
+        return p;
+    }
+
+    /** Writes the buffered events to Redis in order (one write-back at a time); returns how many. */
+    private int writeBack() {
+        return buffer.flush(p -> {
+            try {
+                if (p.maybeWritten()) {
+                    xaddOnce(p);
+                } else {
+                    xadd(p.tenant(), p.stream(), p.fields());
+                }
+            } catch (RedisDataException e) {
+                LOG.log(Level.SEVERE, "Redis rejected a buffered event of " + p.tenant().tenantId() + "/" + p.stream()
+                        + "; it is dropped: " + e.getMessage(), e);
+            }
+            return true;
+        });
+    }
+
+    private void xaddOnce(Pending p) {
+        String key = StreamKeys.stream(p.tenant(), p.stream());
+        List<String> args = new ArrayList<>(3 + p.fields().size() * 2);
+        args.add(Math.max(0, p.attemptedAt() - REPLAY_SKEW_MS) + "-0");
+        args.add(p.fields().get(EventCodec.PUBLISH_ID));
+        args.add(Long.toString(settings.retention(p.stream()).maxLen()));
+        p.fields().forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        p.tenant().eval(PUBLISH_ONCE, List.of(key), args);
+        trimmer.trimByAgeIfDue(p.tenant(), p.stream(), key);
+    }
+
+    /**
+     * Read-your-writes after an outage: events of this stream still in the buffer are written first; if some cannot
+     * be yet, the read fails as unavailable (HTTP 503 with Retry-After) instead of answering without them.
+     */
+    void writeBackBeforeReading(TenantRedis t, String stream) {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        if (!redis.useFallback()) {
+            writeBack();
+        }
+        if (buffer.anyMatch(p -> p.stream().equals(stream) && p.tenant().tenantId().equals(t.tenantId()))) {
+            throw new RedisUnavailableException("events of stream " + Names.quote(stream) + " accepted while Redis was "
+                    + "unavailable are still being written to it; retry in a moment", null, false);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.mcpcrew.crew.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mcpcrew.crew.testing.RedisSentinel;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The events contract through Redis Sentinel: the manager asks a private Sentinel for the master and uses it. */
+class SentinelEventsIT extends EventsContract {
+    private static RedisSentinel sentinel;
+
+    @BeforeAll
+    static void startSentinel() {
+        sentinel = RedisSentinel.start();
+    }
+
+    @AfterAll
+    static void stopSentinel() {
+        if (sentinel != null) {
+            sentinel.close();
+        }
+    }
+
+    @Override
+    Map<String, String> topology() {
+        return Map.of("redis.crew.mode", "sentinel", "redis.crew.nodes", sentinel.sentinelsSpec(),
+                "redis.crew.sentinel.master", RedisSentinel.MASTER_NAME);
+    }
+
+    @BeforeEach
+    void empty() {
+        sentinel.master().flushAll();
+    }
+
+    @Test
+    void streamsLiveOnTheMasterTheSentinelNames() {
+        TenantEvents t = events().forTenant("t1");
+        List<String> ids = t.publishAll(numbered(0, 3), "orders");
+        String key = "crew:t1:events:{t1.orders}";
+        assertEquals(":3", sentinel.master().command("XLEN", key).trim());
+        String last = sentinel.master().command("XREVRANGE", key, "+", "-", "COUNT", "1");
+        assertEquals(ids.get(2), last.lines().findFirst().orElseThrow(), last);
+    }
+}
