@@ -324,7 +324,9 @@ final class Coalescer {
             } catch (JedisNoScriptException e) {
                 retryDirect = true; // the direct path loads the script (after SCRIPT FLUSH, a restart, a fail-over)
             } catch (JedisDataException e) {
-                error = new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
+                error = JedisErrors.isNotServing(e)
+                        ? new RedisUnavailableException("Redis is not serving: " + e.getMessage(), e, false)
+                        : new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 error = e;
             }

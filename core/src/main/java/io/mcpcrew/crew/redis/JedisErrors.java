@@ -1,12 +1,36 @@
 package io.mcpcrew.crew.redis;
 
+import java.util.Set;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisValidationException;
 
 /** What a Jedis exception says about the command: bad data, or an outage — and then, whether Redis may have it. */
 final class JedisErrors {
+    /**
+     * Error replies of a server that answers but does not serve now, none of which applies the command: loading its
+     * data set (LOADING), a replica that lost its master (MASTERDOWN) or is read-only after a fail-over (READONLY),
+     * a Cluster that is down or resharding (CLUSTERDOWN, TRYAGAIN), a script still running (BUSY), too few replicas
+     * (NOREPLICAS), writes refused after a failed save (MISCONF).
+     */
+    private static final Set<String> NOT_SERVING = Set.of("LOADING", "MASTERDOWN", "READONLY", "CLUSTERDOWN",
+            "TRYAGAIN", "BUSY", "NOREPLICAS", "MISCONF");
+
     private JedisErrors() {
+    }
+
+    /**
+     * True for an error reply that says the server cannot serve the command now (see {@link #NOT_SERVING}): an
+     * outage that certainly did not apply it, to be retried — not bad data.
+     */
+    static boolean isNotServing(JedisDataException e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return false;
+        }
+        int space = m.indexOf(' ');
+        return NOT_SERVING.contains(space < 0 ? m : m.substring(0, space));
     }
 
     /**

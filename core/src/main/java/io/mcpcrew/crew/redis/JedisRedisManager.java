@@ -148,6 +148,11 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             breaker.recordSuccess();
             return result;
         } catch (JedisDataException e) {
+            if (JedisErrors.isNotServing(e)) {
+                breaker.recordFailure(e);
+                throw new RedisUnavailableException("Redis at " + config.target() + " is not serving: " + e.getMessage(),
+                        e, false);
+            }
             breaker.recordSuccess(); // Redis answered: it is reachable
             throw new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
         } catch (JedisException e) {
