@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Small load-harness toolkit shared by the component benchmarks: throughput at N threads, medians, Redis CPU. */
 public final class Bench {
     private static final LongAdder SWITCHES = new LongAdder();
+    private static final Map<Integer, UnifiedJedis> RAW = new java.util.HashMap<>();
     private Bench() {
     }
 
@@ -29,6 +31,19 @@ public final class Bench {
                 "redis.crew.port", String.valueOf(server.port()),
                 "redis.crew.pool.max-total", String.valueOf(Math.max(8, threads * 2)),
                 "redis.crew.pool.max-idle", String.valueOf(Math.max(8, threads * 2))))), null);
+    }
+
+    /**
+     * A plain Jedis client on {@code server} for the raw-Redis baselines, one per server for the run: a pool of 128
+     * connections, more than any benchmark's threads.
+     */
+    public static synchronized UnifiedJedis raw(RedisServer server) {
+        return RAW.computeIfAbsent(server.port(), port -> {
+            redis.clients.jedis.ConnectionPoolConfig pool = new redis.clients.jedis.ConnectionPoolConfig();
+            pool.setMaxTotal(128);
+            pool.setMaxIdle(128);
+            return redis.clients.jedis.RedisClient.builder().hostAndPort(server.host(), port).poolConfig(pool).build();
+        });
     }
 
     /**

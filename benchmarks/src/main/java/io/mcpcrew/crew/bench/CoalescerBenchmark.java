@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.bench;
 
+import io.mcpcrew.crew.redis.CoalescingStats;
 import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.testing.RedisServer;
 import java.time.Duration;
@@ -28,7 +29,7 @@ public final class CoalescerBenchmark {
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long millis = (args.length > 2 ? Long.parseLong(args[2]) : 2) * 1000;
         try (RedisServer server = Bench.startRedis(); JedisRedisManager redis = Bench.manager(server, threads)) {
-            UnifiedJedis j = redis.client();
+            UnifiedJedis j = Bench.raw(server);
             String sha = j.scriptLoad("return 1");
             for (int i = 0; i < threads; i++) {
                 j.hset("h" + i, Map.of("a", "1", "b", "two", "c", "three3", "d", "4444", "e", "55555"));
@@ -48,17 +49,17 @@ public final class CoalescerBenchmark {
                     long s0 = Bench.workerSwitches();
                     long j0 = Bench.jvmCpuMicros();
                     long r0 = Bench.redisCpuMicros(server);
-                    long[] c0 = redis.coalescedBatchesAndCommands();
+                    CoalescingStats c0 = redis.coalescing();
                     double x = Bench.throughput(threads, Duration.ZERO, Duration.ofMillis(millis), e.getValue());
                     long s1 = Bench.workerSwitches();
                     long j1 = Bench.jvmCpuMicros();
                     long r1 = Bench.redisCpuMicros(server);
-                    long[] c1 = redis.coalescedBatchesAndCommands();
+                    CoalescingStats c1 = redis.coalescing();
                     double calls = x * millis / 1000.0;
                     rows.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(String.format(
                             "%6.0f/s client %5.1f us, Redis %5.1f us, %4.2f switches, %3.1f per pipeline", x,
                             (j1 - j0) / calls, (r1 - r0) / calls, (s1 - s0) / calls,
-                            c1[0] == c0[0] ? 0.0 : (double) (c1[1] - c0[1]) / (c1[0] - c0[0])));
+                            c1.since(c0).commandsPerPipeline()));
                 }
             }
             System.out.printf("# %d threads, %d reps of %d ms; per call: client CPU, Redis CPU, context switches of the "

@@ -52,7 +52,7 @@ public final class EmbeddingsBenchmark {
                     EmbeddingConfig.load(slidingRedis.config().source()));
             ModelEmbeddingCache model = cache.forTenant("bench").model("text-embedding-3-small");
             ModelEmbeddingCache slidingModel = slidingCache.forTenant("bench").model("text-embedding-3-small");
-            UnifiedJedis jedis = redis.client();
+            UnifiedJedis jedis = Bench.raw(server);
             redis.ping();
             long ttl = redis.config().ttl(io.mcpcrew.crew.redis.DataType.EMBEDDING).getSeconds();
 

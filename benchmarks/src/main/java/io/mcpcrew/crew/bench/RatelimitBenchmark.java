@@ -6,6 +6,7 @@ import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.jedis.Bucket4jJedis;
+import io.mcpcrew.crew.redis.CoalescingStats;
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.ratelimit.RateLimitDecision;
 import io.mcpcrew.crew.ratelimit.RedisRateLimiter;
@@ -59,7 +60,7 @@ public final class RatelimitBenchmark {
                     "redis.crew.pool.max-idle", "32", "redis.crew.ratelimit.max-requests-ceiling", "100000000",
                     "redis.crew.ratelimit.fallback", "fail-closed"));
             JedisRedisManager redis = new JedisRedisManager(RedisCrewConfig.load(config), null);
-            UnifiedJedis jedis = redis.client();
+            UnifiedJedis jedis = Bench.raw(server);
             byte[] trivialSha = jedis.scriptLoad(TRIVIAL).getBytes(StandardCharsets.US_ASCII);
             byte[][] rawKeys = keys("raw");
             byte[][] rawArgs = {"1000000000".getBytes(), "1000000".getBytes(), "1".getBytes(), "1000".getBytes()};
@@ -159,9 +160,9 @@ public final class RatelimitBenchmark {
                 System.out.printf("%-48s runs %s%n", l, runs.get(l).stream().map(x -> String.format("%.0f", x))
                         .collect(java.util.stream.Collectors.joining(" ")));
             }
-            long[] co = redis.coalescedBatchesAndCommands();
-            System.out.printf("# coalescing: %d pipelines carried %d checks (%.1f per pipeline)%n", co[0], co[1],
-                    co[0] == 0 ? 0.0 : (double) co[1] / co[0]);
+            CoalescingStats co = redis.coalescing();
+            System.out.printf("# coalescing: %d pipelines carried %d checks (%.1f per pipeline)%n", co.pipelines(),
+                    co.commands(), co.commandsPerPipeline());
             redisson.shutdown();
             redis.close();
             oneLaneRedis.close();

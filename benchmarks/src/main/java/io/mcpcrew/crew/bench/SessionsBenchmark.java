@@ -35,7 +35,7 @@ public final class SessionsBenchmark {
                 JedisRedisManager slidingRedis = slidingManager(server)) {
             TenantSessions sessions = new RedisSessionManager(redis).forTenant("bench");
             TenantSessions sliding = new RedisSessionManager(slidingRedis).forTenant("bench");
-            UnifiedJedis jedis = redis.client();
+            UnifiedJedis jedis = Bench.raw(server);
             String hsetSha = jedis.scriptLoad(HSET_SCRIPT);
             String[] ids = new String[SESSIONS];
             String[] raw = new String[SESSIONS];

@@ -156,7 +156,7 @@ public final class TasksBenchmark {
 
     static double rawZadd(RedisServer server, JedisRedisManager redis, int n) {
         server.flushAll();
-        UnifiedJedis j = redis.client();
+        UnifiedJedis j = Bench.raw(server);
         long t0 = System.nanoTime();
         for (int from = 0; from < n; from += 500) {
             try (AbstractPipeline p = j.pipelined()) {
@@ -171,7 +171,7 @@ public final class TasksBenchmark {
 
     static double rawZpopmin(RedisServer server, JedisRedisManager redis, int n) {
         rawZadd(server, redis, n);
-        UnifiedJedis j = redis.client();
+        UnifiedJedis j = Bench.raw(server);
         long t0 = System.nanoTime();
         int popped = 0;
         while (popped < n) {

@@ -19,7 +19,7 @@ abstract class BaseSubscription implements Subscription {
 
     @Override
     public String tenant() {
-        return redis.tenantId();
+        return redis.tenant();
     }
 
     @Override

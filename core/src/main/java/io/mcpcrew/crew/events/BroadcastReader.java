@@ -70,7 +70,7 @@ final class BroadcastReader implements Runnable {
             } catch (RedisCrewException e) {
                 failures++;
                 LOG.log(failures == 1 ? Level.INFO : Level.FINE, "reading stream {0} of tenant {1} failed ({2}); "
-                        + "retrying", new Object[] {stream, redis.tenantId(), e.getMessage()});
+                        + "retrying", new Object[] {stream, redis.tenant(), e.getMessage()});
                 owner.pause(Math.min(1000L, 50L << Math.min(failures, 5)));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "broadcast reader of stream " + stream + " failed; retrying", e);
@@ -100,7 +100,7 @@ final class BroadcastReader implements Runnable {
                 throw e;
             } catch (Throwable e) { // an AssertionError of a handler must not end the reader
                 lastError = GroupConsumer.describe(e);
-                LOG.log(Level.WARNING, "a subscriber of stream " + stream + " (tenant " + redis.tenantId()
+                LOG.log(Level.WARNING, "a subscriber of stream " + stream + " (tenant " + redis.tenant()
                         + ") failed on event " + id + "; it receives the next events", e);
             }
             position = id;

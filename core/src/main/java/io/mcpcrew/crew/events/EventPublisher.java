@@ -62,7 +62,7 @@ final class EventPublisher {
     private final class PendingCodec implements RecordCodec<Pending> {
         @Override
         public byte[] encode(Pending p) {
-            return Record.write(1).str(p.tenant().tenantId()).str(p.stream()).lng(p.maybeWritten() ? 1 : 0)
+            return Record.write(1).str(p.tenant().tenant()).str(p.stream()).lng(p.maybeWritten() ? 1 : 0)
                     .lng(p.attemptedAt()).map(p.fields()).bytes();
         }
 
@@ -95,11 +95,11 @@ final class EventPublisher {
         if (e == null) {
             throw new InvalidInputException("event must not be null");
         }
-        if (e.tenant() != null && !e.tenant().equals(t.tenantId())) {
+        if (e.tenant() != null && !e.tenant().equals(t.tenant())) {
             throw new InvalidInputException("event of tenant " + Names.quote(e.tenant()) + " cannot be published by "
-                    + "tenant " + Names.quote(t.tenantId()) + ": an event belongs to the tenant that publishes it");
+                    + "tenant " + Names.quote(t.tenant()) + ": an event belongs to the tenant that publishes it");
         }
-        return EventCodec.encode(e, t.tenantId());
+        return EventCodec.encode(e, t.tenant());
     }
 
     String publish(TenantRedis t, Event event, String stream) {
@@ -184,7 +184,7 @@ final class EventPublisher {
                     xadd(p.tenant(), p.stream(), p.fields());
                 }
             } catch (RedisDataException e) {
-                LOG.log(Level.SEVERE, "Redis rejected a buffered event of " + p.tenant().tenantId() + "/" + p.stream()
+                LOG.log(Level.SEVERE, "Redis rejected a buffered event of " + p.tenant().tenant() + "/" + p.stream()
                         + "; it is dropped: " + e.getMessage(), e);
             }
             return true;
@@ -216,7 +216,7 @@ final class EventPublisher {
         if (!redis.useFallback()) {
             writeBack();
         }
-        if (buffer.anyMatch(p -> p.stream().equals(stream) && p.tenant().tenantId().equals(t.tenantId()))) {
+        if (buffer.anyMatch(p -> p.stream().equals(stream) && p.tenant().tenant().equals(t.tenant()))) {
             throw new RedisUnavailableException("events of stream " + Names.quote(stream) + " accepted while Redis was "
                     + "unavailable are still being written to it; retry in a moment", null, false);
         }

@@ -104,7 +104,7 @@ final class GroupConsumer extends BaseSubscription implements Runnable {
                 } else {
                     failures++;
                     LOG.log(Level.WARNING, "consumer " + consumer + " of group " + group + " on stream " + stream
-                            + " (tenant " + redis.tenantId() + "): Redis rejected a command; retrying", e);
+                            + " (tenant " + redis.tenant() + "): Redis rejected a command; retrying", e);
                     owner.pause(Math.min(1000L, 50L << Math.min(failures, 5)));
                 }
             } catch (RedisCrewException e) {

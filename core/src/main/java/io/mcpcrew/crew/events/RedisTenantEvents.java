@@ -24,7 +24,7 @@ final class RedisTenantEvents implements TenantEvents {
 
     @Override
     public String tenant() {
-        return redis.tenantId();
+        return redis.tenant();
     }
 
     @Override

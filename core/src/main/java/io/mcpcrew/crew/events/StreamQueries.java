@@ -112,7 +112,7 @@ final class StreamQueries {
                         lag instanceof Long ? (Long) lag : null));
             }
             long deadCount = j.exists(dead) ? j.xlen(dead) : 0;
-            return Optional.of(new StreamInfo(t.tenantId(), stream, s.getLength(),
+            return Optional.of(new StreamInfo(t.tenant(), stream, s.getLength(),
                     s.getFirstEntry() == null ? null : s.getFirstEntry().getID().toString(),
                     s.getLastEntry() == null ? null : s.getLastEntry().getID().toString(), groups, deadCount));
         });

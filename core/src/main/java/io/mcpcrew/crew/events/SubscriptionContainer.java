@@ -83,7 +83,7 @@ final class SubscriptionContainer {
             reader.subscribers.add(sub);
             if (fresh) {
                 readers.put(key, reader);
-                reader.thread = spawn(reader, "crew-events-" + t.tenantId() + "-" + stream);
+                reader.thread = spawn(reader, "crew-events-" + t.tenant() + "-" + stream);
             }
         }
         return track(sub);
@@ -121,7 +121,7 @@ final class SubscriptionContainer {
         GroupConsumer c = new GroupConsumer(this, t, stream, group, consumer, handler, createAt);
         synchronized (this) {
             requireOpen();
-            c.thread = spawn(c, "crew-events-" + t.tenantId() + "-" + stream + "-" + group);
+            c.thread = spawn(c, "crew-events-" + t.tenant() + "-" + stream + "-" + group);
         }
         return track(c);
     }
@@ -157,7 +157,7 @@ final class SubscriptionContainer {
                         Long.toString(settings.deadMaxLen()), Long.toString(System.currentTimeMillis())));
         if (deadId != null) {
             LOG.log(Level.WARNING, "event {0} of stream {1} (tenant {2}, group {3}) moved to the dead-letter stream "
-                    + "after {4} deliveries: {5}", new Object[] {id, stream, t.tenantId(), group, deliveries, error});
+                    + "after {4} deliveries: {5}", new Object[] {id, stream, t.tenant(), group, deliveries, error});
         }
     }
 

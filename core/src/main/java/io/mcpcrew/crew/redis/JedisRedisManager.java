@@ -227,9 +227,9 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     }
 
     /** Coalesced pipelines sent so far and the commands they carried (0, 0 when coalescing is off). */
-    public long[] coalescedBatchesAndCommands() {
+    public CoalescingStats coalescing() {
         Coalescer c = coalescer;
-        return c == null ? new long[2] : new long[] {c.batches(), c.commands()};
+        return c == null ? new CoalescingStats(0, 0) : new CoalescingStats(c.batches(), c.commands());
     }
 
     /** The coalescer's free lanes, -1 when coalescing is off (for tests). */
@@ -340,7 +340,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     }
 
     /** The Jedis client, created on first use; a creation failure (Cluster/Sentinel unreachable) is retryable. */
-    public UnifiedJedis client() {
+    UnifiedJedis client() {
         UnifiedJedis c = client;
         if (c != null) {
             return c;

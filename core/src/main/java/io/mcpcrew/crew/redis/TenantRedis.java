@@ -16,7 +16,7 @@ public final class TenantRedis {
         this.keys = keys;
     }
 
-    public String tenantId() {
+    public String tenant() {
         return keys.tenant();
     }
 

@@ -19,7 +19,7 @@ abstract class RedisQueueView {
     }
 
     public String tenant() {
-        return redis.tenantId();
+        return redis.tenant();
     }
 
     @Override

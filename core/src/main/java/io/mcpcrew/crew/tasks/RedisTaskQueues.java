@@ -159,7 +159,7 @@ public class RedisTaskQueues implements TaskQueues {
 
         @Override
         public String tenant() {
-            return tenantRedis.tenantId();
+            return tenantRedis.tenant();
         }
 
         @Override

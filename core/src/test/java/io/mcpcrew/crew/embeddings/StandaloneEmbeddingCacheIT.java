@@ -70,7 +70,7 @@ class StandaloneEmbeddingCacheIT extends EmbeddingCacheContract {
                 + "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
         // 1.0f = 0x3f800000, -2.5f = 0xc0200000, each little-endian
         assertArrayEquals(new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0x20, (byte) 0xc0},
-                m.client().get(key.getBytes(StandardCharsets.UTF_8)));
+                m.execute(j -> j.get(key.getBytes(StandardCharsets.UTF_8))));
         assertEquals("2", server.command("GET", "crew:t1:embeddings:text-embedding-3-small:dim"));
         String hashedModelDimKey = "crew:t1:embeddings:_"
                 + EmbeddingKeys.sha256Hex("BAAI/bge-small-en-v1.5".getBytes(StandardCharsets.UTF_8)) + ":dim";

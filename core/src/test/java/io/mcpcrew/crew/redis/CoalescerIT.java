@@ -94,8 +94,8 @@ class CoalescerIT {
         for (int t = 0; t < THREADS; t++) {
             assertEquals(String.valueOf(PER_THREAD), server.command("GET", "c:" + t), "no call lost or doubled");
         }
-        long[] bc = redis.coalescedBatchesAndCommands();
-        assertTrue(bc[0] > 0 && bc[1] > bc[0], "some round trips carried several commands: " + bc[0] + " / " + bc[1]);
+        CoalescingStats bc = redis.coalescing();
+        assertTrue(bc.pipelines() > 0 && bc.commands() > bc.pipelines(), "some round trips carried several commands: " + bc);
         assertEquals(2, redis.coalescerFreeLanes(), "both lanes free once every caller has returned");
     }
 
@@ -113,8 +113,8 @@ class CoalescerIT {
                 assertEquals(String.valueOf(PER_THREAD), server.command("GET", prefix + t), "no call lost or doubled");
             }
             assertEquals(lanes, redis.coalescerFreeLanes(), "every lane handed on was freed in the end");
-            long[] bc = redis.coalescedBatchesAndCommands();
-            assertTrue(bc[1] > bc[0], "round trips were shared with " + lanes + " lane(s): " + bc[0] + " / " + bc[1]);
+            CoalescingStats bc = redis.coalescing();
+            assertTrue(bc.commands() > bc.pipelines(), "round trips were shared with " + lanes + " lane(s): " + bc);
         }
     }
 
@@ -251,7 +251,7 @@ class CoalescerIT {
         List<Throwable> errors = hammer((t, i) -> redis.coalesce(p -> p.incr("d"), j -> j.incr("d")));
         assertEquals(List.of(), errors);
         assertEquals(String.valueOf(THREADS * PER_THREAD), server.command("GET", "d"));
-        assertEquals(0, redis.coalescedBatchesAndCommands()[0]);
+        assertEquals(0, redis.coalescing().pipelines());
     }
 
     private static byte[] bytes(String s) {
