@@ -9,11 +9,9 @@ import io.mcpcrew.crew.journal.JournalException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,10 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
@@ -351,7 +345,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             }
             if (client == null) {
                 try {
-                    client = createClient();
+                    client = JedisClients.create(config);
                 } catch (JedisException e) {
                     breaker.recordFailure(e);
                     throw new RedisUnavailableException("cannot connect to Redis " + config.target() + ": " + e.getMessage(), e,
@@ -359,46 +353,6 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
                 }
             }
             return client;
-        }
-    }
-
-    private UnifiedJedis createClient() {
-        int timeout = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
-        DefaultJedisClientConfig.Builder cb = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
-                .socketTimeoutMillis(timeout)
-                // blocking reads (XREAD/XREADGROUP BLOCK, at most ~30 s here) give up after this: a silent network
-                // partition is noticed instead of waiting for TCP
-                .blockingSocketTimeoutMillis((int) Math.min(Integer.MAX_VALUE, (long) timeout + 30_000))
-                .database(config.database())
-                .ssl(config.ssl())
-                .clientName("crew-redis");
-        config.username().ifPresent(cb::user);
-        config.password().ifPresent(cb::password);
-        JedisClientConfig clientConfig = cb.build();
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(config.poolMaxTotal());
-        pool.setMaxIdle(config.poolMaxIdle());
-        pool.setMinIdle(config.poolMinIdle());
-        pool.setMaxWait(config.poolMaxWait());
-        pool.setJmxEnabled(false); // several deployments in one server would clash on the MBean name
-        pool.setTestWhileIdle(true);
-        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
-        Set<HostAndPort> nodes = new LinkedHashSet<>();
-        config.nodes().forEach(n -> nodes.add(new HostAndPort(n.host(), n.port())));
-        switch (config.mode()) {
-            case SENTINEL:
-                DefaultJedisClientConfig.Builder sb = DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).ssl(config.ssl())
-                        .autoNegotiateProtocol(false); // sentinel connections speak RESP2
-                return RedisSentinelClient.builder().masterName(config.sentinelMaster()).sentinels(nodes)
-                        .clientConfig(clientConfig).sentinelClientConfig(sb.build()).poolConfig(pool).build();
-            case CLUSTER:
-                return RedisClusterClient.builder().nodes(nodes).clientConfig(clientConfig).poolConfig(pool)
-                        .maxAttempts(3).build();
-            default:
-                return RedisClient.builder().hostAndPort(config.host(), config.port()).clientConfig(clientConfig)
-                        .poolConfig(pool).build();
         }
     }
 
