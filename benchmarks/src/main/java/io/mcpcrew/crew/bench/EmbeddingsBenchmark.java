@@ -7,7 +7,7 @@ import io.mcpcrew.crew.embeddings.ModelEmbeddingCache;
 import io.mcpcrew.crew.embeddings.RedisEmbeddingCache;
 import io.mcpcrew.crew.embeddings.VectorCodec;
 import io.mcpcrew.crew.redis.JedisRedisManager;
-import io.mcpcrew.crew.redis.TenantKeys;
+import io.mcpcrew.crew.tenancy.TenantKeys;
 import io.mcpcrew.crew.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.mcpcrew.crew.config;
 
 import io.mcpcrew.crew.redis.DataType;
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.Names;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,8 +1,8 @@
 package io.mcpcrew.crew.embeddings;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.Names;
-import io.mcpcrew.crew.redis.TenantKeys;
+import io.mcpcrew.crew.tenancy.TenantKeys;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

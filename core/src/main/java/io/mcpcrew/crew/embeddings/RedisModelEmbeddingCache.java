@@ -1,8 +1,8 @@
 package io.mcpcrew.crew.embeddings;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.RedisManager;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

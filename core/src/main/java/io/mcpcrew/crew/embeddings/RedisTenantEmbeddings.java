@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.embeddings;
 
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 
 /** One tenant's view of {@link RedisEmbeddingCache}. */
 final class RedisTenantEmbeddings implements TenantEmbeddings {

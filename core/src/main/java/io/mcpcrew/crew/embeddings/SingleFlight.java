@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.embeddings;
 
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.Names;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;

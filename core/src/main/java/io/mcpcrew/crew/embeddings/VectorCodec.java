@@ -1,7 +1,7 @@
 package io.mcpcrew.crew.embeddings;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.embeddings;
 
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.mcpcrew.crew.embeddings;
 
 import io.mcpcrew.crew.redis.RedisManager;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;

@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.events;
 
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 
 /** What broadcast subscribers and group consumers share: identity, state, last delivery and last error. */
 abstract class BaseSubscription implements Subscription {

@@ -1,7 +1,7 @@
 package io.mcpcrew.crew.events;
 
 import io.mcpcrew.crew.redis.RedisCrewException;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;

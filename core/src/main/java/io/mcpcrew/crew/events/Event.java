@@ -1,8 +1,8 @@
 package io.mcpcrew.crew.events;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.Json;
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Json;
+import io.mcpcrew.crew.validation.Names;
 import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.Objects;

@@ -7,7 +7,7 @@ package io.mcpcrew.crew.events;
  */
 public interface EventManager {
 
-    /** The tenant-bound publisher/subscriber; {@link io.mcpcrew.crew.redis.InvalidNameException} for a bad id. */
+    /** The tenant-bound publisher/subscriber; {@link io.mcpcrew.crew.validation.InvalidNameException} for a bad id. */
     TenantEvents forTenant(String tenant);
 
     /**

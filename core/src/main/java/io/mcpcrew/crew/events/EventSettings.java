@@ -2,7 +2,7 @@ package io.mcpcrew.crew.events;
 
 import io.mcpcrew.crew.config.ConfigSource;
 import io.mcpcrew.crew.config.ConfigurationException;
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.Names;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;

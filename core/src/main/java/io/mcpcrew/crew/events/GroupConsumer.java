@@ -2,7 +2,7 @@ package io.mcpcrew.crew.events;
 
 import io.mcpcrew.crew.redis.RedisCrewException;
 import io.mcpcrew.crew.redis.RedisDataException;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.events;
 
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

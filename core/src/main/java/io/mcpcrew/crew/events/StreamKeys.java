@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.events;
 
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 
 /**
  * The Redis keys of a tenant's stream: {@code <prefix>:<tenant>:events:{<tenant>.<stream>}} and its dead letters,

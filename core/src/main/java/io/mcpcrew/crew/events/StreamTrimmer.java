@@ -1,7 +1,7 @@
 package io.mcpcrew.crew.events;
 
-import io.mcpcrew.crew.redis.Names;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
+import io.mcpcrew.crew.validation.Names;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;

@@ -1,13 +1,13 @@
 package io.mcpcrew.crew.events;
 
 import io.mcpcrew.crew.redis.DataType;
-import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.LuaScript;
-import io.mcpcrew.crew.redis.Names;
 import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

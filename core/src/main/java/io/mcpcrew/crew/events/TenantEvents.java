@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One tenant's event streams. Stream names follow {@link io.mcpcrew.crew.redis.Names#RULE}; the Redis key is
+ * One tenant's event streams. Stream names follow {@link io.mcpcrew.crew.validation.Names#RULE}; the Redis key is
  * {@code <prefix>:<tenant>:events:{<tenant>.<stream>}} (its dead letters: the same key + {@code :dead}).
  */
 public interface TenantEvents {
@@ -17,8 +17,8 @@ public interface TenantEvents {
     /**
      * Appends {@code event} to {@code stream} (trimmed by its retention) and returns the entry id. While Redis is
      * unavailable the event is kept in a bounded, ordered local buffer written to Redis when it returns, and
-     * {@link #BUFFERED} is returned; a full buffer throws {@link io.mcpcrew.crew.redis.FallbackBufferFullException}.
-     * An event whose {@link Event#tenant()} is another tenant is refused ({@link io.mcpcrew.crew.redis.InvalidInputException}).
+     * {@link #BUFFERED} is returned; a full buffer throws {@link io.mcpcrew.crew.resilience.FallbackBufferFullException}.
+     * An event whose {@link Event#tenant()} is another tenant is refused ({@link io.mcpcrew.crew.validation.InvalidInputException}).
      */
     String publish(Event event, String stream);
 

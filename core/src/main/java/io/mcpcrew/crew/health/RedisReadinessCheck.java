@@ -1,8 +1,8 @@
 package io.mcpcrew.crew.health;
 
-import io.mcpcrew.crew.redis.BreakerState;
 import io.mcpcrew.crew.redis.PingResult;
 import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.resilience.BreakerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;

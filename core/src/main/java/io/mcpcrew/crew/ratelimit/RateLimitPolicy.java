@@ -1,7 +1,7 @@
 package io.mcpcrew.crew.ratelimit;
 
 import io.mcpcrew.crew.config.Durations;
-import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import java.time.Duration;
 
 /**

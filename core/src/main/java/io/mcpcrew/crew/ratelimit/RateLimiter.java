@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public interface RateLimiter {
 
-    /** The limiter of one tenant; throws {@link io.mcpcrew.crew.redis.InvalidNameException} for a bad id. */
+    /** The limiter of one tenant; throws {@link io.mcpcrew.crew.validation.InvalidNameException} for a bad id. */
     TenantRateLimiter forTenant(String tenant);
 
     /** The effective policy of {@code resource} for {@code tenant}, without a caller default. */

@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * <p>Bad input — a resource outside {@code [A-Za-z0-9][A-Za-z0-9_-]{0,63}}, {@code maxRequests} not in
  * 1..ceiling, a window under 1 ms or over the ceiling, a cost not in 1..maxRequests — throws
- * {@link io.mcpcrew.crew.redis.InvalidInputException}. While Redis is unreachable the configured
+ * {@link io.mcpcrew.crew.validation.InvalidInputException}. While Redis is unreachable the configured
  * {@link FallbackMode} decides; the decision's {@link RateLimitDecision#decidedBy()} says so.
  */
 public interface TenantRateLimiter {

@@ -6,6 +6,12 @@ import io.mcpcrew.crew.config.RedisMode;
 import io.mcpcrew.crew.journal.Journal;
 import io.mcpcrew.crew.journal.JournalDirectory;
 import io.mcpcrew.crew.journal.JournalException;
+import io.mcpcrew.crew.resilience.BreakerState;
+import io.mcpcrew.crew.resilience.CircuitBreaker;
+import io.mcpcrew.crew.resilience.RecoveryWriter;
+import io.mcpcrew.crew.resilience.WriteBack;
+import io.mcpcrew.crew.tenancy.TenantKeys;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,7 +122,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
 
     @Override
     public TenantRedis forTenant(String tenantId) {
-        return new TenantRedis(this, new TenantKeys(config.keyPrefix(), tenantId));
+        return new TenantRedis(this, TenantKeys.of(config.keyPrefix(), tenantId));
     }
 
     @Override

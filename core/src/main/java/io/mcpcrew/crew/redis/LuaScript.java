@@ -12,7 +12,7 @@ import java.util.List;
  * A Lua script read once from a {@code .lua} resource next to the class that runs it, with its SHA-1 computed
  * locally. {@link RedisManager#eval} runs it with EVALSHA and loads it transparently on NOSCRIPT (after SCRIPT
  * FLUSH, a restart or a fail-over). Every key a script touches must share one hash tag (see
- * {@link TenantKeys#tagged}) so that it runs on Redis Cluster.
+ * {@link io.mcpcrew.crew.tenancy.TenantKeys#tagged}) so that it runs on Redis Cluster.
  *
  * <p>One way in: {@link #fromResource(Class, String)}. A script opens with a header of {@code --} comment lines
  * saying what it does, its {@code KEYS}, its {@code ARGV} and what it returns. A header line

@@ -1,6 +1,10 @@
 package io.mcpcrew.crew.redis;
 
 import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.resilience.BreakerState;
+import io.mcpcrew.crew.resilience.FallbackPath;
+import io.mcpcrew.crew.resilience.WriteBack;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,11 +17,11 @@ import java.util.function.Consumer;
  * build a {@link JedisRedisManager} yourself outside a container.
  *
  * <p>Errors: {@link RedisUnavailableException} (retryable: connection, timeout, breaker open),
- * {@link RedisDataException} (not retryable), {@link InvalidInputException} (bad tenant id, name or key part).
+ * {@link RedisDataException} (not retryable), {@link io.mcpcrew.crew.validation.InvalidInputException} (bad tenant id, name or key part).
  */
 public interface RedisManager {
 
-    /** A view scoped to one tenant; throws {@link InvalidNameException} for an id outside {@link Names#RULE}. */
+    /** A view scoped to one tenant; throws {@link io.mcpcrew.crew.validation.InvalidNameException} for an id outside {@link io.mcpcrew.crew.validation.Names#RULE}. */
     TenantRedis forTenant(String tenantId);
 
     RedisCrewConfig config();

@@ -1,8 +1,8 @@
 package io.mcpcrew.crew.sessions;
 
 import io.mcpcrew.crew.journal.Journal;
-import io.mcpcrew.crew.redis.Names;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
+import io.mcpcrew.crew.validation.Names;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

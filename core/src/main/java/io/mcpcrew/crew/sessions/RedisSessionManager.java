@@ -1,16 +1,16 @@
 package io.mcpcrew.crew.sessions;
 
+import io.mcpcrew.crew.lock.DistributedLock;
 import io.mcpcrew.crew.redis.DataType;
-import io.mcpcrew.crew.redis.DistributedLock;
 import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisManager;
-import io.mcpcrew.crew.redis.TenantRedis;
-import io.mcpcrew.crew.redis.WriteBack;
+import io.mcpcrew.crew.resilience.WriteBack;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;

@@ -1,8 +1,8 @@
 package io.mcpcrew.crew.sessions;
 
-import io.mcpcrew.crew.redis.Names;
 import io.mcpcrew.crew.redis.RedisDataException;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
+import io.mcpcrew.crew.validation.Names;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.mcpcrew.crew.sessions;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.Json;
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Json;
+import io.mcpcrew.crew.validation.Names;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
@@ -39,7 +39,7 @@ final class SessionCodec {
 
     /**
      * Validates what a create gets (user id, TTL, data size) and encodes the data; throws
-     * {@link InvalidInputException} / {@link io.mcpcrew.crew.redis.InvalidNameException} naming the rule.
+     * {@link InvalidInputException} / {@link io.mcpcrew.crew.validation.InvalidNameException} naming the rule.
      */
     static NewData checkNew(SessionSettings settings, String userId, Map<String, ?> data, java.time.Duration ttl) {
         Names.require("user id", userId);

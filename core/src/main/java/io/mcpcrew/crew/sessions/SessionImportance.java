@@ -1,7 +1,7 @@
 package io.mcpcrew.crew.sessions;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

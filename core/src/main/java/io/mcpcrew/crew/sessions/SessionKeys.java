@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.sessions;
 
-import io.mcpcrew.crew.redis.TenantKeys;
+import io.mcpcrew.crew.tenancy.TenantKeys;
 
 /**
  * Every Redis key of the sessions component, built in this one place (see {@code docs/wire-format/sessions.md}):
@@ -9,7 +9,7 @@ import io.mcpcrew.crew.redis.TenantKeys;
  * <li>{@code <prefix>:<tenant>:sessions:{<tenant>.<userId>}:index}: the user's index (ZSET id → expiry ms);</li>
  * <li>{@code <prefix>:<tenant>:sessions:users}: users to visit on cleanup (ZSET userId → visit-until ms);</li>
  * <li>{@code <prefix>:_sys:sessions:tenants}: tenants to visit on cleanup (ZSET tenant → visit-until ms).
- * {@code _sys} can never be a tenant id ({@link io.mcpcrew.crew.redis.Names#RULE} forbids a leading
+ * {@code _sys} can never be a tenant id ({@link io.mcpcrew.crew.validation.Names#RULE} forbids a leading
  * {@code _}), so this key is outside every tenant's namespace.</li>
  * </ul>
  * The session hash and its user's index share the hash tag {@code {<tenant>.<userId>}}: one slot, one script.

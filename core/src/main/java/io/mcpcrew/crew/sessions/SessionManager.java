@@ -10,7 +10,7 @@ import java.util.List;
  */
 public interface SessionManager {
 
-    /** The sessions of one tenant; throws {@link io.mcpcrew.crew.redis.InvalidNameException} for a bad tenant id. */
+    /** The sessions of one tenant; throws {@link io.mcpcrew.crew.validation.InvalidNameException} for a bad tenant id. */
     TenantSessions forTenant(String tenant);
 
     /** Tenants that have (or recently had) sessions: the ones a cleanup run visits. */

@@ -2,7 +2,7 @@ package io.mcpcrew.crew.sessions;
 
 import io.mcpcrew.crew.redis.RedisCrewException;
 import io.mcpcrew.crew.redis.RedisManager;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

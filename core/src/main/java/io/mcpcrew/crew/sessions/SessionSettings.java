@@ -5,7 +5,7 @@ import io.mcpcrew.crew.config.ConfigurationException;
 import io.mcpcrew.crew.config.Durations;
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.redis.DataType;
-import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;

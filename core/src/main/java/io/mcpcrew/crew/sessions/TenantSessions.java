@@ -8,9 +8,9 @@ import java.util.Optional;
 
 /**
  * The sessions of one tenant ({@link SessionManager#forTenant}). Ids are unguessable ({@link SessionId}); user ids
- * follow {@link io.mcpcrew.crew.redis.Names#RULE}; data is a map of JSON-serializable values, at most
+ * follow {@link io.mcpcrew.crew.validation.Names#RULE}; data is a map of JSON-serializable values, at most
  * {@code redis.crew.sessions.max-data-bytes} in all. Bad input throws
- * {@link io.mcpcrew.crew.redis.InvalidInputException}; an expired or unknown session is "not found" (empty,
+ * {@link io.mcpcrew.crew.validation.InvalidInputException}; an expired or unknown session is "not found" (empty,
  * false), never an error, and is never brought back by a write.
  */
 public interface TenantSessions {

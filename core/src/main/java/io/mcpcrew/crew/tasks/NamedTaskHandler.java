@@ -13,6 +13,6 @@ package io.mcpcrew.crew.tasks;
  * }</pre>
  */
 public interface NamedTaskHandler extends TaskHandler {
-    /** The task name, following {@link io.mcpcrew.crew.redis.Names#RULE}. */
+    /** The task name, following {@link io.mcpcrew.crew.validation.Names#RULE}. */
     String taskName();
 }

@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.tasks;
 
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 
 /**
  * What the two views of one queue on Redis share, the producer's ({@link RedisTaskQueue}) and the worker's

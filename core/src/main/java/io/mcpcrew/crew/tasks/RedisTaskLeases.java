@@ -7,7 +7,7 @@ import static io.mcpcrew.crew.tasks.ScriptValues.str;
 import static io.mcpcrew.crew.tasks.ScriptValues.ttlMillis;
 
 import io.mcpcrew.crew.redis.DataType;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,9 +4,9 @@ import static io.mcpcrew.crew.tasks.ScriptValues.now;
 import static io.mcpcrew.crew.tasks.ScriptValues.ttlMillis;
 
 import io.mcpcrew.crew.redis.DataType;
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.Names;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,13 +2,13 @@ package io.mcpcrew.crew.tasks;
 
 import io.mcpcrew.crew.journal.Record;
 import io.mcpcrew.crew.journal.RecordCodec;
-import io.mcpcrew.crew.redis.FallbackBuffer;
-import io.mcpcrew.crew.redis.WriteBack;
 import io.mcpcrew.crew.redis.LuaScript;
-import io.mcpcrew.crew.redis.Names;
 import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisManager;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.resilience.FallbackBuffer;
+import io.mcpcrew.crew.resilience.WriteBack;
+import io.mcpcrew.crew.tenancy.TenantRedis;
+import io.mcpcrew.crew.validation.Names;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;

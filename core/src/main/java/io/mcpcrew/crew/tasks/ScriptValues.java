@@ -1,7 +1,7 @@
 package io.mcpcrew.crew.tasks;
 
 import io.mcpcrew.crew.redis.DataType;
-import io.mcpcrew.crew.redis.TenantRedis;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

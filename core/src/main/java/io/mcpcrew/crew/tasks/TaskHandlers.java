@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.tasks;
 
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.Names;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;

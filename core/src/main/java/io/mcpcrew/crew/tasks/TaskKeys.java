@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.tasks;
 
-import io.mcpcrew.crew.redis.TenantKeys;
+import io.mcpcrew.crew.tenancy.TenantKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

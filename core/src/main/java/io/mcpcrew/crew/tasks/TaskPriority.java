@@ -1,7 +1,7 @@
 package io.mcpcrew.crew.tasks;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
 import java.util.Locale;
 
 /**

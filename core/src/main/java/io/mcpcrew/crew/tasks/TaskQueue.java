@@ -35,9 +35,9 @@ public interface TaskQueue {
     /**
      * Enqueues a task; returns its id (the first task's id if the idempotency key was used before). While Redis is
      * down the task goes to a bounded local buffer, written to Redis in order when it returns; a full buffer
-     * throws {@link io.mcpcrew.crew.redis.FallbackBufferFullException}.
+     * throws {@link io.mcpcrew.crew.resilience.FallbackBufferFullException}.
      *
-     * @throws io.mcpcrew.crew.redis.InvalidInputException bad task name or payload over the configured size
+     * @throws io.mcpcrew.crew.validation.InvalidInputException bad task name or payload over the configured size
      */
     String enqueue(String taskName, String payload, TaskPriority priority, TaskOptions options);
 

@@ -8,7 +8,7 @@ import java.util.List;
  */
 public interface TaskQueues {
 
-    /** The queues of {@code tenant}, which follows {@link io.mcpcrew.crew.redis.Names#RULE}. */
+    /** The queues of {@code tenant}, which follows {@link io.mcpcrew.crew.validation.Names#RULE}. */
     TenantTaskQueues forTenant(String tenant);
 
     /** Every queue ever enqueued to, from the registry the managed workers serve. */

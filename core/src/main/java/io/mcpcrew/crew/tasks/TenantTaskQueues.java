@@ -2,7 +2,7 @@ package io.mcpcrew.crew.tasks;
 
 /**
  * The task queues of one tenant ({@link TaskQueues#forTenant}). Queue names follow
- * {@link io.mcpcrew.crew.redis.Names#RULE}; a queue needs no creating: it exists once a task is enqueued to it.
+ * {@link io.mcpcrew.crew.validation.Names#RULE}; a queue needs no creating: it exists once a task is enqueued to it.
  *
  * <pre>{@code
  * TaskQueue emails = queues.forTenant("acme").queue("emails");

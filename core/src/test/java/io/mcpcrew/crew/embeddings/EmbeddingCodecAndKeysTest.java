@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.ConfigurationException;
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.TenantKeys;
+import io.mcpcrew.crew.tenancy.TenantKeys;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

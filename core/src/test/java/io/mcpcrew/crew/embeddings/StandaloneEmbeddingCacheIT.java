@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.JedisRedisManager;
-import io.mcpcrew.crew.redis.TenantKeys;
 import io.mcpcrew.crew.redis.TestManagers;
+import io.mcpcrew.crew.tenancy.TenantKeys;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.ConfigSource;
 import io.mcpcrew.crew.config.ConfigurationException;
-import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpcrew.crew.redis.FallbackBufferFullException;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
+import io.mcpcrew.crew.resilience.FallbackBufferFullException;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.time.Instant;

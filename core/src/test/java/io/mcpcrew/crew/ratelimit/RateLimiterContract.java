@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.ConfigurationException;
 import io.mcpcrew.crew.config.RedisCrewConfig;
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.InvalidNameException;
 import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.testing.RedisServer;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidNameException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.resilience.BreakerState;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.testing.RedisCluster;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.util.List;

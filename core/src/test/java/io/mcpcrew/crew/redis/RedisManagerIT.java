@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.lock.DistributedLock;
+import io.mcpcrew.crew.resilience.BreakerState;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.time.Duration;

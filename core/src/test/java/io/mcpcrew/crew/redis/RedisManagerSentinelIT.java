@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.testing.RedisSentinel;
 import java.util.List;
 import java.util.Map;

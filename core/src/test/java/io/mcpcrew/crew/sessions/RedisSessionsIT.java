@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpcrew.crew.redis.DistributedLock;
+import io.mcpcrew.crew.lock.DistributedLock;
 import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;

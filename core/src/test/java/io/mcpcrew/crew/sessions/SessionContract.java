@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.RedisCrewConfig;
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.InvalidNameException;
 import io.mcpcrew.crew.redis.JedisRedisManager;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidNameException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.ConfigSource;
 import io.mcpcrew.crew.config.ConfigurationException;
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.InvalidNameException;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidNameException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,7 +83,7 @@ class TaskLogicTest {
 
     @Test
     void keysOfOneQueueShareItsHashTagAndTheRegistryIsOutsideEveryTenant() {
-        TaskKeys k = new TaskKeys(io.mcpcrew.crew.redis.TenantKeys.of("crew", "t1"), "emails");
+        TaskKeys k = new TaskKeys(io.mcpcrew.crew.tenancy.TenantKeys.of("crew", "t1"), "emails");
         assertEquals("crew:t1:tasks:{t1.emails}:pending:critical", k.pending.get(0));
         assertEquals("crew:t1:tasks:{t1.emails}:pending:low", k.pending.get(3));
         assertEquals("crew:t1:tasks:{t1.emails}:task:abc", k.task("abc"));

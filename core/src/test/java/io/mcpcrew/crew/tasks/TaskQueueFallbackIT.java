@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.RedisCrewConfig;
-import io.mcpcrew.crew.redis.FallbackBufferFullException;
 import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
+import io.mcpcrew.crew.resilience.FallbackBufferFullException;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.mcpcrew.crew.web;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import jakarta.json.bind.JsonbException;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.ProcessingException;

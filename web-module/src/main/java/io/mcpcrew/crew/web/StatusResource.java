@@ -1,8 +1,8 @@
 package io.mcpcrew.crew.web;
 
-import io.mcpcrew.crew.redis.BreakerState;
 import io.mcpcrew.crew.redis.PingResult;
 import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.resilience.BreakerState;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

@@ -1,12 +1,10 @@
 package io.mcpcrew.crew.web.embeddings;
 
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.embeddings.EmbeddingCache;
 import io.mcpcrew.crew.embeddings.EmbeddingStats;
 import io.mcpcrew.crew.embeddings.ModelEmbeddingCache;
-import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -25,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**

@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.web.embeddings;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.web.json.JsonBody;
 import java.util.List;
 

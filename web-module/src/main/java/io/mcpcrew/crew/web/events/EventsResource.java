@@ -1,8 +1,5 @@
 package io.mcpcrew.crew.web.events;
 
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.events.DeadLetter;
 import io.mcpcrew.crew.events.Event;
 import io.mcpcrew.crew.events.EventManager;
@@ -11,12 +8,13 @@ import io.mcpcrew.crew.events.EventType;
 import io.mcpcrew.crew.events.StreamInfo;
 import io.mcpcrew.crew.events.Subscription;
 import io.mcpcrew.crew.events.TenantEvents;
-import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
 import io.mcpcrew.crew.web.json.JsonBody;
 import io.mcpcrew.crew.web.json.JsonFields;
 import io.mcpcrew.crew.web.json.Params;
-import io.mcpcrew.crew.redis.Names;
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -45,6 +43,8 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * {@code /api/v1/tenants/{tenant}/streams/{stream}}: publish, replay, live SSE, stream information, dead letters.

@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.web.json;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -159,7 +159,7 @@ public record JsonFields(String where, JsonObject json) {
     /** The object as plain Java values (String, BigDecimal, Boolean, null, List, Map), for the components. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> toMap() {
-        return (Map<String, Object>) io.mcpcrew.crew.redis.Json.toJava(json);
+        return (Map<String, Object>) io.mcpcrew.crew.validation.Json.toJava(json);
     }
 
     /** An integer from {@code min} to {@code max}; {@code at} names it in the message. */

@@ -1,13 +1,11 @@
 package io.mcpcrew.crew.web.ratelimit;
 
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import jakarta.annotation.security.RolesAllowed;
 import io.mcpcrew.crew.ratelimit.RateLimitDecision;
 import io.mcpcrew.crew.ratelimit.RateLimitPolicy;
 import io.mcpcrew.crew.ratelimit.RateLimiter;
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -24,6 +22,8 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * {@code /api/v1/tenants/{tenant}/ratelimits/{resource}}: check (and count) a request, read or override the

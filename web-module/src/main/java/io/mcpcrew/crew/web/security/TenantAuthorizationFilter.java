@@ -1,6 +1,6 @@
 package io.mcpcrew.crew.web.security;
 
-import io.mcpcrew.crew.redis.Names;
+import io.mcpcrew.crew.validation.Names;
 import io.mcpcrew.crew.web.ApiExceptionMapper;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;

@@ -1,12 +1,12 @@
 package io.mcpcrew.crew.web.sessions;
 
-import io.mcpcrew.crew.web.json.JsonBody;
-import io.mcpcrew.crew.web.json.JsonFields;
-import jakarta.annotation.security.RolesAllowed;
-import io.mcpcrew.crew.redis.InvalidInputException;
 import io.mcpcrew.crew.sessions.SessionImportance;
 import io.mcpcrew.crew.sessions.SessionManager;
 import io.mcpcrew.crew.sessions.TenantSessions;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.web.json.JsonBody;
+import io.mcpcrew.crew.web.json.JsonFields;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -18,15 +18,15 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.UriInfo;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * {@code /api/v1/tenants/{tenant}/sessions}: create (201 {@code {"id"}}), read, merge-update (PATCH: each field of

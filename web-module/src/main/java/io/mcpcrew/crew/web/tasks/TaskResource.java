@@ -1,11 +1,5 @@
 package io.mcpcrew.crew.web.tasks;
 
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import io.mcpcrew.crew.web.json.Params;
-import jakarta.annotation.security.RolesAllowed;
-import io.mcpcrew.crew.redis.InvalidInputException;
-import io.mcpcrew.crew.redis.Names;
 import io.mcpcrew.crew.tasks.QueueStats;
 import io.mcpcrew.crew.tasks.TaskHandlers;
 import io.mcpcrew.crew.tasks.TaskInfo;
@@ -14,6 +8,10 @@ import io.mcpcrew.crew.tasks.TaskPriority;
 import io.mcpcrew.crew.tasks.TaskQueue;
 import io.mcpcrew.crew.tasks.TaskQueues;
 import io.mcpcrew.crew.tasks.TaskState;
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
+import io.mcpcrew.crew.web.json.Params;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -39,6 +37,8 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * {@code /api/v1/tenants/{tenant}/queues/{queue}}: enqueue a task, read or cancel it, queue statistics,

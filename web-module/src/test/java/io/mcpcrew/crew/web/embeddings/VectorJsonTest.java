@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpcrew.crew.validation.InvalidInputException;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import io.mcpcrew.crew.redis.InvalidInputException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcpcrew.crew.redis.InvalidInputException;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

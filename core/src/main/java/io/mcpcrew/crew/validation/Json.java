@@ -1,4 +1,4 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.validation;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;

@@ -1,4 +1,6 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.resilience;
+
+import io.mcpcrew.crew.redis.RedisUnavailableException;
 
 /** Redis is down and the local buffer that keeps writes meanwhile is full: the write was not accepted. Retryable. */
 public class FallbackBufferFullException extends RedisUnavailableException {

@@ -1,5 +1,7 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.resilience;
 
+import io.mcpcrew.crew.redis.RedisCrewException;
+import io.mcpcrew.crew.redis.RedisUnavailableException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -14,7 +16,7 @@ import java.util.logging.Logger;
  * scheduler), and on every tick of the manager's probe (a periodic task on the same scheduler, started with the
  * manager, so it runs on a managed thread in a container). One run at a time; each write-back logs its count.
  */
-final class RecoveryWriter {
+public final class RecoveryWriter {
     private static final Logger LOG = Logger.getLogger(RecoveryWriter.class.getName());
 
     private final List<WriteBack> writeBacks = new CopyOnWriteArrayList<>();
@@ -24,17 +26,17 @@ final class RecoveryWriter {
     private final BooleanSupplier available;
     private final Executor executor;
 
-    RecoveryWriter(BooleanSupplier available, Executor executor) {
+    public RecoveryWriter(BooleanSupplier available, Executor executor) {
         this.available = available;
         this.executor = executor;
     }
 
-    void add(WriteBack w) {
+    public void add(WriteBack w) {
         writeBacks.add(w);
     }
 
     /** An action run once after each recovery, before the write-backs (e.g. forgetting what Redis may have lost). */
-    void addRecoveryAction(Runnable action) {
+    public void addRecoveryAction(Runnable action) {
         onRecovery.add(action);
     }
 
@@ -42,7 +44,7 @@ final class RecoveryWriter {
      * The breaker closed: marks the recovery (so the next run does the recovery actions, whichever thread runs it)
      * and hands a run to the executor; if the executor refuses, the next probe tick runs it.
      */
-    void recovered() {
+    public void recovered() {
         recovered.set(true);
         kickAsync();
     }
@@ -56,7 +58,7 @@ final class RecoveryWriter {
     }
 
     /** Runs every write-back with something pending, if Redis is available; returns how many items were written. */
-    int tick() {
+    public int tick() {
         if (!available.getAsBoolean() || !running.compareAndSet(false, true)) {
             return 0;
         }

@@ -1,5 +1,7 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.tenancy;
 
+import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
 import java.util.regex.Pattern;
 
 /**

@@ -1,5 +1,12 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.tenancy;
 
+import io.mcpcrew.crew.redis.BatchScript;
+import io.mcpcrew.crew.redis.DataType;
+import io.mcpcrew.crew.redis.LuaScript;
+import io.mcpcrew.crew.redis.PipelinedCall;
+import io.mcpcrew.crew.redis.RedisCall;
+import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.validation.Names;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,7 +18,8 @@ public final class TenantRedis {
     private final RedisManager manager;
     private final TenantKeys keys;
 
-    TenantRedis(RedisManager manager, TenantKeys keys) {
+    /** Normally obtained from {@link RedisManager#forTenant}. */
+    public TenantRedis(RedisManager manager, TenantKeys keys) {
         this.manager = manager;
         this.keys = keys;
     }

@@ -1,4 +1,4 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.validation;
 
 /**
  * Bad input from a caller: a value that breaks a documented rule (a name, a size, a number out of range).

@@ -1,4 +1,4 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.resilience;
 
 import java.time.Instant;
 import java.util.Optional;

@@ -1,5 +1,7 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.lock;
 
+import io.mcpcrew.crew.redis.LuaScript;
+import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -10,7 +12,7 @@ import redis.clients.jedis.params.SetParams;
 /**
  * A short Redis lock (SET NX PX with a random token; released by a compare-and-delete script), for work that
  * must run on one node at a time: a cleanup timer, a computation several nodes would otherwise repeat.
- * Keys: {@code <prefix>:<tenant>:lock:<name>}, TTL from the caller (bounded by {@link DataType#LOCK}'s TTL by
+ * Keys: {@code <prefix>:<tenant>:lock:<name>}, TTL from the caller (bounded by {@link io.mcpcrew.crew.redis.DataType#LOCK}'s TTL by
  * convention). Not a fencing lock: the holder must finish within the TTL.
  */
 public final class DistributedLock {

@@ -1,11 +1,11 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.resilience;
 
 /**
  * A component's writes accepted while Redis was down, waiting to be written to it. The manager's
  * {@link RecoveryWriter} runs every registered write-back on a thread of its own (the managed scheduler in a
  * container) whenever Redis is available and something is pending — whichever thread noticed the recovery.
  * {@link #writeBack()} must be idempotent per item (an item Redis already holds is not written again) and may
- * stop early by throwing {@link RedisUnavailableException}; the rest is retried on the next run.
+ * stop early by throwing {@link io.mcpcrew.crew.redis.RedisUnavailableException}; the rest is retried on the next run.
  */
 public interface WriteBack {
 

@@ -1,8 +1,9 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.resilience;
 
 import io.mcpcrew.crew.journal.Journal;
 import io.mcpcrew.crew.journal.JournalException;
 import io.mcpcrew.crew.journal.RecordCodec;
+import io.mcpcrew.crew.redis.RedisUnavailableException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -137,7 +138,7 @@ public final class FallbackBuffer<T> {
 
     /**
      * For the Redis side of a write: throws (as unavailable, nothing sent) while earlier writes still wait here, so the
-     * caller's {@link RedisManager#withFallback} queues this one behind them and the order of acceptance is kept.
+     * caller's {@link io.mcpcrew.crew.redis.RedisManager#withFallback} queues this one behind them and the order of acceptance is kept.
      */
     public void requireEmpty() {
         if (size != 0) {

@@ -1,4 +1,4 @@
-package io.mcpcrew.crew.redis;
+package io.mcpcrew.crew.validation;
 
 /** A tenant id or a name (stream, queue, model, resource, ...) that does not match {@link Names#RULE}. */
 public class InvalidNameException extends InvalidInputException {

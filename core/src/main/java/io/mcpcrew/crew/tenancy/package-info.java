@@ -1,0 +1,6 @@
+/**
+ * Tenant isolation: {@link io.mcpcrew.crew.tenancy.TenantKeys} builds every key of a tenant (with the hash tags
+ * that keep one script's keys in one Cluster slot), and {@link io.mcpcrew.crew.tenancy.TenantRedis}, a tenant's view
+ * of the manager, refuses a script key outside the tenant's namespace.
+ */
+package io.mcpcrew.crew.tenancy;
