@@ -17,8 +17,7 @@ import redis.clients.jedis.resps.StreamGroupInfo;
  * buffer are written first, or the read fails as unavailable ({@link EventPublisher#writeBackBeforeReading}).
  */
 final class StreamQueries {
-    /** Most entries one replay or dead-letter read returns. */
-    static final int MAX_REPLAY = 10_000;
+    static final int MAX_REPLAY = TenantEvents.MAX_READ;
 
     private final EventPublisher publisher;
 

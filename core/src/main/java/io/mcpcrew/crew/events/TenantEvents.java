@@ -12,6 +12,9 @@ public interface TenantEvents {
     /** Returned by {@link #publish} when Redis was down and the event waits in the local buffer. */
     String BUFFERED = "buffered";
 
+    /** The most entries one {@link #replay}, {@link #replaySince} or {@link #deadLetters} read returns. */
+    int MAX_READ = 10_000;
+
     String tenant();
 
     /**

@@ -6,31 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.testing.RedisSentinel;
+import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The contract on a master found through Sentinel (a private master watched by one Sentinel, for the whole class):
  * the vectors live on the master the Sentinel names, and a batch is one MGET there, as on a standalone server.
  */
+@ExtendWith(RedisServerExtension.class)
 class SentinelEmbeddingCacheIT extends EmbeddingCacheContract {
     private static RedisSentinel sentinel;
 
     @BeforeAll
-    static void startSentinel() {
-        sentinel = RedisSentinel.start();
-    }
-
-    @AfterAll
-    static void stopSentinel() {
-        if (sentinel != null) {
-            sentinel.close();
-        }
+    static void setUpSentinel(RedisSentinel started) {
+        sentinel = started;
     }
 
     @BeforeEach
@@ -40,9 +36,9 @@ class SentinelEmbeddingCacheIT extends EmbeddingCacheContract {
 
     @Override
     RedisEmbeddingCache cache() {
-        return cacheOn(new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.mode", "sentinel",
-                "redis.crew.nodes", sentinel.sentinelsSpec(), "redis.crew.sentinel.master", RedisSentinel.MASTER_NAME,
-                "redis.crew.timeout", "2s")), null));
+        Map<String, String> config = new HashMap<>(sentinel.managerConfig());
+        config.put("redis.crew.timeout", "2s");
+        return cacheOn(new JedisRedisManager(RedisCrewConfig.load(config), null));
     }
 
     @Test

@@ -28,7 +28,7 @@ class ClusterEventsIT extends EventsContract {
 
     @Override
     Map<String, String> topology() {
-        return Map.of("redis.crew.mode", "cluster", "redis.crew.nodes", cluster.nodesSpec());
+        return cluster.managerConfig();
     }
 
     @Test

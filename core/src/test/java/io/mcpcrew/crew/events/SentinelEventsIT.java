@@ -3,33 +3,27 @@ package io.mcpcrew.crew.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mcpcrew.crew.testing.RedisSentinel;
+import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The events contract through Redis Sentinel: the manager asks a private Sentinel for the master and uses it. */
+@ExtendWith(RedisServerExtension.class)
 class SentinelEventsIT extends EventsContract {
     private static RedisSentinel sentinel;
 
     @BeforeAll
-    static void startSentinel() {
-        sentinel = RedisSentinel.start();
-    }
-
-    @AfterAll
-    static void stopSentinel() {
-        if (sentinel != null) {
-            sentinel.close();
-        }
+    static void setUpSentinel(RedisSentinel started) {
+        sentinel = started;
     }
 
     @Override
     Map<String, String> topology() {
-        return Map.of("redis.crew.mode", "sentinel", "redis.crew.nodes", sentinel.sentinelsSpec(),
-                "redis.crew.sentinel.master", RedisSentinel.MASTER_NAME);
+        return sentinel.managerConfig();
     }
 
     @BeforeEach

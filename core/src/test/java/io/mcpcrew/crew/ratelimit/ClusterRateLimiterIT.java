@@ -30,8 +30,7 @@ class ClusterRateLimiterIT extends RateLimiterContract {
 
     @Override
     RedisRateLimiter limiter(Map<String, String> extra) {
-        return new RedisRateLimiter(redisManager(Map.of("redis.crew.mode", "cluster", "redis.crew.nodes",
-                cluster.nodesSpec()), extra));
+        return new RedisRateLimiter(redisManager(cluster.managerConfig(), extra));
     }
 
     @Override

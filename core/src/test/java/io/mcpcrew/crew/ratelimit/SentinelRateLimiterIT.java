@@ -1,25 +1,20 @@
 package io.mcpcrew.crew.ratelimit;
 
 import io.mcpcrew.crew.testing.RedisSentinel;
+import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The rate limiter contract with Redis found through a private Sentinel: every check is decided on its master. */
+@ExtendWith(RedisServerExtension.class)
 class SentinelRateLimiterIT extends RateLimiterContract {
     private static RedisSentinel sentinel;
 
     @BeforeAll
-    static void startSentinel() {
-        sentinel = RedisSentinel.start();
-    }
-
-    @AfterAll
-    static void stopSentinel() {
-        if (sentinel != null) {
-            sentinel.close();
-        }
+    static void setUpSentinel(RedisSentinel started) {
+        sentinel = started;
     }
 
     @BeforeEach
@@ -29,8 +24,7 @@ class SentinelRateLimiterIT extends RateLimiterContract {
 
     @Override
     RedisRateLimiter limiter(Map<String, String> extra) {
-        return new RedisRateLimiter(redisManager(Map.of("redis.crew.mode", "sentinel", "redis.crew.nodes",
-                sentinel.sentinelsSpec(), "redis.crew.sentinel.master", RedisSentinel.MASTER_NAME), extra));
+        return new RedisRateLimiter(redisManager(sentinel.managerConfig(), extra));
     }
 
     @Override

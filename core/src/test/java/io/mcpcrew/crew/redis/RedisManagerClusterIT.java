@@ -19,8 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RedisManagerClusterIT {
 
     private static JedisRedisManager manager(RedisCluster cluster) {
-        return new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.mode", "cluster",
-                "redis.crew.nodes", cluster.nodesSpec())), null);
+        return new JedisRedisManager(RedisCrewConfig.load(cluster.managerConfig()), null);
     }
 
     @Test

@@ -3,33 +3,29 @@ package io.mcpcrew.crew.sessions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mcpcrew.crew.testing.RedisSentinel;
+import io.mcpcrew.crew.testing.RedisServerExtension;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The sessions contract with Redis found through a private Sentinel: sessions and indexes live on its master. */
+@ExtendWith(RedisServerExtension.class)
 class SentinelSessionsIT extends SessionContract {
     private static RedisSentinel sentinel;
 
     @BeforeAll
-    static void startSentinel() {
-        sentinel = RedisSentinel.start();
-    }
-
-    @AfterAll
-    static void stopSentinel() {
-        if (sentinel != null) {
-            sentinel.close();
-        }
+    static void setUpSentinel(RedisSentinel started) {
+        sentinel = started;
     }
 
     @Override
     RedisSessionManager manager(Map<String, String> extra) {
-        return new RedisSessionManager(redisManager(Map.of("redis.crew.mode", "sentinel", "redis.crew.nodes",
-                sentinel.sentinelsSpec(), "redis.crew.sentinel.master", RedisSentinel.MASTER_NAME,
-                "redis.crew.pool.max-total", "64", "redis.crew.timeout", "5s"), extra));
+        Map<String, String> config = new HashMap<>(sentinel.managerConfig());
+        config.putAll(Map.of("redis.crew.pool.max-total", "64", "redis.crew.timeout", "5s"));
+        return new RedisSessionManager(redisManager(config, extra));
     }
 
     @Test

@@ -21,7 +21,7 @@ class TaskQueueClusterIT extends TaskQueueContract {
 
     @Override
     Map<String, String> connection() {
-        return Map.of("redis.crew.mode", "cluster", "redis.crew.nodes", cluster.nodesSpec());
+        return cluster.managerConfig();
     }
 
     @Override

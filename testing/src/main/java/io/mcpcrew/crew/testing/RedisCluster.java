@@ -52,6 +52,11 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
+    /** The settings that point a manager at this Cluster: mode and seed nodes. */
+    public java.util.Map<String, String> managerConfig() {
+        return java.util.Map.of("redis.crew.mode", "cluster", "redis.crew.nodes", nodesSpec());
+    }
+
     /** host:port of every master, comma separated: the value of {@code redis.crew.nodes}. */
     public String nodesSpec() {
         StringBuilder sb = new StringBuilder();

@@ -64,6 +64,12 @@ public final class RedisSentinel implements AutoCloseable {
         return master;
     }
 
+    /** The settings that point a manager at this master through the Sentinel: mode, nodes, master name. */
+    public java.util.Map<String, String> managerConfig() {
+        return java.util.Map.of("redis.crew.mode", "sentinel", "redis.crew.nodes", sentinelsSpec(),
+                "redis.crew.sentinel.master", MASTER_NAME);
+    }
+
     /** {@code 127.0.0.1:<port>}: the value of {@code redis.crew.nodes} in sentinel mode. */
     public String sentinelsSpec() {
         return "127.0.0.1:" + sentinelPort;

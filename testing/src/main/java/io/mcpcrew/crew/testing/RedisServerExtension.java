@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>The port is free and random, unless the system property {@value #PORT_PROPERTY} fixes it (container
  * tests do, so the server under test can be told the port before it starts).
  *
- * <p>A {@link RedisCluster} parameter gives a three-master Cluster instead, started on first use.
+ * <p>A {@link RedisCluster} parameter gives a three-master Cluster instead, and a {@link RedisSentinel} parameter a
+ * master watched by a Sentinel; each is started on first use and, like the server, shared by the class.
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
@@ -37,12 +38,16 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         if (c != null) {
             c.close();
         }
+        RedisSentinel sentinel = context.getStore(NS).remove(RedisSentinel.class, RedisSentinel.class);
+        if (sentinel != null) {
+            sentinel.close();
+        }
     }
 
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
         Class<?> t = p.getParameter().getType();
-        return t == RedisServer.class || t == RedisCluster.class;
+        return t == RedisServer.class || t == RedisCluster.class || t == RedisSentinel.class;
     }
 
     @Override
@@ -51,6 +56,10 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         if (p.getParameter().getType() == RedisCluster.class) {
             return classContext.getStore(NS).getOrComputeIfAbsent(RedisCluster.class, k -> RedisCluster.start(3),
                     RedisCluster.class);
+        }
+        if (p.getParameter().getType() == RedisSentinel.class) {
+            return classContext.getStore(NS).getOrComputeIfAbsent(RedisSentinel.class, k -> RedisSentinel.start(),
+                    RedisSentinel.class);
         }
         return server(classContext);
     }

@@ -56,8 +56,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 @Produces(MediaType.APPLICATION_JSON)
 public class EventsResource {
     static final int DEFAULT_LIMIT = 100;
-    /** Most events one replay or dead-letter read returns (the event manager's bound). */
-    static final int MAX_LIMIT = 10_000;
+    static final int MAX_LIMIT = TenantEvents.MAX_READ;
     static final long HEARTBEAT_SECONDS = 15;
 
     @Inject

@@ -305,7 +305,7 @@ class HostileInputIT {
             }
             expect(failures, "GET", url(NUMBERS_TENANT, "/streams/ok/sse?after=" + id), null, token, "event id");
         }
-        // the rows of the issue, exactly
+        // numbers beyond every Java range in a session body: each must be a 400 naming the field
         expect(failures, "POST", url("B", "/sessions"), "{\"userId\":\"u1\",\"data\":{\"k\":\"v\"},\"ttlSeconds\":10000000000000000}",
                 TestTokens.forTenant("B"), "ttlSeconds");
         expect(failures, "POST", url("B", "/sessions"), "{\"userId\":\"u1\",\"data\":{\"k\":\"v\"},\"ttlSeconds\":-9223372036854775809}",
