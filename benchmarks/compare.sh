@@ -2,7 +2,7 @@
 # Compares one component's benchmark between two builds, paired by rep: each pair runs the benchmark once on the
 # other tree and once on this one, seconds apart, in alternating order. Every row that reports "N.NNx raw" (the
 # case against raw Redis measured in the same process) is compared as the ratio of those ratios, this tree over the
-# other: 1.00 = unchanged, 0.95 = 5% slower than the other build.
+# other: 1.00 = unchanged, 0.95 = 5% slower than the other build. Rows without a raw baseline compare their rates.
 #   benchmarks/compare.sh <other-tree> <pairs> <name> [args...]
 #   e.g. git worktree add /tmp/base main && benchmarks/compare.sh /tmp/base 3 tasks 1
 # <name> and [args] are those of benchmarks/run.sh; give args for a single rep, the pairs are the reps.
@@ -28,10 +28,14 @@ for p in $(seq 1 "$pairs"); do
     "$class" "$@") >"$out/$b.$p" 2>&1
   echo "# pair $p done, load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
-# label -> "x raw" value per file; a "## section" line prefixes the labels after it
+# label -> "x raw" value per file, or for a row without one its rate ("N <unit>/s", marked [/s]: an absolute rate,
+# compared between runs seconds apart); a "## section" line prefixes the labels after it
 extract() {
   awk '/^## /{sec=substr($0,4)" | "; next}
-       match($0, /[0-9.]+x raw/) { v=substr($0,RSTART,RLENGTH-5); l=$0; sub(/  +[0-9].*/, "", l); print sec l "\t" v }' "$1"
+       /^#/ {next}
+       match($0, /[0-9.]+x raw/) { v=substr($0,RSTART,RLENGTH-5); l=$0; sub(/  +[0-9].*/, "", l); print sec l "\t" v; next }
+       match($0, /[0-9.]+ (ops|events|tasks|vectors|checks|jobs)\/s/) { v=substr($0,RSTART,RLENGTH); sub(/ .*/, "", v)
+         l=$0; sub(/  +[0-9].*/, "", l); print sec l " [/s]\t" v }' "$1"
 }
 for p in $(seq 1 "$pairs"); do
   extract "$out/other.$p" >"$out/o.$p.tsv"; extract "$out/this.$p" >"$out/t.$p.tsv"
