@@ -6,6 +6,7 @@
 #   benchmarks/compare.sh <other-tree> <pairs> <name> [args...]
 #   e.g. git worktree add /tmp/base main && benchmarks/compare.sh /tmp/base 3 tasks 1
 # <name> and [args] are those of benchmarks/run.sh; give args for a single rep, the pairs are the reps.
+# SUMMARIZE=<dir> prints the table again from the raw outputs of an earlier comparison (the last line names it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 other="$(cd "${1:?usage: benchmarks/compare.sh <other-tree> <pairs> <name> [args...]}" && pwd)"
@@ -13,6 +14,7 @@ pairs="${2:?pairs}"; name="${3:?name}"; shift 3
 class="io.mcpcrew.crew.bench.${name^}Benchmark"
 here="$(pwd)"
 out="$(mktemp -d)"
+if [ -n "${SUMMARIZE:-}" ]; then out="$SUMMARIZE"; else
 for tree in "$other" "$here"; do
   (cd "$tree" && mvn -B -q -DskipTests -pl benchmarks -am package) >"$out/build.log" 2>&1 \
     || { cat "$out/build.log"; exit 1; }
@@ -28,14 +30,16 @@ for p in $(seq 1 "$pairs"); do
     "$class" "$@") >"$out/$b.$p" 2>&1
   echo "# pair $p done, load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
-# label -> "x raw" value per file, or for a row without one its rate ("N <unit>/s", marked [/s]: an absolute rate,
-# compared between runs seconds apart); a "## section" line prefixes the labels after it
+fi
+# per row of each output: its "N.NNx raw" (the case against raw Redis in the same process) as "<label>", and its
+# rate ("N <unit>/s") as "<label> [/s]", compared between runs seconds apart; a "## section" line prefixes labels
 extract() {
   awk '/^## /{sec=substr($0,4)" | "; next}
        /^#/ {next}
-       match($0, /[0-9.]+x raw/) { v=substr($0,RSTART,RLENGTH-5); l=$0; sub(/  +[0-9].*/, "", l); print sec l "\t" v; next }
+       { l=$0; sub(/  +[0-9].*/, "", l) }
+       match($0, /[0-9.]+x raw/) { print sec l "\t" substr($0,RSTART,RLENGTH-5) }
        match($0, /[0-9.]+ (ops|events|tasks|vectors|checks|jobs)\/s/) { v=substr($0,RSTART,RLENGTH); sub(/ .*/, "", v)
-         l=$0; sub(/  +[0-9].*/, "", l); print sec l " [/s]\t" v }' "$1"
+         print sec l " [/s]\t" v }' "$1"
 }
 for p in $(seq 1 "$pairs"); do
   extract "$out/other.$p" >"$out/o.$p.tsv"; extract "$out/this.$p" >"$out/t.$p.tsv"
@@ -51,7 +55,8 @@ cut -f1 "$out/o.1.tsv" | while IFS= read -r label; do
   done
   [ ${#rs[@]} -gt 0 ] || continue
   med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print (NR%2? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-  printf '%-70s %8.2f %8.2f %8.3f   %s\n' "${label:0:70}" "$(med "${os[@]}")" "$(med "${ts[@]}")" \
+  short="$label"; [ ${#short} -le 70 ] || short="...${label: -67}"
+  printf '%-70s %8.2f %8.2f %8.3f   %s\n' "$short" "$(med "${os[@]}")" "$(med "${ts[@]}")" \
     "$(med "${rs[@]}")" "${rs[*]}"
 done
 echo "# raw outputs: $out"
