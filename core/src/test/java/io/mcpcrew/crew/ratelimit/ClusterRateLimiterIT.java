@@ -29,12 +29,12 @@ class ClusterRateLimiterIT extends RateLimiterContract {
     }
 
     @Override
-    RedisRateLimiter limiter(Map<String, String> extra) {
+    public RedisRateLimiter limiter(Map<String, String> extra) {
         return new RedisRateLimiter(redisManager(cluster.managerConfig(), extra));
     }
 
     @Override
-    Stored stored() {
+    public Stored stored() {
         return new Stored() {
             @Override
             public String command(String... args) {

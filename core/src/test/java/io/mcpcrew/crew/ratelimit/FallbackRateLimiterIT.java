@@ -33,23 +33,23 @@ class FallbackRateLimiterIT extends RateLimiterContract {
     }
 
     @Override
-    RedisRateLimiter limiter(Map<String, String> extra) {
+    public RedisRateLimiter limiter(Map<String, String> extra) {
         return new RedisRateLimiter(redisManager(Map.of("redis.crew.host", server.host(), "redis.crew.port",
                 String.valueOf(server.port()), "redis.crew.connect-timeout", "500ms"), extra));
     }
 
     @Override
-    DecidedBy decider() {
+    public DecidedBy decider() {
         return DecidedBy.LOCAL_FALLBACK;
     }
 
     @Override
-    boolean serverTime() {
+    public boolean serverTime() {
         return false;
     }
 
     @Override
-    Stored stored() {
+    public Stored stored() {
         return null;
     }
 

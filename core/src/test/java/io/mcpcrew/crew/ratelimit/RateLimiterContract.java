@@ -38,25 +38,25 @@ import org.junit.jupiter.api.Test;
  * node's monotonic clock, which its decisions do not carry: there the same promises are checked by how the times
  * relate and against the test's own monotonic clock.
  */
-abstract class RateLimiterContract {
+abstract class RateLimiterContract implements QuotaContract {
     static final Duration MINUTE = Duration.ofSeconds(60);
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     /** A limiter on the backend under test, with {@code extra} {@code redis.crew.*} configuration. */
-    abstract RedisRateLimiter limiter(Map<String, String> extra);
+    public abstract RedisRateLimiter limiter(Map<String, String> extra);
 
     /** Who decides on this backend. */
-    DecidedBy decider() {
+    public DecidedBy decider() {
         return DecidedBy.REDIS;
     }
 
     /** True when {@link RateLimitDecision#decidedAt()} is the time the window is kept in (Redis TIME). */
-    boolean serverTime() {
+    public boolean serverTime() {
         return true;
     }
 
     /** What the limiter keeps in Redis, read directly; null when the backend keeps nothing there (the fallback). */
-    abstract Stored stored();
+    public abstract Stored stored();
 
     /** Direct reads of a Redis topology, bypassing the limiter. */
     interface Stored {
@@ -134,6 +134,35 @@ abstract class RateLimiterContract {
             Thread.sleep(20);
         }
         throw new AssertionError("condition not reached in 20 s, last: " + last);
+    }
+
+    /** A worker's body: thread {@code i} of a run, which may throw. */
+    interface Worker {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs {@code n} threads and fails with the first error one of them met. */
+    static void runThreads(int n, Worker body) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            Thread th = new Thread(() -> {
+                try {
+                    body.run(id);
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(120_000);
+        }
+        if (!errors.isEmpty()) {
+            throw new AssertionError("worker failed: " + errors.get(0), errors.get(0));
+        }
     }
 
     @Test

@@ -37,12 +37,12 @@ class RedisRateLimiterIT extends RateLimiterContract {
     }
 
     @Override
-    RedisRateLimiter limiter(Map<String, String> extra) {
+    public RedisRateLimiter limiter(Map<String, String> extra) {
         return new RedisRateLimiter(manager(extra));
     }
 
     @Override
-    Stored stored() {
+    public Stored stored() {
         return Stored.on(server);
     }
 
