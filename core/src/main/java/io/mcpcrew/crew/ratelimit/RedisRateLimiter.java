@@ -155,13 +155,13 @@ public class RedisRateLimiter implements RateLimiter {
     void check(Quota quota) {
         if (quota.isExactLog()) {
             Limit l = quota.limits().get(0);
-            checkCeilings(l.max() > Integer.MAX_VALUE ? -1 : (int) l.max(), l.window());
+            checkCeilings(l.max(), l.window());
         } else {
             settings.check(quota);
         }
     }
 
-    void checkCeilings(int maxRequests, Duration window) {
+    void checkCeilings(long maxRequests, Duration window) {
         if (maxRequests <= 0 || maxRequests > settings.maxRequestsCeiling()) {
             throw new InvalidInputException("invalid maxRequests " + maxRequests + ": must be from 1 to "
                     + settings.maxRequestsCeiling() + " (" + RateLimitSettings.MAX_REQUESTS_CEILING + ")");

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -286,43 +285,27 @@ abstract class RateLimiterContract implements QuotaContract {
         long windowNanos = window.toNanos();
         ConcurrentLinkedQueue<long[]> admitted = new ConcurrentLinkedQueue<>(); // {from, to (ns), cost}
         AtomicInteger refused = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
-        List<Throwable> errors = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        runThreads(8, i -> {
             TenantRateLimiter t = (i % 2 == 0 ? nodeA : nodeB).forTenant("hot");
-            Thread th = new Thread(() -> {
-                ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                try {
-                    while (System.nanoTime() < until) {
-                        int cost = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : 1;
-                        long asked = System.nanoTime();
-                        RateLimitDecision d = t.tryAcquire("shared", limit, window, cost);
-                        long answered = System.nanoTime();
-                        assertEquals(decider(), d.decidedBy());
-                        if (d.allowed()) {
-                            long at = micros(d.decidedAt()) * 1000;
-                            admitted.add(serverTime() ? new long[] {at, at, cost} : new long[] {asked, answered, cost});
-                        } else {
-                            refused.incrementAndGet();
-                        }
-                        if (rnd.nextInt(3) == 0) {
-                            Thread.sleep(rnd.nextInt(4));
-                        }
-                    }
-                } catch (Throwable e) {
-                    synchronized (errors) {
-                        errors.add(e);
-                    }
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            while (System.nanoTime() < until) {
+                int cost = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : 1;
+                long asked = System.nanoTime();
+                RateLimitDecision d = t.tryAcquire("shared", limit, window, cost);
+                long answered = System.nanoTime();
+                assertEquals(decider(), d.decidedBy());
+                if (d.allowed()) {
+                    long at = micros(d.decidedAt()) * 1000;
+                    admitted.add(serverTime() ? new long[] {at, at, cost} : new long[] {asked, answered, cost});
+                } else {
+                    refused.incrementAndGet();
                 }
-            });
-            threads.add(th);
-            th.start();
-        }
-        for (Thread th : threads) {
-            th.join(60_000);
-        }
-        assertTrue(errors.isEmpty(), () -> "worker failed: " + errors.get(0));
+                if (rnd.nextInt(3) == 0) {
+                    Thread.sleep(rnd.nextInt(4));
+                }
+            }
+        });
         List<long[]> units = new ArrayList<>();
         for (long[] a : admitted) {
             for (int i = 0; i < a[2]; i++) {
@@ -359,31 +342,14 @@ abstract class RateLimiterContract implements QuotaContract {
         Duration window = Duration.ofMinutes(10);
         AtomicInteger allowed = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        runThreads(8, i -> {
             TenantRateLimiter t = (i % 2 == 0 ? nodeA : nodeB).forTenant("crowd");
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int k = 0; k < perThread; k++) {
-                        RateLimitDecision d = t.tryAcquire("once", limit, window);
-                        assertEquals(decider(), d.decidedBy());
-                        (d.allowed() ? allowed : refused).incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            });
-            threads.add(th);
-            th.start();
-        }
-        start.countDown();
-        for (Thread th : threads) {
-            th.join(60_000);
-        }
-        assertEquals(List.of(), errors);
+            for (int k = 0; k < perThread; k++) {
+                RateLimitDecision d = t.tryAcquire("once", limit, window);
+                assertEquals(decider(), d.decidedBy());
+                (d.allowed() ? allowed : refused).incrementAndGet();
+            }
+        });
         assertEquals(limit, allowed.get(), "admitted");
         assertEquals(8 * perThread - limit, refused.get(), "refused");
         Stored redis = stored();

@@ -6,7 +6,6 @@ import io.mcpcrew.crew.ratelimit.LimitState;
 import io.mcpcrew.crew.ratelimit.LimitUnit;
 import io.mcpcrew.crew.ratelimit.Quota;
 import io.mcpcrew.crew.ratelimit.QuotaDecision;
-import io.mcpcrew.crew.ratelimit.RateLimitDecision;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.web.json.JsonFields;
 import java.time.Duration;
@@ -91,7 +90,6 @@ final class QuotaJson {
      * {@code resetAfterMillis} of the limit that binds), {@code refusedBy}, and every limit's state.
      */
     static Map<String, Object> decision(String tenant, String resource, QuotaDecision d) {
-        RateLimitDecision s = d.toRateLimitDecision();
         LimitState binding = d.binding();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tenant", tenant);
@@ -101,7 +99,7 @@ final class QuotaJson {
         m.put("windowSeconds", RateLimitHeaders.secondsCeil(binding.limit().window()));
         m.put("remaining", binding.remaining());
         m.put("resetAfterMillis", ceilMillis(binding.resetAfter()));
-        m.put("retryAfterMillis", ceilMillis(s.retryAfter()));
+        m.put("retryAfterMillis", ceilMillis(d.retryAfter()));
         m.put("decidedBy", d.decidedBy().name());
         m.put("decidedAt", d.decidedAt().toString());
         if (d.refusedBy() != null) {
