@@ -258,7 +258,8 @@ class RateLimitApiIT {
         assertEquals(200, adjusted.statusCode(), adjusted.body());
         assertTrue(adjusted.body().contains("\"remaining\":900"), adjusted.body());
         assertTrue(Http.send("POST", url("quota", "gpt-4", "/check"), "{\"cost\":600}").body().contains("\"allowed\":true"));
-        assertEquals(1L, redis.scanKeys("crewit:quota:ratelimit:*").size(), "one key holds both limits");
+        assertEquals(List.of("crewit:quota:ratelimit:{quota.gpt-4}:q"), redis.scanKeys("crewit:quota:ratelimit:{*"),
+                "one key holds both limits");
 
         assertBadRequest(url("quota", "x", "/policy"), "{\"limits\":[{\"name\":\"t\",\"max\":0,\"windowSeconds\":60}]}",
                 "limits[0].max");
