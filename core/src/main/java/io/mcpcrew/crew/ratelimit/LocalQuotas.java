@@ -74,31 +74,36 @@ final class LocalQuotas {
 
         QuotaDecision decide(long now, Quota quota, boolean check, long amount) {
             int n = quota.limits().size();
-            long[][] next = new long[n][];
-            List<LimitState> out = new ArrayList<>(n);
+            long[][] next = new long[n][]; // per limit {before, after, x, retry, window index}
             int refused = -1;
             long wait = 0;
-            long until = now;
             for (int i = 0; i < n; i++) {
                 Limit l = quota.limits().get(i);
                 long[] f = fields.get(l.name());
                 long v = f == null || t == Long.MIN_VALUE ? 0 : f[0];
                 long x = f == null || t == Long.MIN_VALUE ? 0 : f[1];
                 long units = l.unit() == LimitUnit.TOKENS ? amount : check ? 1 : 0;
-                long[] r = l.algorithm() == LimitAlgorithm.TOKEN_BUCKET ? bucket(l, now, v, x, units, check)
+                next[i] = l.algorithm() == LimitAlgorithm.TOKEN_BUCKET ? bucket(l, now, v, x, units, check)
                         : counter(l, now, v, x, units, check);
-                // r = {new v, new x, remaining, resetAfter, retryAfter}
-                next[i] = r;
-                out.add(new LimitState(l, r[2], QuotaScript.micros(r[3]), QuotaScript.micros(r[4])));
-                until = Math.max(until, now + r[3]);
-                if (r[4] > wait) {
-                    wait = r[4];
+                if (next[i][3] > wait) {
+                    wait = next[i][3];
                     refused = i;
                 }
             }
-            if (refused < 0 || !check) {
+            boolean consumed = refused < 0 || !check;
+            List<LimitState> out = new ArrayList<>(n);
+            long until = now;
+            for (int i = 0; i < n; i++) {
+                Limit l = quota.limits().get(i);
+                long v = consumed ? next[i][1] : next[i][0];
+                long[] r = l.algorithm() == LimitAlgorithm.TOKEN_BUCKET ? bucketState(l, v)
+                        : counterState(l, now, v, next[i][2], next[i][4]);
+                out.add(new LimitState(l, r[0], QuotaScript.micros(r[1]), QuotaScript.micros(next[i][3])));
+                until = Math.max(until, now + r[1]);
+            }
+            if (consumed) {
                 for (int i = 0; i < n; i++) {
-                    fields.put(quota.limits().get(i).name(), new long[] {next[i][0], next[i][1]});
+                    fields.put(quota.limits().get(i).name(), new long[] {next[i][1], next[i][2]});
                 }
                 t = now;
                 lives = until;
@@ -121,13 +126,19 @@ final class LocalQuotas {
             long after = v + clamp(units, 2 * l.burst()) * w;
             long retry = 0;
             if (!check) {
-                v = Math.max(0, Math.min(2 * cap, after));
+                after = Math.max(0, Math.min(2 * cap, after));
             } else if (after > cap) {
                 retry = (after - cap + m - 1) / m;
-            } else {
-                v = after;
+                after = v;
             }
-            return new long[] {v, w, Math.max(0, (cap - v) / w), (v + m - 1) / m, retry};
+            return new long[] {v, after, w, retry, 0};
+        }
+
+        /** {remaining, resetAfter µs} of a token bucket owing {@code v} points. */
+        private static long[] bucketState(Limit l, long v) {
+            long m = l.refillPerMicro();
+            long w = l.pointsPerUnit();
+            return new long[] {Math.max(0, (l.burst() * w - v) / w), (v + m - 1) / m};
         }
 
         private long[] counter(Limit l, long now, long v, long x, long units, boolean check) {
@@ -145,6 +156,7 @@ final class LocalQuotas {
                     prev = v;
                 }
             }
+            long before = cur;
             long el = now - k * w;
             long retry = 0;
             if (!check) {
@@ -161,9 +173,15 @@ final class LocalQuotas {
             } else {
                 retry = counterRetry(cur, prev, units, w, max, k, el, now);
             }
-            long remaining = Math.max(0, (long) Math.floor(max - cur - (double) prev * (w - el) / w));
-            long reset = cur > 0 ? (k + 2) * w - now : prev > 0 ? w - el : 0;
-            return new long[] {cur, prev, remaining, reset, retry};
+            return new long[] {before, cur, prev, retry, k};
+        }
+
+        /** {remaining, resetAfter µs} of a sliding counter holding {@code cur} and {@code prev} in window k. */
+        private static long[] counterState(Limit l, long now, long cur, long prev, long k) {
+            long w = l.windowMicros();
+            long el = now - k * w;
+            long remaining = Math.max(0, (long) Math.floor(l.max() - cur - (double) prev * (w - el) / w));
+            return new long[] {remaining, cur > 0 ? (k + 2) * w - now : prev > 0 ? w - el : 0};
         }
 
         private static long counterRetry(long cur, long prev, long units, long w, long max, long k, long el, long now) {

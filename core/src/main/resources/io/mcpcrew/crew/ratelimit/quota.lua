@@ -67,9 +67,7 @@ local function decide(key, op, amount, ls, fields)
   local e = tonumber(s[2])
   local n = #ls
   local out = {0, 0}
-  local v2, x2 = {}, {}
-  local lives = now   -- until when the state counts something
-  local longest = 0   -- the longest window (slack of a renewed expiry)
+  local pre, post, x2, win = {}, {}, {}, {} -- per limit: the state before and after consuming; counter: prev, k
   for i = 1, n do
     local l = ls[i]
     local v = tonumber(s[2 * i + 1]) or 0
@@ -80,7 +78,7 @@ local function decide(key, op, amount, ls, fields)
     else
       units = l.tokens and amount or 0
     end
-    local remaining, reset, retry = 0, 0, 0
+    local retry = 0
     if l.bucket then
       local m, w, cap = l.p1, l.p2, l.p3
       if t == nil then
@@ -97,17 +95,11 @@ local function decide(key, op, amount, ls, fields)
       local after = v + units * w
       if op == 'a' then
         if after < 0 then after = 0 elseif after > 2 * cap then after = 2 * cap end
-        v = after
       elseif after > cap then
         retry = math.ceil((after - cap) / m)
-      else
-        v = after
+        after = v
       end
-      remaining = math.max(0, math.floor((cap - v) / w))
-      reset = math.ceil(v / m)
-      lives = math.max(lives, now + reset)
-      longest = math.max(longest, math.ceil(cap / m))
-      v2[i], x2[i] = v, w
+      pre[i], post[i], x2[i] = v, after, w
     else
       local w, max = l.p1, l.p2
       local k = math.floor(now / w)
@@ -121,6 +113,7 @@ local function decide(key, op, amount, ls, fields)
         end
       end
       local el = now - k * w
+      pre[i] = cur
       if op == 'a' then
         if units >= 0 then
           cur = math.min(cur + units, 2 * max)
@@ -135,29 +128,49 @@ local function decide(key, op, amount, ls, fields)
       else
         retry = counterRetry(cur, prev, units, w, max, k, el)
       end
-      remaining = math.max(0, math.floor(max - cur - prev * (w - el) / w))
-      if cur > 0 then
-        reset = (k + 2) * w - now
-      elseif prev > 0 then
-        reset = w - el
-      end
-      lives = math.max(lives, now + reset)
-      longest = math.max(longest, w)
-      v2[i], x2[i] = cur, prev
+      post[i], x2[i], win[i] = cur, prev, k
     end
-    out[3 * i], out[3 * i + 1], out[3 * i + 2] = remaining, reset, retry
+    out[3 * i + 2] = retry
     if retry > out[2] then
       out[1], out[2] = i, retry
     end
   end
-  if out[1] > 0 and op == 'c' then
-    return out -- refused: nothing written
+  local refused = out[1] > 0 and op == 'c'
+  local lives = now   -- until when the state counts something
+  local longest = 0   -- the longest window (slack of a renewed expiry)
+  for i = 1, n do
+    local l = ls[i]
+    local v = refused and pre[i] or post[i]
+    local remaining, reset
+    if l.bucket then
+      local m, w, cap = l.p1, l.p2, l.p3
+      remaining = math.max(0, math.floor((cap - v) / w))
+      reset = math.ceil(v / m)
+      longest = math.max(longest, math.ceil(cap / m))
+    else
+      local w, max, k, prev = l.p1, l.p2, win[i], x2[i]
+      local el = now - k * w
+      remaining = math.max(0, math.floor(max - v - prev * (w - el) / w))
+      if v > 0 then
+        reset = (k + 2) * w - now
+      elseif prev > 0 then
+        reset = w - el
+      else
+        reset = 0
+      end
+      longest = math.max(longest, w)
+    end
+    out[3 * i], out[3 * i + 1] = remaining, reset
+    lives = math.max(lives, now + reset)
+  end
+  if refused then
+    return out -- nothing written
   end
   local args = {'t', nowText}
   for i = 1, n do
     local l = ls[i]
     args[#args + 1] = l.f
-    args[#args + 1] = int(v2[i])
+    args[#args + 1] = int(post[i])
     if tonumber(s[2 * i + 2]) ~= x2[i] then
       args[#args + 1] = l.fx
       args[#args + 1] = int(x2[i])

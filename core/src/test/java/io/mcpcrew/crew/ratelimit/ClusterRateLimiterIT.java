@@ -38,7 +38,7 @@ class ClusterRateLimiterIT extends RateLimiterContract {
         return new Stored() {
             @Override
             public String command(String... args) {
-                return nodeOf(args[1]).command(args);
+                return nodeOf(args[0].equalsIgnoreCase("MEMORY") ? args[2] : args[1]).command(args);
             }
 
             @Override

@@ -139,8 +139,8 @@ class FallbackRateLimiterIT extends RateLimiterContract {
         assertEquals(450, local.adjust("m", q, -400).limit("tpd").remaining(), "adjust applies to the local state");
         server.start();
         QuotaDecision back = await(() -> local.consume("m", q, 100), d -> d.decidedBy() == DecidedBy.REDIS);
-        assertEquals(8, back.limit("rpd").remaining(), "Redis is the truth again: what it counted before the outage");
-        assertEquals(800, back.limit("tpd").remaining());
+        assertEquals(9, back.limit("rpd").remaining(), "Redis is the truth again: local counts are not carried over");
+        assertEquals(900, back.limit("tpd").remaining());
     }
 
     @Test

@@ -118,6 +118,7 @@ interface QuotaContract {
         assertFalse(d3.allowed());
         assertEquals("tpd", d3.refusedBy());
         assertTrue(d3.limit("rpd").admits(), "the request limit alone would admit it");
+        assertEquals(List.of(1L, 10L), remaining(d3), "a refusal reports what is left, nothing consumed");
         assertFalse(d3.limit("tpd").admits());
         QuotaDecision d4 = t.consume("gpt", q, 10);
         assertTrue(d4.allowed(), "the refused check consumed nothing, from neither limit: " + d4);

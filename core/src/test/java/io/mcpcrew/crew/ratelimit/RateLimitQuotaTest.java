@@ -101,6 +101,8 @@ class RateLimitQuotaTest {
         QuotaDecision refused = check(q, 20);
         assertEquals("tpm", refused.refusedBy());
         assertTrue(refused.limit("rpm").admits());
+        assertEquals(2, refused.limit("rpm").remaining(), "a refusal reports the state it left untouched");
+        assertEquals(10, refused.limit("tpm").remaining());
         QuotaDecision d = check(q, 10);
         assertTrue(d.allowed());
         assertEquals(List.of(1L, 0L), List.of(d.limit("rpm").remaining(), d.limit("tpm").remaining()),

@@ -59,7 +59,7 @@ abstract class RateLimiterContract implements QuotaContract {
 
     /** Direct reads of a Redis topology, bypassing the limiter. */
     interface Stored {
-        /** Sends a command whose second word is a key to the node holding that key; the raw RESP reply. */
+        /** Sends a command whose second word is a key (of MEMORY USAGE: third) to the node holding it; the raw RESP reply. */
         String command(String... args);
 
         /** Every key matching a glob pattern, sorted. */
