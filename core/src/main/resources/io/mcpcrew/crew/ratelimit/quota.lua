@@ -18,14 +18,10 @@
 -- All arithmetic is on integers below 2^53 (exact in Lua numbers), except a sliding counter's weighting of the
 -- previous window (a product that may round in its last bits: far below one unit).
 
-local tm = redis.call('TIME')
+local call, format, floor, ceil, max, min = redis.call, string.format, math.floor, math.ceil, math.max, math.min
+local tm = call('TIME')
 local now = tm[1] * 1000000 + tm[2]
-local nowText = tm[1] .. string.format('%06d', tm[2])
-
--- the exact text of an integer (tostring would round it to 14 digits)
-local function int(x)
-  return string.format('%d', x)
-end
+local nowText = tm[1] .. format('%06d', tm[2])
 
 -- the limits of one item from ARGV[base + 1 ...], and the fields to read
 local function parse(base, n)
@@ -45,29 +41,34 @@ local function parse(base, n)
 end
 
 -- a sliding counter's wait until units more fit (cur, prev: the counts now; el: µs into window k)
-local function counterRetry(cur, prev, units, w, max, k, el)
-  if cur + units <= max and prev > 0 then
-    -- later in this window: prev * (w - el2) + (cur + units) * w <= max * w
-    local need = w - math.floor((max - cur - units) * w / prev)
+local function counterRetry(cur, prev, units, w, mx, k, el)
+  if cur + units <= mx and prev > 0 then
+    -- later in this window: prev * (w - el2) + (cur + units) * w <= mx * w
+    local need = w - floor((mx - cur - units) * w / prev)
     if need < w then
-      return math.max(1, need - el)
+      return max(1, need - el)
     end
   end
-  -- in the next window, where cur is the previous one: cur * (w - el2) + units * w <= max * w
+  -- in the next window, where cur is the previous one: cur * (w - el2) + units * w <= mx * w
   local need = 0
   if cur > 0 then
-    need = math.max(0, w - math.floor((max - units) * w / cur))
+    need = max(0, w - floor((mx - units) * w / cur))
   end
-  return math.max(1, (k + 1) * w + need - now)
+  return max(1, (k + 1) * w + need - now)
 end
 
-local function decide(key, op, amount, ls, fields)
-  local s = redis.call('HMGET', key, unpack(fields))
+local res = {}
+-- per limit of the item being decided: the state before and after consuming, the scale or previous count, the
+-- window index; and the HSET arguments (tables reused from item to item: a run decides many)
+local pre, post, x2, win, args = {}, {}, {}, {}, {}
+
+-- decides one item on key, its replies into res[j + 1 ... j + 2 + 3n]
+local function decide(key, op, amount, ls, fields, j)
+  local s = call('HMGET', key, unpack(fields))
   local t = tonumber(s[1])
   local e = tonumber(s[2])
   local n = #ls
-  local out = {0, 0}
-  local pre, post, x2, win = {}, {}, {}, {} -- per limit: the state before and after consuming; counter: prev, k
+  local refusedBy, wait = 0, 0
   for i = 1, n do
     local l = ls[i]
     local v = tonumber(s[2 * i + 1]) or 0
@@ -85,7 +86,7 @@ local function decide(key, op, amount, ls, fields)
         v = 0
       else
         if v > 0 and x > 0 and x ~= w then
-          v = math.ceil(v * w / x) -- owed at another rate (the policy changed): the same units, rounded up
+          v = ceil(v * w / x) -- owed at another rate (the policy changed): the same units, rounded up
         end
         local el = now - t
         if el > 0 then
@@ -96,17 +97,17 @@ local function decide(key, op, amount, ls, fields)
       if op == 'a' then
         if after < 0 then after = 0 elseif after > 2 * cap then after = 2 * cap end
       elseif after > cap then
-        retry = math.ceil((after - cap) / m)
+        retry = ceil((after - cap) / m)
         after = v
       end
       pre[i], post[i], x2[i] = v, after, w
     else
-      local w, max = l.p1, l.p2
-      local k = math.floor(now / w)
+      local w, mx = l.p1, l.p2
+      local k = floor(now / w)
       local cur, prev = 0, 0
       if t ~= nil then
-        local kt = math.floor(t / w)
-        if kt == k or kt > k then -- (later: the server clock stepped back; keep counting what was counted)
+        local kt = floor(t / w)
+        if kt >= k then -- (later: the server clock stepped back; keep counting what was counted)
           cur, prev = v, x
         elseif kt == k - 1 then
           prev = v
@@ -116,26 +117,27 @@ local function decide(key, op, amount, ls, fields)
       pre[i] = cur
       if op == 'a' then
         if units >= 0 then
-          cur = math.min(cur + units, 2 * max)
+          cur = min(cur + units, 2 * mx)
         elseif -units <= cur then
           cur = cur + units
         else
-          prev = math.max(0, prev + units + cur)
+          prev = max(0, prev + units + cur)
           cur = 0
         end
-      elseif cur + units <= max and prev * (w - el) + (cur + units) * w <= max * w then
+      elseif cur + units <= mx and prev * (w - el) + (cur + units) * w <= mx * w then
         cur = cur + units
       else
-        retry = counterRetry(cur, prev, units, w, max, k, el)
+        retry = counterRetry(cur, prev, units, w, mx, k, el)
       end
       post[i], x2[i], win[i] = cur, prev, k
     end
-    out[3 * i + 2] = retry
-    if retry > out[2] then
-      out[1], out[2] = i, retry
+    res[j + 3 * i + 2] = retry
+    if retry > wait then
+      refusedBy, wait = i, retry
     end
   end
-  local refused = out[1] > 0 and op == 'c'
+  res[j + 1], res[j + 2] = refusedBy, wait
+  local refused = refusedBy > 0 and op == 'c'
   local lives = now   -- until when the state counts something
   local longest = 0   -- the longest window (slack of a renewed expiry)
   for i = 1, n do
@@ -144,13 +146,13 @@ local function decide(key, op, amount, ls, fields)
     local remaining, reset
     if l.bucket then
       local m, w, cap = l.p1, l.p2, l.p3
-      remaining = math.max(0, math.floor((cap - v) / w))
-      reset = math.ceil(v / m)
-      longest = math.max(longest, math.ceil(cap / m))
+      remaining = max(0, floor((cap - v) / w))
+      reset = ceil(v / m)
+      longest = max(longest, ceil(cap / m))
     else
-      local w, max, k, prev = l.p1, l.p2, win[i], x2[i]
+      local w, k, prev = l.p1, win[i], x2[i]
       local el = now - k * w
-      remaining = math.max(0, math.floor(max - v - prev * (w - el) / w))
+      remaining = max(0, floor(l.p2 - v - prev * (w - el) / w))
       if v > 0 then
         reset = (k + 2) * w - now
       elseif prev > 0 then
@@ -158,38 +160,37 @@ local function decide(key, op, amount, ls, fields)
       else
         reset = 0
       end
-      longest = math.max(longest, w)
+      longest = max(longest, w)
     end
-    out[3 * i], out[3 * i + 1] = remaining, reset
-    lives = math.max(lives, now + reset)
+    res[j + 3 * i], res[j + 3 * i + 1] = remaining, reset
+    if now + reset > lives then lives = now + reset end
   end
   if refused then
-    return out -- nothing written
+    return -- nothing written
   end
-  local args = {'t', nowText}
+  args[1], args[2] = 't', nowText
+  local c = 2
   for i = 1, n do
     local l = ls[i]
-    args[#args + 1] = l.f
-    args[#args + 1] = int(post[i])
+    args[c + 1], args[c + 2] = l.f, format('%d', post[i]) -- %d: tostring would round to 14 digits
+    c = c + 2
     if tonumber(s[2 * i + 2]) ~= x2[i] then
-      args[#args + 1] = l.fx
-      args[#args + 1] = int(x2[i])
+      args[c + 1], args[c + 2] = l.fx, format('%d', x2[i])
+      c = c + 2
     end
   end
   local renew = e == nil or lives > e
   if renew then
     e = lives + longest
-    args[#args + 1] = 'e'
-    args[#args + 1] = int(e)
+    args[c + 1], args[c + 2] = 'e', format('%d', e)
+    c = c + 2
   end
-  redis.call('HSET', key, unpack(args))
+  call('HSET', key, unpack(args, 1, c))
   if renew then
-    redis.call('PEXPIREAT', key, int(math.ceil(e / 1000)))
+    call('PEXPIREAT', key, format('%d', ceil(e / 1000)))
   end
-  return out
 end
 
-local res = {}
 local j = 0
 local shared = #ARGV == 3 + 5 * tonumber(ARGV[1])
 local ls, fields, op, amount, width
@@ -202,14 +203,12 @@ for i = 1, #KEYS do
     width = 2 + 3 * n
     pos = pos + 3 + 5 * n
   end
-  local ok, out = pcall(decide, KEYS[i], op, amount, ls, fields)
+  local ok, err = pcall(decide, KEYS[i], op, amount, ls, fields, j)
   if not ok then
-    if type(out) == 'table' then out = out.err end
-    local msg = tostring(out)
-    out = {msg}
-    for k = 2, width do out[k] = 0 end
+    if type(err) == 'table' then err = err.err end
+    res[j + 1] = tostring(err)
+    for k = 2, width do res[j + k] = 0 end
   end
-  for k = 1, width do res[j + k] = out[k] end
   j = j + width
 end
 res[j + 1] = now
