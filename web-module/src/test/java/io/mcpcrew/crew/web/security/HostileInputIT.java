@@ -238,13 +238,15 @@ class HostileInputIT {
     /**
      * Every number any endpoint reads, at its extremes (±2^63 and one past, 1e308, 5,000 digits, -0, fractions where
      * integers belong, strings where numbers belong and the reverse): a value the field does not accept is a JSON
-     * 400 naming the field and the rule; nothing answers 5xx. The tenant's write budget is raised for the run (the
-     * rows are about input, not about the budget, which {@code RateLimitApiIT} covers).
+     * 400 naming the field and the rule; nothing answers 5xx. The tenant's write and policy-write budgets are raised
+     * for the run (the rows are about input, not about the budgets, which {@code RateLimitApiIT} covers).
      */
     @Test
     void everyNumberAtItsExtremesIsA400NamingTheField() {
         String token = TestTokens.forTenant(NUMBERS_TENANT);
         assertEquals(200, send("PUT", url(NUMBERS_TENANT, "/ratelimits/api-writes/policy"),
+                "{\"maxRequests\":100000,\"windowSeconds\":1}", token).statusCode());
+        assertEquals(200, send("PUT", url(NUMBERS_TENANT, "/ratelimits/ratelimit-admin/policy"),
                 "{\"maxRequests\":100000,\"windowSeconds\":1}", token).statusCode());
         List<String> failures = new ArrayList<>();
         for (Object[] f : NUMBER_FIELDS) {
