@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,25 +14,18 @@ import java.util.function.LongSupplier;
  * {@code maxKeys} keys are kept (when full, keys counting nothing are dropped first, then the least recently used).
  */
 final class LocalQuotas {
-    private final Map<String, State> states = new ConcurrentHashMap<>();
-    private final int maxKeys;
+    private final LocalStates<State> states;
     private final LongSupplier nanoClock;
 
     LocalQuotas(int maxKeys, LongSupplier nanoClock) {
-        this.maxKeys = maxKeys;
+        this.states = new LocalStates<>(maxKeys, State::new);
         this.nanoClock = nanoClock;
     }
 
     /** A check of {@code amount} ({@code check}) or an adjust by it, on {@code key}'s state. */
     QuotaDecision decide(String key, Quota quota, boolean check, long amount) {
-        State s = states.get(key);
-        if (s == null) {
-            if (states.size() >= maxKeys) {
-                evict();
-            }
-            s = states.computeIfAbsent(key, k -> new State());
-        }
-        synchronized (s) {
+        State s = states.get(key, nanoClock.getAsLong() / 1000);
+        synchronized (s) { // the clock read under the lock: a state's time never goes back
             return s.decide(nanoClock.getAsLong() / 1000, quota, check, amount);
         }
     }
@@ -47,30 +39,21 @@ final class LocalQuotas {
         return states.size();
     }
 
-    private void evict() {
-        long now = nanoClock.getAsLong() / 1000;
-        String oldest = null;
-        long oldestUsed = Long.MAX_VALUE;
-        for (Map.Entry<String, State> e : states.entrySet()) {
-            synchronized (e.getValue()) {
-                if (e.getValue().lives <= now) {
-                    states.remove(e.getKey(), e.getValue());
-                } else if (e.getValue().t < oldestUsed) {
-                    oldestUsed = e.getValue().t;
-                    oldest = e.getKey();
-                }
-            }
-        }
-        if (states.size() >= maxKeys && oldest != null) {
-            states.remove(oldest);
-        }
-    }
-
     /** One key's state: per limit name {v, x} as in the script's fields, at time t (µs). */
-    private static final class State {
+    private static final class State implements LocalStates.State {
         private final Map<String, long[]> fields = new HashMap<>();
         private long t = Long.MIN_VALUE;
         private long lives = Long.MIN_VALUE;
+
+        @Override
+        public boolean idle(long now) {
+            return lives <= now;
+        }
+
+        @Override
+        public long lastUsed() {
+            return t;
+        }
 
         QuotaDecision decide(long now, Quota quota, boolean check, long amount) {
             int n = quota.limits().size();

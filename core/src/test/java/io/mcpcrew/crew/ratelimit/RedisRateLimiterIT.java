@@ -149,29 +149,14 @@ class RedisRateLimiterIT extends RateLimiterContract {
         CoalescingStats before = m.coalescing();
         int[] limits = {30, 50, 70};
         AtomicInteger[] admitted = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
-        List<Thread> threads = new ArrayList<>();
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int i = 0; i < 8; i++) {
-            int id = i;
-            Thread th = new Thread(() -> {
-                try {
-                    for (int k = 0; k < 60; k++) {
-                        int p = (id + k) % 3; // threads switch policies, so runs mix equal and different arguments
-                        if (t.tryAcquire("p" + p, limits[p], Duration.ofSeconds(60), 1).allowed()) {
-                            admitted[p].incrementAndGet();
-                        }
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
+        runThreads(8, id -> {
+            for (int k = 0; k < 60; k++) {
+                int p = (id + k) % 3; // threads switch policies, so runs mix equal and different arguments
+                if (t.tryAcquire("p" + p, limits[p], Duration.ofSeconds(60), 1).allowed()) {
+                    admitted[p].incrementAndGet();
                 }
-            });
-            threads.add(th);
-            th.start();
-        }
-        for (Thread th : threads) {
-            th.join(60_000);
-        }
-        assertEquals(List.of(), errors);
+            }
+        });
         for (int p = 0; p < 3; p++) {
             assertEquals(limits[p], admitted[p].get(), "resource p" + p + " admits exactly its own limit");
             assertEquals(":" + limits[p], server.command("LLEN", "crew:mixed:ratelimit:p" + p));
