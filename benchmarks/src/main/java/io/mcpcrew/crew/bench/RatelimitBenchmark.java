@@ -44,6 +44,13 @@ import redis.clients.jedis.UnifiedJedis;
 public final class RatelimitBenchmark {
     /** The limits of the token-bucket cases: high enough that every check, of cost 1 or 100,000, is admitted. */
     private static final long BIG = 1_000_000_000_000L;
+    /** The quota ratios, paired by rep: what, case, baseline, the target. */
+    private static final String[][] QUOTA_RATIOS = {
+        {"token bucket cost 100000 / cost 1", "crew token bucket cost 100000", "crew token bucket cost 1", "0.9-1.1"},
+        {"sliding counter cost 100000 / cost 1", "crew sliding counter cost 100000", "crew sliding counter cost 1", "0.9-1.1"},
+        {"token bucket / Bucket4j cost 1", "crew token bucket cost 1", "Bucket4j 8.17 distinct keys", ">= 2"},
+        {"token bucket / Bucket4j cost 100000", "crew token bucket cost 100000", "Bucket4j 8.17 cost 100000", ">= 2"},
+        {"three limits / one", "crew three limits cost 1", "crew token bucket cost 1", ">= 0.8"}};
     /** The raw baseline: the cheapest script there is. */
     private static final String TRIVIAL = "return 1";
 
@@ -222,14 +229,10 @@ public final class RatelimitBenchmark {
                         paired(runs, "crew RateLimiter distinct keys", "Bucket4j 8.17 distinct keys", threads),
                         paired(runs, "crew RateLimiter distinct keys", "Redisson 4.7 distinct keys", threads),
                         paired(runs, "crew RateLimiter hot key", "crew RateLimiter distinct keys", threads));
-                System.out.printf("@%d threads paired by rep: token bucket cost 100000 / cost 1 %s (target 0.9-1.1), "
-                        + "token bucket / Bucket4j cost 1 %s, cost 100000 %s (targets >= 2), three limits / one %s "
-                        + "(target >= 0.8), sliding counter cost 100000 / cost 1 %s%n", threads,
-                        paired(runs, "crew token bucket cost 100000", "crew token bucket cost 1", threads),
-                        paired(runs, "crew token bucket cost 1", "Bucket4j 8.17 distinct keys", threads),
-                        paired(runs, "crew token bucket cost 100000", "Bucket4j 8.17 cost 100000", threads),
-                        paired(runs, "crew three limits cost 1", "crew token bucket cost 1", threads),
-                        paired(runs, "crew sliding counter cost 100000", "crew sliding counter cost 1", threads));
+                for (String[] q : QUOTA_RATIOS) {
+                    System.out.printf("@%d threads paired by rep: %s %s (target %s)%n", threads, q[0],
+                            paired(runs, q[1], q[2], threads), q[3]);
+                }
                 System.out.printf("@%d threads paired by rep: crew with 1 lane / raw %s, 1 lane / 2 lanes (default) %s%n",
                         threads, paired(runs, "crew RateLimiter distinct keys, 1 lane", "raw EVALSHA trivial script", threads),
                         paired(runs, "crew RateLimiter distinct keys, 1 lane", "crew RateLimiter distinct keys", threads));

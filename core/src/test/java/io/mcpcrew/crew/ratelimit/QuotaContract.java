@@ -40,6 +40,11 @@ interface QuotaContract {
         return new Limit(name, unit, a, max, window, max);
     }
 
+    /** {@code rpd}: {@code requests} requests per day, and {@code tpd}: {@code tokens} tokens per day. */
+    static Quota perDay(LimitAlgorithm a, long requests, long tokens) {
+        return Quota.of(limit(a, "rpd", LimitUnit.REQUESTS, requests, DAY), limit(a, "tpd", LimitUnit.TOKENS, tokens, DAY));
+    }
+
     /** The clock the backend counts in, in µs: Redis TIME from a decision, or this JVM's monotonic clock. */
     private long clock(QuotaDecision d) {
         return serverTime() ? micros(d.decidedAt()) : System.nanoTime() / 1000;
@@ -106,7 +111,7 @@ interface QuotaContract {
     @EnumSource(names = {"TOKEN_BUCKET", "SLIDING_COUNTER"})
     default void severalLimitsAreDecidedTogetherAllOrNothing(LimitAlgorithm a) {
         TenantRateLimiter t = limiter(Map.of()).forTenant("t1");
-        Quota q = Quota.of(limit(a, "rpd", LimitUnit.REQUESTS, 3, DAY), limit(a, "tpd", LimitUnit.TOKENS, 100, DAY));
+        Quota q = perDay(a, 3, 100);
         long from = System.nanoTime() / 1000;
         QuotaDecision d1 = t.consume("gpt", q, 40);
         from = serverTime() ? clock(d1) : from;
@@ -144,7 +149,7 @@ interface QuotaContract {
     @EnumSource(names = {"TOKEN_BUCKET", "SLIDING_COUNTER"})
     default void adjustGivesBackAndChargesTokensInTheSameWindows(LimitAlgorithm a) {
         TenantRateLimiter t = limiter(Map.of()).forTenant("t1");
-        Quota q = Quota.of(limit(a, "rpd", LimitUnit.REQUESTS, 10, DAY), limit(a, "tpd", LimitUnit.TOKENS, 1000, DAY));
+        Quota q = perDay(a, 10, 1000);
         long from = System.nanoTime() / 1000;
         QuotaDecision c = t.consume("llm", q, 600);
         from = serverTime() ? clock(c) : from;
@@ -175,7 +180,7 @@ interface QuotaContract {
     default void concurrentChecksOfTwoNodesAreAllOrNothingAndNeverExceedALimit(LimitAlgorithm a) throws Exception {
         Map<String, String> twoNodes = Map.of("redis.crew.ratelimit.fallback.nodes", "2");
         List<TenantRateLimiter> nodes = List.of(limiter(twoNodes).forTenant("hot"), limiter(twoNodes).forTenant("hot"));
-        Quota q = Quota.of(limit(a, "rpd", LimitUnit.REQUESTS, 50, DAY), limit(a, "tpd", LimitUnit.TOKENS, 300, DAY));
+        Quota q = perDay(a, 50, 300);
         AtomicLong requests = new AtomicLong();
         AtomicLong tokens = new AtomicLong();
         AtomicLong refused = new AtomicLong();
