@@ -8,6 +8,10 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.jedis.Bucket4jJedis;
 import io.mcpcrew.crew.redis.CoalescingStats;
 import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.ratelimit.Limit;
+import io.mcpcrew.crew.ratelimit.LimitUnit;
+import io.mcpcrew.crew.ratelimit.Quota;
+import io.mcpcrew.crew.ratelimit.QuotaDecision;
 import io.mcpcrew.crew.ratelimit.RateLimitDecision;
 import io.mcpcrew.crew.ratelimit.RedisRateLimiter;
 import io.mcpcrew.crew.ratelimit.TenantRateLimiter;
@@ -38,6 +42,15 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Args: {@code [reps=5] [measureSeconds=2] [warmupSeconds=1] [case-regex]}. Run with {@code benchmarks/run.sh ratelimit}.
  */
 public final class RatelimitBenchmark {
+    /** The limits of the token-bucket cases: high enough that every check, of cost 1 or 100,000, is admitted. */
+    private static final long BIG = 1_000_000_000_000L;
+    /** The quota ratios, paired by rep: what, case, baseline, the target. */
+    private static final String[][] QUOTA_RATIOS = {
+        {"token bucket cost 100000 / cost 1", "crew token bucket cost 100000", "crew token bucket cost 1", "0.9-1.1"},
+        {"sliding counter cost 100000 / cost 1", "crew sliding counter cost 100000", "crew sliding counter cost 1", "0.9-1.1"},
+        {"token bucket / Bucket4j cost 1", "crew token bucket cost 1", "Bucket4j 8.17 distinct keys", ">= 2"},
+        {"token bucket / Bucket4j cost 100000", "crew token bucket cost 100000", "Bucket4j 8.17 cost 100000", ">= 2"},
+        {"three limits / one", "crew three limits cost 1", "crew token bucket cost 1", ">= 0.8"}};
     /** The raw baseline: the cheapest script there is. */
     private static final String TRIVIAL = "return 1";
 
@@ -90,6 +103,20 @@ public final class RatelimitBenchmark {
                 b4jOwn[i] = b4j.builder().build(("b4j:" + i).getBytes(StandardCharsets.UTF_8), () -> b4jConfig);
             }
             BucketProxy b4jHot = b4j.builder().build("b4j:hot".getBytes(StandardCharsets.UTF_8), () -> b4jConfig);
+            // the token bucket of large costs: 10^12 units, refilled at Bucket4j's highest rate (1 per ns), so every
+            // check of 100,000 units is admitted for the length of a run
+            BucketConfiguration b4jBig = BucketConfiguration.builder().addLimit(Bandwidth.builder()
+                    .capacity(BIG).refillGreedy(BIG, Duration.ofSeconds(1000)).build()).build();
+            BucketProxy[] b4jCostly = new BucketProxy[8];
+            for (int i = 0; i < 8; i++) {
+                b4jCostly[i] = b4j.builder().build(("b4j:big:" + i).getBytes(StandardCharsets.UTF_8), () -> b4jBig);
+            }
+            // crew quotas: one token bucket, and three limits (requests, tokens per second, tokens per day) in one check
+            Quota bucket = Quota.of(Limit.tokenBucket("tps", LimitUnit.TOKENS, BIG, Duration.ofSeconds(1)));
+            Quota counter = Quota.of(Limit.slidingCounter("tps", LimitUnit.TOKENS, BIG, Duration.ofSeconds(1)));
+            Quota three = Quota.of(Limit.tokenBucket("rps", LimitUnit.REQUESTS, BIG, Duration.ofSeconds(1)),
+                    Limit.tokenBucket("tps", LimitUnit.TOKENS, BIG, Duration.ofSeconds(1)),
+                    Limit.slidingCounter("tpd", LimitUnit.TOKENS, BIG, Duration.ofDays(1)));
 
             Config rc = new Config();
             rc.useSingleServer().setAddress("redis://" + server.host() + ":" + server.port())
@@ -113,7 +140,13 @@ public final class RatelimitBenchmark {
             ops.put("crew RateLimiter distinct keys", (t, i) -> admitted(tenant.tryAcquire(resources[t], max, window, 1)));
             ops.put("crew RateLimiter distinct keys, 1 lane", (t, i) -> admitted(oneLane.tryAcquire(resources[t], max, window, 1)));
             ops.put("crew RateLimiter hot key", (t, i) -> admitted(tenant.tryAcquire("hot", max, window, 1)));
+            ops.put("crew token bucket cost 1", (t, i) -> admitted(tenant.consume(resources[t], bucket, 1)));
+            ops.put("crew token bucket cost 100000", (t, i) -> admitted(tenant.consume(resources[t], bucket, 100_000)));
+            ops.put("crew sliding counter cost 1", (t, i) -> admitted(tenant.consume("c" + t, counter, 1)));
+            ops.put("crew sliding counter cost 100000", (t, i) -> admitted(tenant.consume("c" + t, counter, 100_000)));
+            ops.put("crew three limits cost 1", (t, i) -> admitted(tenant.consume("q" + t, three, 1)));
             ops.put("Bucket4j 8.17 distinct keys", (t, i) -> admitted(b4jOwn[t].tryConsume(1)));
+            ops.put("Bucket4j 8.17 cost 100000", (t, i) -> admitted(b4jCostly[t].tryConsume(100_000)));
             ops.put("Bucket4j 8.17 hot key", (t, i) -> admitted(b4jHot.tryConsume(1)));
             ops.put("Redisson 4.7 distinct keys", (t, i) -> admitted(rrOwn[t].tryAcquire()));
             ops.put("Redisson 4.7 hot key", (t, i) -> admitted(rrHot.tryAcquire()));
@@ -160,6 +193,7 @@ public final class RatelimitBenchmark {
                 System.out.printf("%-48s runs %s%n", l, runs.get(l).stream().map(x -> String.format("%.0f", x))
                         .collect(java.util.stream.Collectors.joining(" ")));
             }
+            memory(server, tenant);
             CoalescingStats co = redis.coalescing();
             System.out.printf("# coalescing: %d pipelines carried %d checks (%.1f per pipeline)%n", co.pipelines(),
                     co.commands(), co.commandsPerPipeline());
@@ -195,6 +229,10 @@ public final class RatelimitBenchmark {
                         paired(runs, "crew RateLimiter distinct keys", "Bucket4j 8.17 distinct keys", threads),
                         paired(runs, "crew RateLimiter distinct keys", "Redisson 4.7 distinct keys", threads),
                         paired(runs, "crew RateLimiter hot key", "crew RateLimiter distinct keys", threads));
+                for (String[] q : QUOTA_RATIOS) {
+                    System.out.printf("@%d threads paired by rep: %s %s (target %s)%n", threads, q[0],
+                            paired(runs, q[1], q[2], threads), q[3]);
+                }
                 System.out.printf("@%d threads paired by rep: crew with 1 lane / raw %s, 1 lane / 2 lanes (default) %s%n",
                         threads, paired(runs, "crew RateLimiter distinct keys, 1 lane", "raw EVALSHA trivial script", threads),
                         paired(runs, "crew RateLimiter distinct keys, 1 lane", "crew RateLimiter distinct keys", threads));
@@ -203,6 +241,37 @@ public final class RatelimitBenchmark {
             server.close();
         }
         System.exit(0);
+    }
+
+    /**
+     * MEMORY USAGE of one key holding a 1,000,000-tokens-per-minute budget after 2 s of 8 threads checking random
+     * costs (1 to 20,000 tokens, so most are refused once the budget is spent), per algorithm; the exact log's for
+     * comparison, holding the budget full (1,000,000 units).
+     */
+    private static void memory(RedisServer server, TenantRateLimiter tenant) throws InterruptedException {
+        System.out.println();
+        System.out.println("## MEMORY USAGE per key, a budget of 1,000,000 tokens per minute under load");
+        for (Limit l : List.of(Limit.tokenBucket("tpm", LimitUnit.TOKENS, 1_000_000, Duration.ofMinutes(1)),
+                Limit.slidingCounter("tpm", LimitUnit.TOKENS, 1_000_000, Duration.ofMinutes(1)))) {
+            Quota q = Quota.of(l);
+            String resource = "mem-" + l.algorithm().text();
+            long[] checks = new long[2];
+            Bench.throughput(8, Duration.ZERO, Duration.ofSeconds(2), (t, i) -> {
+                QuotaDecision d = tenant.consume(resource, q, 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000));
+                synchronized (checks) {
+                    checks[d.allowed() ? 0 : 1]++;
+                }
+            });
+            String key = "crew:bench:ratelimit:{bench." + resource + "}:q";
+            System.out.printf("%-16s %s bytes (%d checks admitted, %d refused; HLEN %s)%n", l.algorithm().text(),
+                    server.command("MEMORY", "USAGE", key, "SAMPLES", "0").substring(1).trim(), checks[0], checks[1],
+                    server.command("HLEN", key).substring(1).trim());
+        }
+        for (int i = 0; i < 1000; i++) {
+            tenant.tryAcquire("mem-exact-log", 1_000_000, Duration.ofMinutes(1), 1000);
+        }
+        System.out.printf("%-16s %s bytes (1,000,000 units counted)%n", "exact-log",
+                server.command("MEMORY", "USAGE", "crew:bench:ratelimit:mem-exact-log", "SAMPLES", "0").substring(1).trim());
     }
 
     private static byte[][] keys(String prefix) {
@@ -238,6 +307,10 @@ public final class RatelimitBenchmark {
     }
 
     private static void admitted(RateLimitDecision d) {
+        admitted(d.allowed());
+    }
+
+    private static void admitted(QuotaDecision d) {
         admitted(d.allowed());
     }
 

@@ -105,7 +105,7 @@ class ConfigurationDocTest {
         TaskQueueConfig.load(recording);
         EmbeddingConfig.load(recording);
         SessionSettings.from(config);
-        new RateLimitSettings(recording, Duration.ofHours(1)).configured(PROBE_NAME);
+        new RateLimitSettings(recording, Duration.ofHours(1)).configuredQuota(PROBE_NAME);
         keys.removeIf(k -> !k.startsWith(RedisCrewConfig.PREFIX));
         return keys;
     }

@@ -2,8 +2,6 @@ package io.mcpcrew.crew.ratelimit;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,8 +11,7 @@ import java.util.function.LongSupplier;
  * dropped first, then the oldest-used key). The caller scales the limit to this node's share.
  */
 public final class LocalSlidingWindow {
-    private final Map<String, Window> windows = new ConcurrentHashMap<>();
-    private final int maxKeys;
+    private final LocalStates<Window> windows;
     private final LongSupplier nanoClock;
 
     public LocalSlidingWindow(int maxKeys) {
@@ -22,21 +19,15 @@ public final class LocalSlidingWindow {
     }
 
     LocalSlidingWindow(int maxKeys, LongSupplier nanoClock) {
-        this.maxKeys = maxKeys;
+        this.windows = new LocalStates<>(maxKeys, Window::new);
         this.nanoClock = nanoClock;
     }
 
     /** Decides for {@code key}; {@code limit} is this node's share, {@code cost} may exceed it (then refused). */
     public RateLimitDecision tryAcquire(String key, int limit, Duration window, int cost) {
         long windowNanos = window.toNanos();
-        Window w = windows.get(key);
-        if (w == null) {
-            if (windows.size() >= maxKeys) {
-                evict();
-            }
-            w = windows.computeIfAbsent(key, k -> new Window());
-        }
-        synchronized (w) {
+        Window w = windows.get(key, nanoClock.getAsLong());
+        synchronized (w) { // the clock read under the lock: a window's timestamps never go back
             return w.tryAcquire(nanoClock.getAsLong(), limit, windowNanos, window, cost);
         }
     }
@@ -50,38 +41,22 @@ public final class LocalSlidingWindow {
         return windows.size();
     }
 
-    private void evict() {
-        long now = nanoClock.getAsLong();
-        Window oldest = null;
-        String oldestKey = null;
-        for (Map.Entry<String, Window> e : windows.entrySet()) {
-            Window w = e.getValue();
-            synchronized (w) {
-                if (w.expired(now)) {
-                    windows.remove(e.getKey(), w);
-                    continue;
-                }
-                if (oldest == null || w.lastUsed - oldest.lastUsed < 0) {
-                    oldest = w;
-                    oldestKey = e.getKey();
-                }
-            }
-        }
-        if (windows.size() >= maxKeys && oldestKey != null) {
-            windows.remove(oldestKey, oldest);
-        }
-    }
-
     /** A ring of admission timestamps, oldest at {@code head}. */
-    private static final class Window {
+    private static final class Window implements LocalStates.State {
         private long[] ring = new long[8];
         private int head;
         private int size;
         private long lastUsed;
         private long windowNanos;
 
-        boolean expired(long now) {
+        @Override
+        public boolean idle(long now) {
             return size == 0 || now - newest() >= windowNanos;
+        }
+
+        @Override
+        public long lastUsed() {
+            return lastUsed;
         }
 
         private long at(int i) {

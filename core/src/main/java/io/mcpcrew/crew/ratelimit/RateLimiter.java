@@ -3,16 +3,19 @@ package io.mcpcrew.crew.ratelimit;
 import java.util.Optional;
 
 /**
- * Exact, distributed, per-tenant rate limiting. {@code @Inject RateLimiter limits;} then
- * {@code limits.forTenant("t1").tryAcquire("llm-calls", 100, Duration.ofMinutes(1))}.
+ * Distributed, per-tenant rate limits and quotas. {@code @Inject RateLimiter limits;} then
+ * {@code limits.forTenant("t1").tryAcquire("llm-calls", 100, Duration.ofMinutes(1))} (the exact log) or
+ * {@code limits.forTenant("t1").consume("gpt-4", 1200)} (the resource's policy: token buckets and sliding counters,
+ * one or several limits decided together).
  *
- * <p>Exact means: for each tenant and resource, in no interval of length {@code window} (of the Redis server's
+ * <p>The exact log: for each tenant and resource, in no interval of length {@code window} (of the Redis server's
  * clock) are more than {@code maxRequests} units admitted, however many threads and application nodes ask.
  *
- * <p>Policies: a caller may pass the numbers itself, or use the tenant's effective policy for a resource, which
- * is, first match wins: a runtime override set with {@link #setPolicy} (held in this node's memory), the
- * configuration ({@code redis.crew.ratelimit.<resource>.max-requests} / {@code .window}), the caller's default
- * (e.g. the {@code @RateLimited} annotation's values), {@code redis.crew.ratelimit.default.*}.
+ * <p>Policies: a resource's effective policy ({@link Quota}) for a tenant is, first match wins: the tenant's policy
+ * for the resource stored in Redis ({@link #setQuota}, {@link #setPolicy}; shared by every node, applied within
+ * {@code redis.crew.ratelimit.policy-cache}), the configuration ({@code redis.crew.ratelimit.<resource>.limits},
+ * or {@code .max-requests} / {@code .window}), the caller's default (e.g. the {@code @RateLimited} annotation's
+ * values), the tenant's stored policy for the resource {@code default}, {@code redis.crew.ratelimit.default.*}.
  */
 public interface RateLimiter {
 
@@ -24,16 +27,39 @@ public interface RateLimiter {
         return policy(tenant, resource, null);
     }
 
-    /** The effective policy; {@code callerDefault} (may be null) ranks below configuration, above the default. */
+    /**
+     * The effective policy as the exact log it is; {@code callerDefault} (may be null) ranks below configuration.
+     * Throws {@link io.mcpcrew.crew.validation.InvalidInputException} when the effective policy is not one exact-log
+     * limit (read it with {@link #quota}).
+     */
     RateLimitPolicy policy(String tenant, String resource, RateLimitPolicy callerDefault);
 
-    /** Overrides the policy of {@code resource} for one tenant, at run time, on this node (not persisted). */
+    /** The effective policy of {@code resource} for {@code tenant}; {@code callerDefault} may be null. */
+    Quota quota(String tenant, String resource, Quota callerDefault);
+
+    /** {@link #quota(String, String, Quota)} without a caller default. */
+    default Quota quota(String tenant, String resource) {
+        return quota(tenant, resource, null);
+    }
+
+    /**
+     * Stores the tenant's policy of {@code resource} in Redis (resource {@code default}: the tenant's default),
+     * for every node; checks the configured ceilings first.
+     */
+    void setQuota(String tenant, String resource, Quota quota);
+
+    /** {@link #setQuota} of the exact log {@code policy}. */
     void setPolicy(String tenant, String resource, RateLimitPolicy policy);
 
-    /** The runtime override, if one is set. */
-    Optional<RateLimitPolicy> policyOverride(String tenant, String resource);
+    /** The tenant's policy of {@code resource} stored in Redis, read now. */
+    Optional<Quota> storedQuota(String tenant, String resource);
 
-    /** Removes a runtime override; returns whether there was one. */
+    /** The stored policy if it is one exact-log limit (see {@link #storedQuota} for any). */
+    default Optional<RateLimitPolicy> policyOverride(String tenant, String resource) {
+        return storedQuota(tenant, resource).filter(Quota::isExactLog).map(Quota::toPolicy);
+    }
+
+    /** Removes the tenant's stored policy of {@code resource}; returns whether there was one. */
     boolean clearPolicy(String tenant, String resource);
 
     /** What happens while Redis is unreachable. */

@@ -5,8 +5,6 @@ import io.mcpcrew.crew.redis.BatchScript;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.LuaScript;
 import io.mcpcrew.crew.redis.RedisManager;
-import io.mcpcrew.crew.redis.RedisUnavailableException;
-import io.mcpcrew.crew.tenancy.TenantKeys;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,21 +12,24 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link RateLimiter} on Redis: an exact sliding window per tenant and resource, kept as a LIST of admission
+ * {@link RateLimiter} on Redis. The exact log: a sliding window per tenant and resource, kept as a LIST of admission
  * timestamps ({@code crew:<tenant>:ratelimit:<resource>}, at most {@code maxRequests} + 2 elements, a TTL of one
  * to three windows), decided by {@code sliding_window.lua} in one EVALSHA with the Redis server's clock
- * ({@code TIME}), so the decision is atomic and exact across threads and nodes whatever their clocks say. The key
- * format is in {@code docs/wire-format/ratelimit.md}.
+ * ({@code TIME}), so the decision is atomic and exact across threads and nodes whatever their clocks say. Token
+ * buckets and sliding counters: all limits of a policy in one HASH ({@code crew:<tenant>:ratelimit:{<tenant>.
+ * <resource>}:q}), decided together by {@code quota.lua} ({@link QuotaScript}). Policies are stored in Redis
+ * ({@link PolicyStore}). The key formats are in {@code docs/wire-format/ratelimit.md}.
  *
  * <p>The fast path allocates little: key bytes are cached per tenant and resource, and the script's numeric
  * arguments are small byte arrays. While Redis is unreachable (breaker open or a call failing) the configured
- * {@link FallbackMode} decides; the per-node windows are cleared when Redis is back.
+ * {@link FallbackMode} decides; the per-node windows and buckets are cleared when Redis is back.
  */
 @ApplicationScoped
 public class RedisRateLimiter implements RateLimiter {
@@ -45,9 +46,12 @@ public class RedisRateLimiter implements RateLimiter {
     private RedisManager redis;
     private RateLimitSettings settings;
     private LocalSlidingWindow local;
-    private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, RateLimitPolicy>> overrides = new ConcurrentHashMap<>();
-    private final Map<String, Optional<RateLimitPolicy>> configured = new ConcurrentHashMap<>();
+    private LocalQuotas localQuotas;
+    private PolicyStore policies;
+    private final QuotaScript quotaScript = new QuotaScript();
+    private final Map<String, TenantLimiter> tenants = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Quota>> configured = new ConcurrentHashMap<>();
+    private Quota configuredDefault;
 
     /** For the CDI proxy only. */
     protected RedisRateLimiter() {
@@ -58,8 +62,14 @@ public class RedisRateLimiter implements RateLimiter {
         this.redis = redis;
         this.settings = new RateLimitSettings(redis.config().source(), redis.ttl(DataType.RATE_LIMIT));
         this.local = new LocalSlidingWindow(settings.fallbackMaxKeys());
+        this.localQuotas = new LocalQuotas(settings.fallbackMaxKeys(), System::nanoTime);
+        this.policies = new PolicyStore(redis, settings.policyCache(), System::nanoTime);
+        this.configuredDefault = settings.configuredQuota(RateLimitSettings.DEFAULT_RESOURCE)
+                .orElse(Quota.of(RateLimitSettings.DEFAULT_RESOURCE, settings.defaultPolicy()));
         redis.registerScript(SLIDING_WINDOW_LUA);
+        redis.registerScript(QuotaScript.LUA);
         redis.onRecovery(local::clear);
+        redis.onRecovery(localQuotas::clear);
     }
 
     public RateLimitSettings settings() {
@@ -68,9 +78,9 @@ public class RedisRateLimiter implements RateLimiter {
 
     @Override
     public TenantRateLimiter forTenant(String tenant) {
-        Tenant t = tenant == null ? null : tenants.get(tenant);
+        TenantLimiter t = tenant == null ? null : tenants.get(tenant);
         if (t == null) {
-            Tenant fresh = new Tenant(redis.forTenant(tenant).keys()); // validates the id
+            TenantLimiter fresh = new TenantLimiter(this, redis.forTenant(tenant).keys()); // validates the id
             if (tenants.size() >= MAX_CACHED_TENANTS) {
                 tenants.clear();
             }
@@ -81,15 +91,19 @@ public class RedisRateLimiter implements RateLimiter {
 
     @Override
     public RateLimitPolicy policy(String tenant, String resource, RateLimitPolicy callerDefault) {
+        return quota(tenant, resource, callerDefault == null ? null : Quota.of(resource, callerDefault)).toPolicy();
+    }
+
+    @Override
+    public Quota quota(String tenant, String resource, Quota callerDefault) {
         requireNames(tenant, resource);
-        Map<String, RateLimitPolicy> byResource = overrides.get(tenant);
-        RateLimitPolicy p = byResource == null ? null : byResource.get(resource);
-        if (p != null) {
-            return p;
+        PolicyStore.Stored stored = policies.lookup(tenant, resource);
+        if (stored.own() != null) {
+            return stored.own().forResource(resource);
         }
-        Optional<RateLimitPolicy> c = configured.get(resource);
+        Optional<Quota> c = configured.get(resource);
         if (c == null) {
-            c = settings.configured(resource);
+            c = settings.configuredQuota(resource);
             if (configured.size() < MAX_CACHED_RESOURCES) { // resource names come from requests: stay bounded
                 configured.put(resource, c);
             }
@@ -97,28 +111,34 @@ public class RedisRateLimiter implements RateLimiter {
         if (c.isPresent()) {
             return c.get();
         }
-        return callerDefault != null ? callerDefault : settings.defaultPolicy();
+        if (callerDefault != null) {
+            return callerDefault.forResource(resource);
+        }
+        return (stored.tenantDefault() != null ? stored.tenantDefault() : configuredDefault).forResource(resource);
+    }
+
+    @Override
+    public void setQuota(String tenant, String resource, Quota quota) {
+        requireNames(tenant, resource);
+        check(quota);
+        policies.put(tenant, resource, quota.forResource(resource));
     }
 
     @Override
     public void setPolicy(String tenant, String resource, RateLimitPolicy policy) {
-        requireNames(tenant, resource);
-        checkCeilings(policy.maxRequests(), policy.window());
-        overrides.computeIfAbsent(tenant, k -> new ConcurrentHashMap<>()).put(resource, policy);
+        setQuota(tenant, resource, Quota.of(resource, policy));
     }
 
     @Override
-    public Optional<RateLimitPolicy> policyOverride(String tenant, String resource) {
+    public Optional<Quota> storedQuota(String tenant, String resource) {
         requireNames(tenant, resource);
-        Map<String, RateLimitPolicy> byResource = overrides.get(tenant);
-        return Optional.ofNullable(byResource == null ? null : byResource.get(resource));
+        return policies.read(tenant, resource);
     }
 
     @Override
     public boolean clearPolicy(String tenant, String resource) {
         requireNames(tenant, resource);
-        Map<String, RateLimitPolicy> byResource = overrides.get(tenant);
-        return byResource != null && byResource.remove(resource) != null;
+        return policies.remove(tenant, resource);
     }
 
     private static void requireNames(String tenant, String resource) {
@@ -131,7 +151,17 @@ public class RedisRateLimiter implements RateLimiter {
         return settings.fallbackMode();
     }
 
-    private void checkCeilings(int maxRequests, Duration window) {
+    /** The configured ceilings of every limit of {@code quota}. */
+    void check(Quota quota) {
+        if (quota.isExactLog()) {
+            Limit l = quota.limits().get(0);
+            checkCeilings(l.max(), l.window());
+        } else {
+            settings.check(quota);
+        }
+    }
+
+    void checkCeilings(long maxRequests, Duration window) {
         if (maxRequests <= 0 || maxRequests > settings.maxRequestsCeiling()) {
             throw new InvalidInputException("invalid maxRequests " + maxRequests + ": must be from 1 to "
                     + settings.maxRequestsCeiling() + " (" + RateLimitSettings.MAX_REQUESTS_CEILING + ")");
@@ -141,6 +171,36 @@ public class RedisRateLimiter implements RateLimiter {
                     + ": must be from 1ms to " + Durations.format(settings.windowCeiling()) + " ("
                     + RateLimitSettings.WINDOW_CEILING + ")");
         }
+    }
+
+    /** The exact log on Redis, or the fallback. */
+    RateLimitDecision exactLog(String tenant, String resource, byte[] key, int maxRequests, Duration window, int cost) {
+        return redis.withFallback(() -> onRedis(key, maxRequests, window, cost),
+                maybeWritten -> fallback(tenant, resource, maxRequests, window, cost));
+    }
+
+    /** A quota's check ({@code check}) or adjust on Redis, or the fallback. */
+    QuotaDecision decide(String tenant, String resource, byte[] key, Quota quota, boolean check, long amount) {
+        return redis.withFallback(() -> quotaScript.run(redis, key, quota, check, amount),
+                maybeWritten -> quotaFallback(tenant, resource, quota, check, amount));
+    }
+
+    /** Forgets the keys of a resource. */
+    void delete(byte[]... keys) {
+        for (byte[] k : keys) { // one at a time: on Cluster they live in different slots
+            redis.execute(j -> j.del(k));
+        }
+    }
+
+    private RateLimitDecision onRedis(byte[] key, int maxRequests, Duration window, int cost) {
+        long windowMicros = window.toNanos() / 1000;
+        List<Object> r = redis.evalItem(SLIDING_WINDOW, List.of(key),
+                List.of(ascii(maxRequests), ascii(windowMicros), ascii(cost)));
+        long retryAfter = (Long) r.get(2);
+        long now = (Long) r.get(3);
+        return new RateLimitDecision(retryAfter == 0, maxRequests, window, (int) Math.max(0, (Long) r.get(0)),
+                QuotaScript.micros((Long) r.get(1)), QuotaScript.micros(retryAfter), DecidedBy.REDIS,
+                Instant.ofEpochSecond(now / 1_000_000, (now % 1_000_000) * 1000));
     }
 
     private RateLimitDecision fallback(String tenant, String resource, int maxRequests, Duration window, int cost) {
@@ -160,72 +220,28 @@ public class RedisRateLimiter implements RateLimiter {
         }
     }
 
+    /**
+     * A quota while Redis is unreachable: fail-open admits (an adjust changes nothing), fail-closed refuses a check
+     * by its first limit for the breaker's open duration, local decides on this node's share of every limit.
+     */
+    private QuotaDecision quotaFallback(String tenant, String resource, Quota quota, boolean check, long amount) {
+        FallbackMode mode = settings.fallbackMode();
+        if (mode == FallbackMode.LOCAL) {
+            return localQuotas.decide(tenant + ':' + resource, quota.share(settings.fallbackNodes()), check, amount);
+        }
+        boolean open = mode == FallbackMode.FAIL_OPEN;
+        Duration retry = open || !check ? Duration.ZERO : redis.config().breakerOpenDuration();
+        List<LimitState> states = new ArrayList<>();
+        for (Limit l : quota.limits()) {
+            long remaining = open ? Math.max(0, l.capacity() - (check ? l.consumes(amount) : 0)) : 0;
+            states.add(new LimitState(l, remaining, Duration.ZERO, retry));
+        }
+        boolean allowed = open || !check;
+        return new QuotaDecision(allowed, allowed ? null : quota.limits().get(0).name(), retry, states,
+                open ? DecidedBy.FAIL_OPEN : DecidedBy.FAIL_CLOSED, Instant.now());
+    }
+
     private static byte[] ascii(long v) {
         return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** One tenant's limiter: caches the key bytes of its resources. */
-    private final class Tenant implements TenantRateLimiter {
-        private final TenantKeys keys;
-        private final Map<String, byte[]> keyBytes = new ConcurrentHashMap<>();
-
-        Tenant(TenantKeys keys) {
-            this.keys = keys;
-        }
-
-        @Override
-        public String tenant() {
-            return keys.tenant();
-        }
-
-        private byte[] key(String resource) {
-            byte[] k = resource == null ? null : keyBytes.get(resource);
-            if (k == null) {
-                Names.require("resource", resource);
-                k = keys.key(COMPONENT, resource).getBytes(StandardCharsets.UTF_8);
-                if (keyBytes.size() < MAX_CACHED_RESOURCES) {
-                    keyBytes.put(resource, k);
-                }
-            }
-            return k;
-        }
-
-        @Override
-        public RateLimitDecision tryAcquire(String resource, int maxRequests, Duration window, int cost) {
-            byte[] key = key(resource);
-            checkCeilings(maxRequests, window);
-            if (cost < 1 || cost > maxRequests) {
-                throw new InvalidInputException("invalid cost " + cost + ": must be from 1 to maxRequests ("
-                        + maxRequests + ")");
-            }
-            return redis.withFallback(() -> onRedis(key, maxRequests, window, cost),
-                    maybeWritten -> fallback(keys.tenant(), resource, maxRequests, window, cost));
-        }
-
-        private RateLimitDecision onRedis(byte[] key, int maxRequests, Duration window, int cost) {
-            long windowMicros = window.toNanos() / 1000;
-            List<Object> r = redis.evalItem(SLIDING_WINDOW, List.of(key),
-                    List.of(ascii(maxRequests), ascii(windowMicros), ascii(cost)));
-            long retryAfter = (Long) r.get(2);
-            long now = (Long) r.get(3);
-            return new RateLimitDecision(retryAfter == 0, maxRequests, window, (int) Math.max(0, (Long) r.get(0)),
-                    micros((Long) r.get(1)), micros(retryAfter), DecidedBy.REDIS,
-                    Instant.ofEpochSecond(now / 1_000_000, (now % 1_000_000) * 1000));
-        }
-
-        @Override
-        public RateLimitPolicy policy(String resource) {
-            return RedisRateLimiter.this.policy(keys.tenant(), resource, null);
-        }
-
-        @Override
-        public void reset(String resource) {
-            byte[] key = key(resource);
-            redis.execute(j -> j.del(key));
-        }
-    }
-
-    private static Duration micros(long us) {
-        return us <= 0 ? Duration.ZERO : Duration.ofNanos(us * 1000);
     }
 }

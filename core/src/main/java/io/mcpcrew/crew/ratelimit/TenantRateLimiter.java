@@ -7,9 +7,9 @@ import java.time.Duration;
  * obtain it with {@link RateLimiter#forTenant} (cheap: instances are cached).
  *
  * <p>Bad input — a resource outside {@code [A-Za-z0-9][A-Za-z0-9_-]{0,63}}, {@code maxRequests} not in
- * 1..ceiling, a window under 1 ms or over the ceiling, a cost not in 1..maxRequests — throws
- * {@link io.mcpcrew.crew.validation.InvalidInputException}. While Redis is unreachable the configured
- * {@link FallbackMode} decides; the decision's {@link RateLimitDecision#decidedBy()} says so.
+ * 1..ceiling, a window under 1 ms or over the ceiling, a cost not in 1..maxRequests (for a quota: more than a
+ * limit counting tokens can ever admit) — throws {@link io.mcpcrew.crew.validation.InvalidInputException}. While
+ * Redis is unreachable the configured {@link FallbackMode} decides; the decision's {@code decidedBy()} says so.
  */
 public interface TenantRateLimiter {
 
@@ -26,18 +26,48 @@ public interface TenantRateLimiter {
         return tryAcquire(resource, maxRequests, window, 1);
     }
 
-    /** Admits and counts a request of {@code cost} units if the window still holds {@code cost} free units. */
+    /** The exact log: admits and counts a request of {@code cost} units if the window still holds them. */
     RateLimitDecision tryAcquire(String resource, int maxRequests, Duration window, int cost);
 
-    /** Like {@link #tryAcquire(String, int, Duration, int)} with this tenant's {@link RateLimiter#policy policy}. */
+    /**
+     * {@link #consume(String, long)} summed up as a single-limit decision by the limit that binds
+     * ({@link QuotaDecision#toRateLimitDecision()}); for an exact-log policy exactly its decision.
+     */
     default RateLimitDecision tryAcquire(String resource, int cost) {
-        RateLimitPolicy p = policy(resource);
-        return tryAcquire(resource, p.maxRequests(), p.window(), cost);
+        return consume(resource, cost).toRateLimitDecision();
     }
 
-    /** This tenant's effective policy for {@code resource} (see {@link RateLimiter#policy}). */
+    /** Checks {@code cost} against this tenant's effective policy of {@code resource} ({@link #quota}). */
+    default QuotaDecision consume(String resource, long cost) {
+        return consume(resource, quota(resource), cost);
+    }
+
+    /**
+     * One check of every limit of {@code quota}, all or nothing, in one round trip: admitted only if every limit
+     * admits it (a {@link LimitUnit#REQUESTS} limit consumes 1, a {@link LimitUnit#TOKENS} limit {@code cost}), and
+     * then consumed from every one; refused, nothing is consumed and the decision names the limit to wait for.
+     */
+    QuotaDecision consume(String resource, Quota quota, long cost);
+
+    /** {@link #adjust(String, Quota, long)} with this tenant's effective policy. */
+    default QuotaDecision adjust(String resource, long delta) {
+        return adjust(resource, quota(resource), delta);
+    }
+
+    /**
+     * Corrects what checks consumed, in the windows in force now, atomically: every {@link LimitUnit#TOKENS} limit
+     * of {@code quota} gets {@code delta} more units counted (negative: given back; never below nothing counted,
+     * and at most one more burst or max of debt). E.g. a check consumed an estimate of 1,200 tokens and the call
+     * used 950: {@code adjust(resource, -250)}. Needs token-bucket or sliding-counter limits.
+     */
+    QuotaDecision adjust(String resource, Quota quota, long delta);
+
+    /** This tenant's effective policy of {@code resource} (see {@link RateLimiter#quota}). */
+    Quota quota(String resource);
+
+    /** This tenant's effective policy as the exact log it is (see {@link RateLimiter#policy}). */
     RateLimitPolicy policy(String resource);
 
-    /** Forgets everything counted for {@code resource} (its window starts empty). */
+    /** Forgets everything counted for {@code resource} (its windows and buckets start empty). */
     void reset(String resource);
 }

@@ -29,16 +29,16 @@ class ClusterRateLimiterIT extends RateLimiterContract {
     }
 
     @Override
-    RedisRateLimiter limiter(Map<String, String> extra) {
+    public RedisRateLimiter limiter(Map<String, String> extra) {
         return new RedisRateLimiter(redisManager(cluster.managerConfig(), extra));
     }
 
     @Override
-    Stored stored() {
+    public Stored stored() {
         return new Stored() {
             @Override
             public String command(String... args) {
-                return nodeOf(args[1]).command(args);
+                return nodeOf(args[0].equalsIgnoreCase("MEMORY") ? args[2] : args[1]).command(args);
             }
 
             @Override

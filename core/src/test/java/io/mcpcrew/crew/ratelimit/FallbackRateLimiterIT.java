@@ -33,23 +33,23 @@ class FallbackRateLimiterIT extends RateLimiterContract {
     }
 
     @Override
-    RedisRateLimiter limiter(Map<String, String> extra) {
+    public RedisRateLimiter limiter(Map<String, String> extra) {
         return new RedisRateLimiter(redisManager(Map.of("redis.crew.host", server.host(), "redis.crew.port",
                 String.valueOf(server.port()), "redis.crew.connect-timeout", "500ms"), extra));
     }
 
     @Override
-    DecidedBy decider() {
+    public DecidedBy decider() {
         return DecidedBy.LOCAL_FALLBACK;
     }
 
     @Override
-    boolean serverTime() {
+    public boolean serverTime() {
         return false;
     }
 
     @Override
-    Stored stored() {
+    public Stored stored() {
         return null;
     }
 
@@ -60,6 +60,20 @@ class FallbackRateLimiterIT extends RateLimiterContract {
         RedisRateLimiter limiter = alphaExhaustedBetaNot();
         assertThrows(RedisUnavailableException.class, () -> limiter.forTenant("alpha").reset("r"));
         assertFalse(limiter.forTenant("alpha").checkLimit("r", 1, MINUTE), "nothing was reset");
+    }
+
+    /** Stored policies need Redis: while it is down storing one fails, and the configured policies apply. */
+    @Test
+    @Override
+    void policiesComeFromOverridesThenConfigThenCallerDefaultThenDefault() {
+        RedisRateLimiter limiter = limiter(Map.of("redis.crew.ratelimit.uploads.max-requests", "3",
+                "redis.crew.ratelimit.uploads.window", "10s"));
+        assertThrows(RedisUnavailableException.class,
+                () -> limiter.setPolicy("t1", "uploads", RateLimitPolicy.of(1, Duration.ofSeconds(30))));
+        assertEquals(RateLimitPolicy.of(3, Duration.ofSeconds(10)), limiter.policy("t1", "uploads"));
+        RateLimitDecision d = limiter.forTenant("t1").tryAcquire("uploads", 1);
+        assertEquals(DecidedBy.LOCAL_FALLBACK, d.decidedBy());
+        assertEquals(3, d.limit());
     }
 
     @Test
@@ -89,6 +103,44 @@ class FallbackRateLimiterIT extends RateLimiterContract {
         RateLimitDecision back = await(() -> t.tryAcquire("r", 10, w), d -> d.decidedBy() == DecidedBy.REDIS);
         assertTrue(back.allowed());
         assertEquals(9, back.remaining(), "Redis is the truth again: local counts are not carried over");
+    }
+
+    /** The three modes for a policy of several limits, and the return to Redis (local states are dropped). */
+    @Test
+    void quotasKeepTheThreeModesWhileRedisIsDown() throws Exception {
+        server.start();
+        Quota q = Quota.of(Limit.tokenBucket("rpd", LimitUnit.REQUESTS, 10, Duration.ofDays(1)),
+                Limit.tokenBucket("tpd", LimitUnit.TOKENS, 1000, Duration.ofDays(1)));
+        Map<String, String> twoNodes = Map.of("redis.crew.ratelimit.fallback.nodes", "2");
+        TenantRateLimiter local = limiter(twoNodes).forTenant("t1");
+        TenantRateLimiter open = limiter(Map.of("redis.crew.ratelimit.fallback", "fail-open")).forTenant("t1");
+        TenantRateLimiter closed = limiter(Map.of("redis.crew.ratelimit.fallback", "fail-closed")).forTenant("t1");
+        assertEquals(DecidedBy.REDIS, local.consume("m", q, 100).decidedBy());
+        server.stop();
+        QuotaDecision o = open.consume("m", q, 100);
+        assertTrue(o.allowed());
+        assertEquals(DecidedBy.FAIL_OPEN, o.decidedBy());
+        assertEquals(900, o.limit("tpd").remaining());
+        QuotaDecision c = closed.consume("m", q, 100);
+        assertFalse(c.allowed());
+        assertEquals(DecidedBy.FAIL_CLOSED, c.decidedBy());
+        assertEquals("rpd", c.refusedBy());
+        assertTrue(c.retryAfter().compareTo(Duration.ZERO) > 0);
+        // local: this node's share, 5 requests and 500 tokens
+        for (int i = 0; i < 5; i++) {
+            QuotaDecision d = local.consume("m", q, 90);
+            assertTrue(d.allowed(), "check " + i + ": " + d);
+            assertEquals(DecidedBy.LOCAL_FALLBACK, d.decidedBy());
+        }
+        QuotaDecision refused = local.consume("m", q, 10);
+        assertFalse(refused.allowed());
+        assertEquals("rpd", refused.refusedBy(), "5 requests is the share of one of two nodes");
+        assertEquals(50, refused.limit("tpd").remaining());
+        assertEquals(450, local.adjust("m", q, -400).limit("tpd").remaining(), "adjust applies to the local state");
+        server.start();
+        QuotaDecision back = await(() -> local.consume("m", q, 100), d -> d.decidedBy() == DecidedBy.REDIS);
+        assertEquals(9, back.limit("rpd").remaining(), "Redis is the truth again: local counts are not carried over");
+        assertEquals(900, back.limit("tpd").remaining());
     }
 
     @Test

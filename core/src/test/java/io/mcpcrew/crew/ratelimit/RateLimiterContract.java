@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,29 +37,29 @@ import org.junit.jupiter.api.Test;
  * node's monotonic clock, which its decisions do not carry: there the same promises are checked by how the times
  * relate and against the test's own monotonic clock.
  */
-abstract class RateLimiterContract {
+abstract class RateLimiterContract implements QuotaContract {
     static final Duration MINUTE = Duration.ofSeconds(60);
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     /** A limiter on the backend under test, with {@code extra} {@code redis.crew.*} configuration. */
-    abstract RedisRateLimiter limiter(Map<String, String> extra);
+    public abstract RedisRateLimiter limiter(Map<String, String> extra);
 
     /** Who decides on this backend. */
-    DecidedBy decider() {
+    public DecidedBy decider() {
         return DecidedBy.REDIS;
     }
 
     /** True when {@link RateLimitDecision#decidedAt()} is the time the window is kept in (Redis TIME). */
-    boolean serverTime() {
+    public boolean serverTime() {
         return true;
     }
 
     /** What the limiter keeps in Redis, read directly; null when the backend keeps nothing there (the fallback). */
-    abstract Stored stored();
+    public abstract Stored stored();
 
     /** Direct reads of a Redis topology, bypassing the limiter. */
     interface Stored {
-        /** Sends a command whose second word is a key to the node holding that key; the raw RESP reply. */
+        /** Sends a command whose second word is a key (of MEMORY USAGE: third) to the node holding it; the raw RESP reply. */
         String command(String... args);
 
         /** Every key matching a glob pattern, sorted. */
@@ -134,6 +133,35 @@ abstract class RateLimiterContract {
             Thread.sleep(20);
         }
         throw new AssertionError("condition not reached in 20 s, last: " + last);
+    }
+
+    /** A worker's body: thread {@code i} of a run, which may throw. */
+    interface Worker {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs {@code n} threads and fails with the first error one of them met. */
+    static void runThreads(int n, Worker body) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            Thread th = new Thread(() -> {
+                try {
+                    body.run(id);
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(120_000);
+        }
+        if (!errors.isEmpty()) {
+            throw new AssertionError("worker failed: " + errors.get(0), errors.get(0));
+        }
     }
 
     @Test
@@ -257,43 +285,27 @@ abstract class RateLimiterContract {
         long windowNanos = window.toNanos();
         ConcurrentLinkedQueue<long[]> admitted = new ConcurrentLinkedQueue<>(); // {from, to (ns), cost}
         AtomicInteger refused = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
-        List<Throwable> errors = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        runThreads(8, i -> {
             TenantRateLimiter t = (i % 2 == 0 ? nodeA : nodeB).forTenant("hot");
-            Thread th = new Thread(() -> {
-                ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                try {
-                    while (System.nanoTime() < until) {
-                        int cost = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : 1;
-                        long asked = System.nanoTime();
-                        RateLimitDecision d = t.tryAcquire("shared", limit, window, cost);
-                        long answered = System.nanoTime();
-                        assertEquals(decider(), d.decidedBy());
-                        if (d.allowed()) {
-                            long at = micros(d.decidedAt()) * 1000;
-                            admitted.add(serverTime() ? new long[] {at, at, cost} : new long[] {asked, answered, cost});
-                        } else {
-                            refused.incrementAndGet();
-                        }
-                        if (rnd.nextInt(3) == 0) {
-                            Thread.sleep(rnd.nextInt(4));
-                        }
-                    }
-                } catch (Throwable e) {
-                    synchronized (errors) {
-                        errors.add(e);
-                    }
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            while (System.nanoTime() < until) {
+                int cost = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : 1;
+                long asked = System.nanoTime();
+                RateLimitDecision d = t.tryAcquire("shared", limit, window, cost);
+                long answered = System.nanoTime();
+                assertEquals(decider(), d.decidedBy());
+                if (d.allowed()) {
+                    long at = micros(d.decidedAt()) * 1000;
+                    admitted.add(serverTime() ? new long[] {at, at, cost} : new long[] {asked, answered, cost});
+                } else {
+                    refused.incrementAndGet();
                 }
-            });
-            threads.add(th);
-            th.start();
-        }
-        for (Thread th : threads) {
-            th.join(60_000);
-        }
-        assertTrue(errors.isEmpty(), () -> "worker failed: " + errors.get(0));
+                if (rnd.nextInt(3) == 0) {
+                    Thread.sleep(rnd.nextInt(4));
+                }
+            }
+        });
         List<long[]> units = new ArrayList<>();
         for (long[] a : admitted) {
             for (int i = 0; i < a[2]; i++) {
@@ -330,31 +342,14 @@ abstract class RateLimiterContract {
         Duration window = Duration.ofMinutes(10);
         AtomicInteger allowed = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        runThreads(8, i -> {
             TenantRateLimiter t = (i % 2 == 0 ? nodeA : nodeB).forTenant("crowd");
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int k = 0; k < perThread; k++) {
-                        RateLimitDecision d = t.tryAcquire("once", limit, window);
-                        assertEquals(decider(), d.decidedBy());
-                        (d.allowed() ? allowed : refused).incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            });
-            threads.add(th);
-            th.start();
-        }
-        start.countDown();
-        for (Thread th : threads) {
-            th.join(60_000);
-        }
-        assertEquals(List.of(), errors);
+            for (int k = 0; k < perThread; k++) {
+                RateLimitDecision d = t.tryAcquire("once", limit, window);
+                assertEquals(decider(), d.decidedBy());
+                (d.allowed() ? allowed : refused).incrementAndGet();
+            }
+        });
         assertEquals(limit, allowed.get(), "admitted");
         assertEquals(8 * perThread - limit, refused.get(), "refused");
         Stored redis = stored();

@@ -37,12 +37,12 @@ class RedisRateLimiterIT extends RateLimiterContract {
     }
 
     @Override
-    RedisRateLimiter limiter(Map<String, String> extra) {
+    public RedisRateLimiter limiter(Map<String, String> extra) {
         return new RedisRateLimiter(manager(extra));
     }
 
     @Override
-    Stored stored() {
+    public Stored stored() {
         return Stored.on(server);
     }
 
@@ -127,6 +127,25 @@ class RedisRateLimiterIT extends RateLimiterContract {
                 () -> new RedisRateLimiter(m).forTenant("t1").tryAcquire("wrong", 2, Duration.ofSeconds(1)));
     }
 
+    /** quota.lua merged: one set of arguments for every item, and an item on a key of the wrong type fails alone. */
+    @Test
+    void aMergedQuotaRunDecidesEachItemOnItsOwnKey() {
+        JedisRedisManager m = manager(Map.of());
+        server.command("SET", "crew:t1:ratelimit:{t1.wrong}:q", "x");
+        List<byte[]> keys = List.of(bytes("crew:t1:ratelimit:{t1.a}:q"), bytes("crew:t1:ratelimit:{t1.wrong}:q"),
+                bytes("crew:t1:ratelimit:{t1.a}:q"));
+        // one token bucket of 2 tokens per second (m = 1 point per µs, w = 500000 points per token, capacity 10^6)
+        List<?> r = (List<?>) m.evalBinary(QuotaScript.LUA, keys, List.of(bytes("1"), bytes("c"), bytes("1"),
+                bytes("tps"), bytes("TT"), bytes("1"), bytes("500000"), bytes("1000000")));
+        assertEquals(3 * 5 + 1, r.size(), "5 replies per item and the server time: " + r);
+        assertEquals(List.of(0L, 0L, 1L, 500_000L, 0L), r.subList(0, 5), "admitted, 1 left, refilled in 0.5 s");
+        assertTrue(new String((byte[]) r.get(5), java.nio.charset.StandardCharsets.UTF_8).contains("WRONGTYPE"),
+                "the second item's error is its own");
+        assertEquals(List.of(0L, 0L, 0L, 1_000_000L, 0L), r.subList(10, 15), "the third (the first key again): 0 left");
+        assertMessage(io.mcpcrew.crew.redis.RedisDataException.class, "WRONGTYPE", () -> new RedisRateLimiter(m)
+                .forTenant("t1").consume("wrong", Quota.of(Limit.tokenBucket("tps", LimitUnit.TOKENS, 2, Duration.ofSeconds(1))), 1));
+    }
+
     @Test
     void oneSetOfArgumentsServesEveryCheckOfARun() {
         JedisRedisManager m = manager(Map.of());
@@ -149,29 +168,14 @@ class RedisRateLimiterIT extends RateLimiterContract {
         CoalescingStats before = m.coalescing();
         int[] limits = {30, 50, 70};
         AtomicInteger[] admitted = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
-        List<Thread> threads = new ArrayList<>();
-        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int i = 0; i < 8; i++) {
-            int id = i;
-            Thread th = new Thread(() -> {
-                try {
-                    for (int k = 0; k < 60; k++) {
-                        int p = (id + k) % 3; // threads switch policies, so runs mix equal and different arguments
-                        if (t.tryAcquire("p" + p, limits[p], Duration.ofSeconds(60), 1).allowed()) {
-                            admitted[p].incrementAndGet();
-                        }
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
+        runThreads(8, id -> {
+            for (int k = 0; k < 60; k++) {
+                int p = (id + k) % 3; // threads switch policies, so runs mix equal and different arguments
+                if (t.tryAcquire("p" + p, limits[p], Duration.ofSeconds(60), 1).allowed()) {
+                    admitted[p].incrementAndGet();
                 }
-            });
-            threads.add(th);
-            th.start();
-        }
-        for (Thread th : threads) {
-            th.join(60_000);
-        }
-        assertEquals(List.of(), errors);
+            }
+        });
         for (int p = 0; p < 3; p++) {
             assertEquals(limits[p], admitted[p].get(), "resource p" + p + " admits exactly its own limit");
             assertEquals(":" + limits[p], server.command("LLEN", "crew:mixed:ratelimit:p" + p));

@@ -23,12 +23,12 @@ class SentinelRateLimiterIT extends RateLimiterContract {
     }
 
     @Override
-    RedisRateLimiter limiter(Map<String, String> extra) {
+    public RedisRateLimiter limiter(Map<String, String> extra) {
         return new RedisRateLimiter(redisManager(sentinel.managerConfig(), extra));
     }
 
     @Override
-    Stored stored() {
+    public Stored stored() {
         return Stored.on(sentinel.master());
     }
 }

@@ -5,8 +5,8 @@ import io.mcpcrew.crew.web.json.JsonFields;
 
 /**
  * The numbers of a limit in a request: {@code {"maxRequests":100,"windowSeconds":60,"cost":1}} (a check) or
- * {@code {"maxRequests":100,"windowSeconds":60}} (a policy). Each is null when not given; the limiter checks them
- * against its configured ceilings.
+ * {@code {"maxRequests":100,"windowSeconds":60}} (a policy of one exact-log limit). Each is null when not given; the
+ * limiter checks them against its configured ceilings. Policies of other limits: {@link QuotaJson}.
  *
  * @param maxRequests   1 to 2147483647
  * @param windowSeconds 1 to {@value #MAX_WINDOW_SECONDS}
@@ -19,7 +19,11 @@ public record LimitRequest(Integer maxRequests, Long windowSeconds, Integer cost
     /** Reads a body; an empty body is all fields absent. Wrong JSON types and out-of-range numbers are a 400. */
     static LimitRequest parse(String raw, boolean withCost) {
         String shape = withCost ? "{\"maxRequests\", \"windowSeconds\", \"cost\"}" : "{\"maxRequests\", \"windowSeconds\"}";
-        JsonFields b = JsonBody.optionalObject(raw, shape);
+        return of(JsonBody.optionalObject(raw, shape), withCost);
+    }
+
+    /** The numbers of a parsed body (null: all absent). */
+    static LimitRequest of(JsonFields b, boolean withCost) {
         if (b == null) {
             return new LimitRequest(null, null, null);
         }

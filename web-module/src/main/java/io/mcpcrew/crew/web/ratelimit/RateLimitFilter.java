@@ -1,6 +1,8 @@
 package io.mcpcrew.crew.web.ratelimit;
 
-import io.mcpcrew.crew.ratelimit.RateLimitDecision;
+import io.mcpcrew.crew.ratelimit.Limit;
+import io.mcpcrew.crew.ratelimit.Quota;
+import io.mcpcrew.crew.ratelimit.QuotaDecision;
 import io.mcpcrew.crew.ratelimit.RateLimitPolicy;
 import io.mcpcrew.crew.ratelimit.RateLimiter;
 import io.mcpcrew.crew.web.ErrorResponse;
@@ -17,8 +19,10 @@ import java.util.function.Supplier;
 
 /**
  * Counts one request against each of its {@link Budget}s (bound by {@link RateLimitBinding}) before the resource
- * method runs: one {@code tryAcquire} per budget for the tenant of the request; the first refusal → 429 with a JSON
- * error, {@code Retry-After} and the {@code RateLimit} / {@code RateLimit-Policy} fields of that budget; all admitted
+ * method runs: one check of the budget's effective policy (every limit of it, {@code consume}) per budget for the
+ * tenant of the request, of the budget's cost (at most what the policy can admit at once); the first refusal → 429
+ * with a JSON error, {@code Retry-After} and the {@code RateLimit} / {@code RateLimit-Policy} fields of that budget
+ * (one list member per limit); all admitted
  * → the method runs and its response carries the fields of the last budget (the method's own, when it names one).
  * Runs after authentication and authorization ({@link Priorities#AUTHORIZATION} + 100), so unauthenticated calls
  * do not consume a tenant's budget. While Redis is down the configured fallback decides (see
@@ -44,18 +48,20 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
             if (tenant == null) {
                 tenant = RateLimited.GLOBAL_TENANT;
             }
-            RateLimitPolicy callerDefault = b.maxRequests() > 0
-                    ? RateLimitPolicy.of(b.maxRequests(), Duration.ofSeconds(b.windowSeconds())) : null;
-            RateLimitPolicy policy = limits.policy(tenant, b.resource(), callerDefault);
-            RateLimitDecision d = limits.forTenant(tenant).tryAcquire(b.resource(), policy.maxRequests(),
-                    policy.window(), Math.min(b.cost(), policy.maxRequests()));
+            Quota callerDefault = b.maxRequests() > 0
+                    ? Quota.of(b.resource(), RateLimitPolicy.of(b.maxRequests(), Duration.ofSeconds(b.windowSeconds())))
+                    : null;
+            Quota quota = limits.quota(tenant, b.resource(), callerDefault);
+            QuotaDecision d = limits.forTenant(tenant).consume(b.resource(), quota, Math.min(b.cost(), quota.maxCost()));
             request.setProperty(DECISION, d);
             request.setProperty(RESOURCE, b.resource());
             if (!d.allowed()) {
+                Limit l = d.binding().limit();
                 Response response = Response.status(429).type(MediaType.APPLICATION_JSON_TYPE)
                         .entity(new ErrorResponse(429, "Too Many Requests", "rate limit exceeded for resource '"
-                                + b.resource() + "' of tenant '" + tenant + "': " + d.limit() + " per "
-                                + RateLimitHeaders.secondsCeil(d.window()) + "s; retry after "
+                                + b.resource() + "' of tenant '" + tenant + "': "
+                                + (d.limits().size() > 1 ? "limit '" + l.name() + "', " : "") + l.max() + " per "
+                                + RateLimitHeaders.secondsCeil(l.window()) + "s; retry after "
                                 + Math.max(1, RateLimitHeaders.secondsCeil(d.retryAfter())) + "s")).build();
                 RateLimitHeaders.add(response.getHeaders(), b.resource(), d);
                 request.abortWith(response);
@@ -67,8 +73,8 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         Object d = request.getProperty(DECISION);
-        if (d instanceof RateLimitDecision && !response.getHeaders().containsKey(RateLimitHeaders.RATE_LIMIT)) {
-            RateLimitHeaders.add(response.getHeaders(), (String) request.getProperty(RESOURCE), (RateLimitDecision) d);
+        if (d instanceof QuotaDecision && !response.getHeaders().containsKey(RateLimitHeaders.RATE_LIMIT)) {
+            RateLimitHeaders.add(response.getHeaders(), (String) request.getProperty(RESOURCE), (QuotaDecision) d);
         }
     }
 }

@@ -1,10 +1,13 @@
 package io.mcpcrew.crew.web.ratelimit;
 
-import io.mcpcrew.crew.ratelimit.RateLimitDecision;
+import io.mcpcrew.crew.ratelimit.Quota;
+import io.mcpcrew.crew.ratelimit.QuotaDecision;
 import io.mcpcrew.crew.ratelimit.RateLimitPolicy;
 import io.mcpcrew.crew.ratelimit.RateLimiter;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
+import io.mcpcrew.crew.web.json.JsonBody;
+import io.mcpcrew.crew.web.json.JsonFields;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -20,14 +23,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
- * {@code /api/v1/tenants/{tenant}/ratelimits/{resource}}: check (and count) a request, read or override the
- * tenant's policy at run time, reset the window. See {@code docs/ratelimit.md} for bodies and status codes.
+ * {@code /api/v1/tenants/{tenant}/ratelimits/{resource}}: check (and count) a request, adjust what was counted,
+ * read, store or remove the tenant's policy (in Redis, for every node), reset the windows. See {@code docs/ratelimit.md} for bodies and status codes.
  */
 @RolesAllowed("**") // MP-JWT: any authenticated caller; TenantAuthorizationFilter checks the tenant
 @Path("/v1/tenants/{tenant}/ratelimits/{resource}")
@@ -42,7 +44,8 @@ public class RateLimitResource {
 
     /**
      * Counts one request of {@code cost} units: 200 with the decision (also when refused: {@code "allowed":false},
-     * plus {@code Retry-After}) and the RateLimit fields; 400 for a bad name, limit, window or cost.
+     * plus {@code Retry-After}) and the RateLimit fields; 400 for a bad name, limit, window or cost. With
+     * {@code maxRequests} or {@code windowSeconds} the exact log of those numbers; without, the effective policy.
      */
     @POST
     @Path("check")
@@ -52,51 +55,93 @@ public class RateLimitResource {
                     + " \"cost\": integer}, each optional", content = @Content(
                     mediaType = MediaType.APPLICATION_JSON)) String raw) {
         LimitRequest req = LimitRequest.parse(raw, true);
-        RateLimitPolicy p = limiter.policy(tenant, resource);
-        int max = req.maxRequests() == null ? p.maxRequests() : req.maxRequests();
-        Duration window = req.windowSeconds() == null ? p.window() : Duration.ofSeconds(req.windowSeconds());
-        int cost = req.cost() == null ? 1 : req.cost();
-        RateLimitDecision d = limiter.forTenant(tenant).tryAcquire(resource, max, window, cost);
-        Response.ResponseBuilder r = Response.ok(json(tenant, resource, d));
-        Response response = r.build();
+        long cost = req.cost() == null ? 1 : req.cost();
+        Quota quota;
+        if (req.maxRequests() == null && req.windowSeconds() == null) {
+            quota = limiter.quota(tenant, resource);
+        } else {
+            Quota effective = limiter.quota(tenant, resource);
+            if ((req.maxRequests() == null || req.windowSeconds() == null) && !effective.isExactLog()) {
+                throw new InvalidInputException("resource '" + resource + "' has a policy of " + effective.limits().size()
+                        + " token-bucket or sliding-counter limit(s): give both \"maxRequests\" and \"windowSeconds\""
+                        + " to check an exact log, or neither to check the policy");
+            }
+            RateLimitPolicy p = effective.isExactLog() ? effective.toPolicy() : null;
+            quota = Quota.of(resource, RateLimitPolicy.of(req.maxRequests() == null ? p.maxRequests() : req.maxRequests(),
+                    req.windowSeconds() == null ? p.window() : Duration.ofSeconds(req.windowSeconds())));
+        }
+        return answer(tenant, resource, limiter.forTenant(tenant).consume(resource, quota, cost));
+    }
+
+    /**
+     * Corrects the tokens counted (the true count is known after the call): {@code {"delta": -250}} gives 250 back,
+     * a positive delta charges more, in every token limit of the effective policy: 200 with the state.
+     */
+    @POST
+    @Path("adjust")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response adjust(@PathParam("tenant") String tenant, @PathParam("resource") String resource,
+            @RequestBody(required = true, description = "{\"delta\": integer}", content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON)) String raw) {
+        JsonFields body = JsonBody.object(raw, "{\"delta\": integer}");
+        Long delta = body.integer("delta", -QuotaJson.MAX_UNITS, QuotaJson.MAX_UNITS, "the configured ceiling applies too");
+        if (delta == null) {
+            throw new InvalidInputException("field \"delta\" is required: the tokens to charge (negative: to give back)");
+        }
+        return answer(tenant, resource, limiter.forTenant(tenant).adjust(resource, delta));
+    }
+
+    private static Response answer(String tenant, String resource, QuotaDecision d) {
+        Response response = Response.ok(QuotaJson.decision(tenant, resource, d)).build();
         RateLimitHeaders.add(response.getHeaders(), resource, d);
         return response;
     }
 
-    /** The tenant's effective policy for the resource. */
+    /** The tenant's effective policy for the resource; {@code override}: it is stored for the tenant. */
     @GET
     @Path("policy")
-    public PolicyBody policy(@PathParam("tenant") String tenant, @PathParam("resource") String resource) {
-        RateLimitPolicy p = limiter.policy(tenant, resource);
-        return new PolicyBody(p.maxRequests(), p.windowSecondsCeil(), limiter.policyOverride(tenant, resource).isPresent());
+    public Map<String, Object> policy(@PathParam("tenant") String tenant, @PathParam("resource") String resource) {
+        Quota q = limiter.quota(tenant, resource);
+        return QuotaJson.policy(q, limiter.storedQuota(tenant, resource).isPresent());
     }
 
-    /** Overrides the tenant's policy at run time on this node (not persisted; see docs). Both fields required. */
+    /**
+     * Stores the tenant's policy in Redis, for every node (applied within {@code redis.crew.ratelimit.policy-cache}):
+     * {@code {"maxRequests","windowSeconds"}} (an exact log, both required) or {@code {"limits":[...]}}.
+     */
     @PUT
     @Path("policy")
     @Consumes(MediaType.APPLICATION_JSON)
     @RateLimited(resource = ADMIN_RESOURCE, maxRequests = 60, windowSeconds = 60)
-    public PolicyBody setPolicy(@PathParam("tenant") String tenant, @PathParam("resource") String resource,
-            @RequestBody(required = true, description = "{\"maxRequests\": integer, \"windowSeconds\": integer}",
+    public Map<String, Object> setPolicy(@PathParam("tenant") String tenant, @PathParam("resource") String resource,
+            @RequestBody(required = true, description = "{\"maxRequests\": integer, \"windowSeconds\": integer} or "
+                    + "{\"limits\": [{\"name\", \"unit\", \"algorithm\", \"max\", \"windowSeconds\", \"burst\"}]}",
                     content = @Content(mediaType = MediaType.APPLICATION_JSON))
             String raw) {
-        LimitRequest body = LimitRequest.parse(raw, false);
-        if (body.maxRequests() == null || body.windowSeconds() == null) {
-            throw new InvalidInputException("a policy needs both \"maxRequests\" and \"windowSeconds\"");
+        JsonFields body = JsonBody.object(raw, "{\"maxRequests\", \"windowSeconds\"} or {\"limits\": [...]}");
+        LimitRequest numbers = LimitRequest.of(body, false);
+        Quota q = QuotaJson.limits(body);
+        if (q != null && (numbers.maxRequests() != null || numbers.windowSeconds() != null)) {
+            throw new InvalidInputException("a policy is either \"limits\" or \"maxRequests\" and \"windowSeconds\", "
+                    + "not both");
         }
-        RateLimitPolicy p = RateLimitPolicy.of(body.maxRequests(), Duration.ofSeconds(body.windowSeconds()));
-        limiter.setPolicy(tenant, resource, p);
-        return new PolicyBody(p.maxRequests(), p.windowSecondsCeil(), true);
+        if (q == null) {
+            if (numbers.maxRequests() == null || numbers.windowSeconds() == null) {
+                throw new InvalidInputException("a policy needs both \"maxRequests\" and \"windowSeconds\" (or \"limits\")");
+            }
+            q = Quota.of(resource, RateLimitPolicy.of(numbers.maxRequests(), Duration.ofSeconds(numbers.windowSeconds())));
+        }
+        limiter.setQuota(tenant, resource, q);
+        return QuotaJson.policy(limiter.quota(tenant, resource), true);
     }
 
-    /** Removes the runtime override: 204, or 404 when there was none. */
+    /** Removes the tenant's stored policy: 204, or 404 when there was none. */
     @DELETE
     @Path("policy")
     @RateLimited(resource = ADMIN_RESOURCE, maxRequests = 60, windowSeconds = 60)
     public Response clearPolicy(@PathParam("tenant") String tenant, @PathParam("resource") String resource) {
         if (!limiter.clearPolicy(tenant, resource)) {
-            throw new NotFoundException("no runtime policy override for resource '" + resource + "' of tenant '"
-                    + tenant + "'");
+            throw new NotFoundException("no stored policy for resource '" + resource + "' of tenant '" + tenant + "'");
         }
         return Response.noContent().build();
     }
@@ -108,24 +153,5 @@ public class RateLimitResource {
         Names.require("resource", resource);
         limiter.forTenant(tenant).reset(resource);
         return Response.noContent().build();
-    }
-
-    static Map<String, Object> json(String tenant, String resource, RateLimitDecision d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", tenant);
-        m.put("resource", resource);
-        m.put("allowed", d.allowed());
-        m.put("limit", d.limit());
-        m.put("windowSeconds", RateLimitHeaders.secondsCeil(d.window()));
-        m.put("remaining", d.remaining());
-        m.put("resetAfterMillis", ceilMillis(d.resetAfter()));
-        m.put("retryAfterMillis", ceilMillis(d.retryAfter()));
-        m.put("decidedBy", d.decidedBy().name());
-        m.put("decidedAt", d.decidedAt().toString());
-        return m;
-    }
-
-    private static long ceilMillis(Duration d) {
-        return (d.toNanos() + 999_999) / 1_000_000;
     }
 }

@@ -13,10 +13,10 @@ import java.lang.annotation.Target;
  * {@code {tenant}} path parameter ({@link #tenantParameter()}); a method without it is counted under the tenant
  * {@value #GLOBAL_TENANT}.
  *
- * <p>The numbers here are the developer's default: a runtime override for the tenant
- * ({@code PUT .../ratelimits/{resource}/policy}) and the configuration
- * ({@code redis.crew.ratelimit.<resource>.max-requests} / {@code .window}) take precedence. With
- * {@code maxRequests = 0} (the default) the configured {@code redis.crew.ratelimit.default.*} policy applies.
+ * <p>The numbers here are the developer's default (an exact log): the tenant's policy stored in Redis
+ * ({@code PUT .../ratelimits/{resource}/policy}) and the configuration ({@code redis.crew.ratelimit.<resource>.limits},
+ * {@code .max-requests} / {@code .window}) take precedence. With {@code maxRequests = 0} (the default) the tenant's
+ * stored default or the configured {@code redis.crew.ratelimit.default.*} policy applies.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})

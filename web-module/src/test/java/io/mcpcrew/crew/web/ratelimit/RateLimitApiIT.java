@@ -219,6 +219,63 @@ class RateLimitApiIT {
         assertTrue(failures.isEmpty(), failures.size() + " of " + writes.size() + " writes:\n" + String.join("\n", failures));
     }
 
+    /**
+     * A policy of two limits stored over HTTP: checks count a request against one and the cost against the other, all
+     * or nothing; the answer and the IETF fields list both limits; adjust gives tokens back.
+     */
+    @Test
+    @Order(6)
+    void aPolicyOfSeveralLimitsIsStoredCheckedAndAdjustedOverHttp(RedisServer redis) {
+        String policy = "{\"limits\":[{\"name\":\"rpm\",\"unit\":\"requests\",\"algorithm\":\"sliding-counter\","
+                + "\"max\":60,\"windowSeconds\":60},{\"name\":\"tpd\",\"algorithm\":\"sliding-counter\",\"max\":1000,"
+                + "\"windowSeconds\":86400}]}";
+        HttpResponse<String> set = Http.send("PUT", url("quota", "gpt-4", "/policy"), policy);
+        assertEquals(200, set.statusCode(), set.body());
+        assertTrue(set.body().contains("\"override\":true"), set.body());
+        assertTrue(set.body().contains("{\"name\":\"tpd\",\"unit\":\"tokens\",\"algorithm\":\"sliding-counter\","
+                + "\"max\":1000,\"windowSeconds\":86400}"), set.body());
+        assertTrue(redis.command("HGET", "crewit:quota:ratelimit-policy", "gpt-4").contains("\"windowMicros\":86400000000"));
+        HttpResponse<String> read = Http.get(url("quota", "gpt-4", "/policy"));
+        assertTrue(read.body().contains("\"name\":\"rpm\"") && !read.body().contains("maxRequests"), read.body());
+
+        HttpResponse<String> first = Http.send("POST", url("quota", "gpt-4", "/check"), "{\"cost\":600}");
+        assertEquals(200, first.statusCode(), first.body());
+        assertTrue(first.body().contains("\"allowed\":true"), first.body());
+        assertTrue(first.body().contains("\"name\":\"tpd\",\"unit\":\"tokens\",\"algorithm\":\"sliding-counter\","
+                + "\"max\":1000,\"windowSeconds\":86400,\"remaining\":400"), first.body());
+        assertEquals("\"gpt-4.rpm\";q=60;w=60, \"gpt-4.tpd\";q=1000;w=86400",
+                first.headers().firstValue("RateLimit-Policy").orElse(null));
+        String rl = first.headers().firstValue("RateLimit").orElse("");
+        assertTrue(rl.matches("\"gpt-4.rpm\";r=59;t=\\d+, \"gpt-4.tpd\";r=400;t=\\d+"), rl);
+
+        HttpResponse<String> refused = Http.send("POST", url("quota", "gpt-4", "/check"), "{\"cost\":600}");
+        assertEquals(200, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("\"allowed\":false") && refused.body().contains("\"refusedBy\":\"tpd\""),
+                refused.body());
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+
+        HttpResponse<String> adjusted = Http.send("POST", url("quota", "gpt-4", "/adjust"), "{\"delta\":-500}");
+        assertEquals(200, adjusted.statusCode(), adjusted.body());
+        assertTrue(adjusted.body().contains("\"remaining\":900"), adjusted.body());
+        assertTrue(Http.send("POST", url("quota", "gpt-4", "/check"), "{\"cost\":600}").body().contains("\"allowed\":true"));
+        assertEquals(List.of("crewit:quota:ratelimit:{quota.gpt-4}:q"), redis.scanKeys("crewit:quota:ratelimit:{*"),
+                "one key holds both limits");
+
+        assertBadRequest(url("quota", "x", "/policy"), "{\"limits\":[{\"name\":\"t\",\"max\":0,\"windowSeconds\":60}]}",
+                "limits[0].max");
+        assertBadRequest(url("quota", "x", "/policy"), "{\"limits\":[{\"name\":\"t\",\"max\":5,\"windowSeconds\":60,"
+                + "\"algorithm\":\"gcra\"}]}", "invalid algorithm");
+        assertBadRequest(url("quota", "x", "/policy"), "{\"limits\":[{\"name\":\"t\",\"max\":5,\"windowSeconds\":60}],"
+                + "\"maxRequests\":5}", "not both");
+        assertBadRequest(url("quota", "gpt-4", "/check"), "{\"cost\":1001}", "limit 'tpd'");
+        assertBadRequest(url("quota", "gpt-4", "/check"), "{\"maxRequests\":5}", "give both");
+        HttpResponse<String> noDelta = Http.send("POST", url("quota", "gpt-4", "/adjust"), "{}");
+        assertEquals(400, noDelta.statusCode(), noDelta.body());
+        HttpResponse<String> exact = Http.send("POST", url("quota", "plain", "/adjust"), "{\"delta\":5}");
+        assertEquals(400, exact.statusCode(), exact.body());
+        assertTrue(exact.body().contains("exact log"), exact.body());
+    }
+
     /** The root resource classes (annotated {@code @Path}) compiled into the WAR's WEB-INF/classes. */
     private static List<Class<?>> resourceClasses() throws Exception {
         java.nio.file.Path root = java.nio.file.Paths.get(

@@ -64,6 +64,9 @@ class HostileInputIT {
             new String[] {"POST", "/ratelimits/{name}/check", "{\"maxRequests\":5,\"windowSeconds\":60,\"cost\":1}"},
             new String[] {"GET", "/ratelimits/{name}/policy", null},
             new String[] {"PUT", "/ratelimits/{name}/policy", "{\"maxRequests\":5,\"windowSeconds\":30}"},
+            new String[] {"PUT", "/ratelimits/{name}/policy", "{\"limits\":[{\"name\":\"tpm\",\"unit\":\"tokens\","
+                    + "\"algorithm\":\"token-bucket\",\"max\":1000,\"windowSeconds\":60,\"burst\":2000}]}"},
+            new String[] {"POST", "/ratelimits/{name}/adjust", "{\"delta\":-1}"},
             new String[] {"DELETE", "/ratelimits/{name}/policy", null},
             new String[] {"DELETE", "/ratelimits/{name}", null});
 
@@ -186,6 +189,13 @@ class HostileInputIT {
             new Object[] {"POST", "/ratelimits/ok/check", "{\"maxRequests\":10,\"cost\":$}", "cost", 1L, 10L},
             new Object[] {"PUT", "/ratelimits/ok/policy", "{\"maxRequests\":$,\"windowSeconds\":30}", "maxRequests", 1L, 100_000L},
             new Object[] {"PUT", "/ratelimits/ok/policy", "{\"maxRequests\":5,\"windowSeconds\":$}", "windowSeconds", 1L, 3600L},
+            new Object[] {"PUT", "/ratelimits/ok/policy", "{\"limits\":[{\"name\":\"t\",\"max\":$,\"windowSeconds\":60,"
+                    + "\"algorithm\":\"token-bucket\"}]}", "limits[0].max", 1L, 1L << 50},
+            new Object[] {"PUT", "/ratelimits/ok/policy", "{\"limits\":[{\"name\":\"t\",\"max\":5,\"windowSeconds\":$,"
+                    + "\"algorithm\":\"sliding-counter\"}]}", "limits[0].windowSeconds", 1L, 31_622_400L},
+            new Object[] {"PUT", "/ratelimits/ok/policy", "{\"limits\":[{\"name\":\"t\",\"max\":5,\"windowSeconds\":60,"
+                    + "\"algorithm\":\"token-bucket\",\"burst\":$}]}", "limits[0].burst", 1L, 1L << 50},
+            new Object[] {"POST", "/ratelimits/ok/adjust", "{\"delta\":$}", "delta", -(1L << 50), 1L << 50},
             new Object[] {"PUT", "/embeddings/ok", "{\"items\":[{\"text\":\"t\",\"vector\":[$,1.0]}]}", "items[0].vector[0]", null, null});
 
     /** String body fields: method, path, the body with {@code $} where the value goes, the field's name. */
@@ -228,13 +238,15 @@ class HostileInputIT {
     /**
      * Every number any endpoint reads, at its extremes (±2^63 and one past, 1e308, 5,000 digits, -0, fractions where
      * integers belong, strings where numbers belong and the reverse): a value the field does not accept is a JSON
-     * 400 naming the field and the rule; nothing answers 5xx. The tenant's write budget is raised for the run (the
-     * rows are about input, not about the budget, which {@code RateLimitApiIT} covers).
+     * 400 naming the field and the rule; nothing answers 5xx. The tenant's write and policy-write budgets are raised
+     * for the run (the rows are about input, not about the budgets, which {@code RateLimitApiIT} covers).
      */
     @Test
     void everyNumberAtItsExtremesIsA400NamingTheField() {
         String token = TestTokens.forTenant(NUMBERS_TENANT);
         assertEquals(200, send("PUT", url(NUMBERS_TENANT, "/ratelimits/api-writes/policy"),
+                "{\"maxRequests\":100000,\"windowSeconds\":1}", token).statusCode());
+        assertEquals(200, send("PUT", url(NUMBERS_TENANT, "/ratelimits/ratelimit-admin/policy"),
                 "{\"maxRequests\":100000,\"windowSeconds\":1}", token).statusCode());
         List<String> failures = new ArrayList<>();
         for (Object[] f : NUMBER_FIELDS) {
