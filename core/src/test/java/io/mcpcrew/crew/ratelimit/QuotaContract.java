@@ -322,11 +322,12 @@ interface QuotaContract {
     @EnumSource(names = {"TOKEN_BUCKET", "SLIDING_COUNTER"})
     default void aRefusedCheckPassesOnceItsRetryAfterHasPassed(LimitAlgorithm a) throws Exception {
         TenantRateLimiter t = limiter(Map.of()).forTenant("t1");
-        Quota q = Quota.of(limit(a, "burst", LimitUnit.TOKENS, 4, Duration.ofMillis(300)));
+        // 2 of 4 units come back after 1 s at the earliest: the refusal right after the burst is certain
+        Quota q = Quota.of(limit(a, "burst", LimitUnit.TOKENS, 4, Duration.ofSeconds(2)));
         assertTrue(t.consume("r", q, 4).allowed());
         long asked = System.nanoTime();
         QuotaDecision refused = t.consume("r", q, 2);
-        Assumptions.assumeFalse(refused.allowed(), "the machine stalled long enough to refill");
+        assertFalse(refused.allowed(), "refused right after the burst");
         QuotaDecision later = RateLimiterContract.await(() -> t.consume("r", q, 2), QuotaDecision::allowed);
         long waited = System.nanoTime() - asked;
         assertEquals(decider(), later.decidedBy());
@@ -355,35 +356,6 @@ interface QuotaContract {
         assertTrue(t.consume("r", q, 100).allowed());
     }
 
-    /** A 1,000,000-tokens-per-minute budget under checks of any cost keeps a small, constant state. */
-    @ParameterizedTest
-    @EnumSource(names = {"TOKEN_BUCKET", "SLIDING_COUNTER"})
-    default void stateIsConstantInTheCostAndSmall(LimitAlgorithm a) {
-        RateLimiterContract.Stored redis = stored();
-        Assumptions.assumeTrue(redis != null, "the fallback keeps nothing in Redis");
-        TenantRateLimiter t = limiter(Map.of()).forTenant("t1");
-        Quota q = Quota.of(limit(a, "tpm", LimitUnit.TOKENS, 1_000_000, Duration.ofMinutes(1)));
-        String key = "crew:t1:ratelimit:{t1.m}:q";
-        long largest = 0;
-        for (long cost : new long[] {1, 100_000, 7, 250_000, 1, 99_999}) {
-            t.consume("m", q, cost);
-            largest = Math.max(largest, Long.parseLong(redis.command("MEMORY", "USAGE", key, "SAMPLES", "0").substring(1).trim()));
-        }
-        assertTrue(largest <= 200, "MEMORY USAGE " + largest + " bytes");
-        assertEquals(":4", redis.command("HLEN", key).trim(), "t, e and the limit's two fields");
-    }
-
-    @ParameterizedTest
-    @EnumSource(names = {"TOKEN_BUCKET", "SLIDING_COUNTER"})
-    default void resetForgetsWhatWasCounted(LimitAlgorithm a) {
-        Assumptions.assumeTrue(stored() != null, "a reset needs Redis");
-        TenantRateLimiter t = limiter(Map.of()).forTenant("t1");
-        Quota q = Quota.of(limit(a, "tpd", LimitUnit.TOKENS, 5, DAY));
-        assertTrue(t.consume("r", q, 5).allowed());
-        assertFalse(t.consume("r", q, 1).allowed());
-        t.reset("r");
-        assertEquals(5 - 3, t.consume("r", q, 3).limit("tpd").remaining());
-    }
 
     private static List<Long> remaining(QuotaDecision d) {
         return d.limits().stream().map(LimitState::remaining).toList();
