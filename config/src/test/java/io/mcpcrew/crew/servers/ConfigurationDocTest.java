@@ -11,7 +11,6 @@ import io.mcpcrew.crew.ratelimit.RateLimitSettings;
 import io.mcpcrew.crew.sessions.SessionSettings;
 import io.mcpcrew.crew.tasks.TaskQueueConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +44,7 @@ class ConfigurationDocTest {
     @Test
     void documentsEveryKeyTheCodeReadsWithItsDefault() throws IOException {
         Map<String, Row> documented = documentedRows();
-        Map<String, String> defaults = shippedDefaults();
+        Map<String, String> defaults = ShippedDefaults.shippedDefaults();
         TreeSet<String> read = keysReadByTheCode();
         read.addAll(defaults.keySet());
         RedisCrewConfig.REFUSED_KEYS.keySet().forEach(read::remove);
@@ -108,18 +105,6 @@ class ConfigurationDocTest {
         new RateLimitSettings(recording, Duration.ofHours(1)).configuredQuota(PROBE_NAME);
         keys.removeIf(k -> !k.startsWith(RedisCrewConfig.PREFIX));
         return keys;
-    }
-
-    private static Map<String, String> shippedDefaults() throws IOException {
-        Properties p = new Properties();
-        try (InputStream in = RedisCrewConfig.class.getResourceAsStream("/META-INF/microprofile-config.properties")) {
-            assertTrue(in != null, "core's META-INF/microprofile-config.properties is not on the classpath");
-            p.load(in);
-        }
-        Map<String, String> m = new TreeMap<>();
-        p.stringPropertyNames().stream().filter(k -> k.startsWith(RedisCrewConfig.PREFIX))
-                .forEach(k -> m.put(k, p.getProperty(k).trim()));
-        return m;
     }
 
     private static String envName(String key) {

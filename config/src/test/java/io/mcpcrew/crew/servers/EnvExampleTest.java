@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcpcrew.crew.config.ConfigSource;
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +28,7 @@ class EnvExampleTest {
     @Test
     void listsEveryVariableWithItsDefault() throws IOException {
         Map<String, String> example = example();
-        Map<String, String> defaults = defaults();
+        Map<String, String> defaults = ShippedDefaults.shippedDefaults();
         TreeSet<String> expected = new TreeSet<>();
         defaults.keySet().forEach(k -> expected.add(ConfigSource.envName(k)));
         keysReadByTheConfiguration().forEach(k -> expected.add(ConfigSource.envName(k)));
@@ -57,18 +54,6 @@ class EnvExampleTest {
             return Optional.empty();
         }));
         return keys;
-    }
-
-    private static Map<String, String> defaults() throws IOException {
-        Properties p = new Properties();
-        try (InputStream in = RedisCrewConfig.class.getResourceAsStream("/META-INF/microprofile-config.properties")) {
-            assertTrue(in != null, "core's META-INF/microprofile-config.properties is not on the classpath");
-            p.load(in);
-        }
-        Map<String, String> m = new TreeMap<>();
-        p.stringPropertyNames().stream().filter(k -> k.startsWith(RedisCrewConfig.PREFIX))
-                .forEach(k -> m.put(k, p.getProperty(k).trim()));
-        return m;
     }
 
     private static Map<String, String> example() throws IOException {
