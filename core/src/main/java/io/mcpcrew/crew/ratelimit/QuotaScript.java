@@ -81,7 +81,8 @@ final class QuotaScript {
         return a;
     }
 
-    private static byte[] ascii(long v) {
+    /** A script argument: the decimal digits of {@code v}. */
+    static byte[] ascii(long v) {
         return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -31,6 +31,8 @@ public final class RateLimitSettings {
     static final Duration DEFAULT_WINDOW = Duration.ofSeconds(60);
     static final int DEFAULT_MAX_REQUESTS_CEILING = 100_000;
     static final long DEFAULT_UNITS_CEILING = 1_000_000_000_000L;
+    /** The largest {@value #UNITS_CEILING} a configuration may set, so the largest max, burst or cost of any limit. */
+    public static final long MAX_UNITS = 1L << 50;
     static final Duration DEFAULT_QUOTA_WINDOW_CEILING = Duration.ofDays(1);
     static final Duration DEFAULT_POLICY_CACHE = Duration.ofSeconds(1);
 
@@ -57,7 +59,7 @@ public final class RateLimitSettings {
                     + DataType.RATE_LIMIT.configKey() + " (" + Durations.format(rateLimitTtl)
                     + "): a limiter key lives as long as its window");
         }
-        unitsCeiling = longValue(UNITS_CEILING, DEFAULT_UNITS_CEILING, 1L << 50);
+        unitsCeiling = longValue(UNITS_CEILING, DEFAULT_UNITS_CEILING, MAX_UNITS);
         quotaWindowCeiling = source.duration(QUOTA_WINDOW_CEILING, DEFAULT_QUOTA_WINDOW_CEILING, RateLimitPolicy.MIN_WINDOW);
         if (quotaWindowCeiling.compareTo(Duration.ofDays(366)) > 0) {
             throw new ConfigurationException(QUOTA_WINDOW_CEILING, Durations.format(quotaWindowCeiling),

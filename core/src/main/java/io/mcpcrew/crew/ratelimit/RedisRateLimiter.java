@@ -9,7 +9,6 @@ import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -195,7 +194,7 @@ public class RedisRateLimiter implements RateLimiter {
     private RateLimitDecision onRedis(byte[] key, int maxRequests, Duration window, int cost) {
         long windowMicros = window.toNanos() / 1000;
         List<Object> r = redis.evalItem(SLIDING_WINDOW, List.of(key),
-                List.of(ascii(maxRequests), ascii(windowMicros), ascii(cost)));
+                List.of(QuotaScript.ascii(maxRequests), QuotaScript.ascii(windowMicros), QuotaScript.ascii(cost)));
         long retryAfter = (Long) r.get(2);
         long now = (Long) r.get(3);
         return new RateLimitDecision(retryAfter == 0, maxRequests, window, (int) Math.max(0, (Long) r.get(0)),
@@ -239,9 +238,5 @@ public class RedisRateLimiter implements RateLimiter {
         boolean allowed = open || !check;
         return new QuotaDecision(allowed, allowed ? null : quota.limits().get(0).name(), retry, states,
                 open ? DecidedBy.FAIL_OPEN : DecidedBy.FAIL_CLOSED, Instant.now());
-    }
-
-    private static byte[] ascii(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -5,6 +5,7 @@ import io.mcpcrew.crew.ratelimit.LimitAlgorithm;
 import io.mcpcrew.crew.ratelimit.LimitState;
 import io.mcpcrew.crew.ratelimit.LimitUnit;
 import io.mcpcrew.crew.ratelimit.Quota;
+import io.mcpcrew.crew.ratelimit.RateLimitSettings;
 import io.mcpcrew.crew.ratelimit.QuotaDecision;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.web.json.JsonFields;
@@ -22,7 +23,7 @@ import java.util.Map;
  */
 final class QuotaJson {
     /** The largest {@code max} or {@code burst} a body may name (the configured ceiling applies too). */
-    static final long MAX_UNITS = 1L << 50;
+    static final long MAX_UNITS = RateLimitSettings.MAX_UNITS;
 
     private QuotaJson() {
     }

@@ -29,7 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * {@code /api/v1/tenants/{tenant}/ratelimits/{resource}}: check (and count) a request, adjust what was counted,
- * read, store or remove the tenant's policy (in Redis, for every node), reset the windows. See {@code docs/ratelimit.md} for bodies and status codes.
+ * read, store or remove the tenant's policy (in Redis, for every node), reset the windows. Bodies and status codes:
+ * {@code docs/http-api.md}.
  */
 @RolesAllowed("**") // MP-JWT: any authenticated caller; TenantAuthorizationFilter checks the tenant
 @Path("/v1/tenants/{tenant}/ratelimits/{resource}")
