@@ -24,7 +24,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *
  * <p>No thread of its own (the combiner is always a caller, so it runs fine inside an application server), no
  * timer, no added latency: a command is sent as soon as a lane is free. Each command keeps its own outcome:
- * a reply, a {@link RedisDataException} (its own error), or — when the connection fails — the batch's
+ * a reply, its own error reply as the direct path reports it ({@link JedisRedisManager#replyError}: bad data, or
+ * unavailable for a server that cannot serve now), or — when the connection fails — the batch's
  * {@link RedisUnavailableException}. Commands of one batch are not atomic together (each is its own command or
  * script, as it would be without coalescing) — except that items of one {@link BatchScript} become one EVALSHA
  * with all their keys, decided in queue order by one script run (which saves the script's fixed costs).
@@ -224,7 +225,7 @@ final class Coalescer {
             }
             for (int k = 0; k < items.size(); k++) {
                 items.get(k).index = k;
-                items.get(k).complete(replies.get(i));
+                items.get(k).complete(replies.get(i), redis);
             }
         }
     }
@@ -318,15 +319,13 @@ final class Coalescer {
         }
 
         @SuppressWarnings("unchecked")
-        void complete(Response<?> reply) {
+        void complete(Response<?> reply, JedisRedisManager redis) {
             try {
                 result = (T) reply.get();
             } catch (JedisNoScriptException e) {
                 retryDirect = true; // the direct path loads the script (after SCRIPT FLUSH, a restart, a fail-over)
             } catch (JedisDataException e) {
-                error = JedisErrors.isNotServing(e)
-                        ? new RedisUnavailableException("Redis is not serving: " + e.getMessage(), e, false)
-                        : new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
+                error = redis.replyError(e);
             } catch (RuntimeException e) {
                 error = e;
             }

@@ -148,13 +148,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             breaker.recordSuccess();
             return result;
         } catch (JedisDataException e) {
-            if (JedisErrors.isNotServing(e)) {
-                breaker.recordFailure(e);
-                throw new RedisUnavailableException("Redis at " + config.target() + " is not serving: " + e.getMessage(),
-                        e, false);
-            }
-            breaker.recordSuccess(); // Redis answered: it is reachable
-            throw new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
+            throw replyError(e);
         } catch (JedisException e) {
             if (JedisErrors.isClientSideDataError(e)) {
                 throw new RedisDataException("invalid command for Redis " + config.mode().name().toLowerCase(java.util.Locale.ROOT)
@@ -164,6 +158,21 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: " + e.getMessage(), e,
                     JedisErrors.mayHaveBeenSent(e));
         }
+    }
+
+    /**
+     * What an error reply means, for a call made directly or in a coalesced pipeline: a server that cannot serve now
+     * ({@link JedisErrors#isNotServing}) is an outage that applied nothing and counts against the breaker; any other
+     * reply is bad data from a server that answered.
+     */
+    RedisCrewException replyError(JedisDataException e) {
+        if (JedisErrors.isNotServing(e)) {
+            breaker.recordFailure(e);
+            return new RedisUnavailableException("Redis at " + config.target() + " is not serving: " + e.getMessage(), e,
+                    false);
+        }
+        breaker.recordSuccess(); // Redis answered: it is reachable
+        return new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
     }
 
     @Override
