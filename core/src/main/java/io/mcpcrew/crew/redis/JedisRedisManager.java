@@ -313,6 +313,11 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     }
 
     @Override
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    @Override
     public Optional<String> serverVersion() {
         return Optional.ofNullable(serverVersion);
     }

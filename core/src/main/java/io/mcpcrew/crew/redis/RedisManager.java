@@ -8,6 +8,7 @@ import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -123,6 +124,13 @@ public interface RedisManager {
      * thread whichever thread noticed the recovery, before the write-backs.
      */
     void onRecovery(Runnable action);
+
+    /**
+     * The manager's scheduler (in a container the server's managed scheduled executor, else the manager's own
+     * thread), for the short periodic upkeep of components built on the manager, such as the poller of the task
+     * waiters. Never block it for long, and never shut it down: the manager owns it.
+     */
+    ScheduledExecutorService scheduler();
 
     /** A direct PING (bypassing the open breaker), recorded by the breaker: used by health checks and the prober. */
     PingResult ping();

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * The successes a {@link TaskWorkerPool} has not acknowledged yet, by queue. They ride on the queue's next claim
  * ({@link #ackAndClaim}: one {@link TaskLeases#ackAndClaim} script acks them and claims more), or go alone
  * ({@link #flush}) when the dispatcher decides they waited long enough (no later than {@value #MAX_DELAY_MILLIS}
- * ms after the oldest). On a Redis error the acks whose lease may still hold are kept to be sent again. Used by
- * the dispatcher thread only.
+ * ms after the oldest). On a Redis error the acks whose lease may still hold are kept to be sent again. The
+ * successes Redis confirmed go on, one batch per round trip, to the {@link CompletionHandoff}. Used by the
+ * dispatcher thread only.
  */
 final class AckBatcher {
     static final long MAX_DELAY_MILLIS = 50;
@@ -22,13 +23,15 @@ final class AckBatcher {
     private final String pool;
     private final Duration lease;
     private final WorkerStatus status;
+    private final CompletionHandoff handoff;
     private final Map<TaskLeases, List<Completion>> pending = new LinkedHashMap<>();
     private long oldestNanos;
 
-    AckBatcher(String pool, Duration lease, WorkerStatus status) {
+    AckBatcher(String pool, Duration lease, WorkerStatus status, CompletionHandoff handoff) {
         this.pool = pool;
         this.lease = lease;
         this.status = status;
+        this.handoff = handoff;
     }
 
     boolean isEmpty() {
@@ -78,6 +81,7 @@ final class AckBatcher {
             }
         }
         ClaimBatch b;
+        long at = System.currentTimeMillis();
         try {
             b = q.ackAndClaim(tasks, results, claim, lease);
         } catch (RedisCrewException e) {
@@ -91,14 +95,21 @@ final class AckBatcher {
             }
             throw e;
         }
-        for (Boolean ok : b.acked()) {
-            if (ok) {
+        List<TaskCompletion> notices = tasks.isEmpty() ? null : CompletionHandoff.collector(q);
+        List<Boolean> acked = b.acked();
+        for (int i = 0; i < acked.size(); i++) {
+            if (acked.get(i)) {
                 status.succeeded();
+                if (notices != null) {
+                    notices.add(CompletionHandoff.of(tasks.get(i), TaskCompletion.Outcome.SUCCEEDED, results.get(i),
+                            null, at));
+                }
             } else {
                 TaskWorkerPool.LOG.warning(() -> pool + ": a task of " + q + " finished after its lease was lost; it "
                         + "may run again (at-least-once)");
             }
         }
+        handoff.handOff(q, notices);
         return b.claimed();
     }
 }

@@ -4,8 +4,10 @@ import io.mcpcrew.crew.redis.RedisCrewException;
 import io.mcpcrew.crew.tasks.RunningTask.Completion;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,8 +20,10 @@ import java.util.function.Supplier;
 /**
  * The loop of a {@link TaskWorkerPool}'s dispatcher thread. Each turn it takes the handlers' completions (failures
  * are recorded at once, successes wait in the {@link AckBatcher}), renews leases when due ({@link LeaseRenewer}),
- * fails tasks past their timeout, claims for free slots ({@link FairClaimer}) and hands the tasks to the executor,
- * then waits for the next completion. Only this thread touches the pool's bookkeeping, so none of it is locked.
+ * writes the progress handlers reported when due ({@link ProgressFlusher}), fails tasks past their timeout, claims
+ * for free slots ({@link FairClaimer}) and hands the tasks to the executor, then waits for the next completion. The
+ * outcomes Redis confirmed go to the {@link CompletionHandoff} (one executor task per batch). Only this thread
+ * touches the pool's bookkeeping, so none of it is locked.
  *
  * <p>When to claim and ack: while completions keep arriving it waits until half the slots are free before it acks
  * and claims again (one round trip for many tasks); as soon as no completion arrives for {@value #LINGER_MILLIS} ms
@@ -37,6 +41,10 @@ final class Dispatcher implements Runnable {
     private final RunningTasks running;
     private final AckBatcher acks;
     private final FairClaimer claimer;
+    private final CompletionHandoff handoff;
+    private final ProgressFlusher progress;
+    /** Failures of this turn to hand on, by queue (only for queues whose notices someone hears). */
+    private final Map<TaskLeases, List<TaskCompletion>> failureNotices = new LinkedHashMap<>();
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final BiConsumer<TaskLeases, Task> starter = this::start;
     private volatile boolean stopRequested;
@@ -52,7 +60,9 @@ final class Dispatcher implements Runnable {
         this.executor = executor;
         this.status = status;
         this.running = running;
-        this.acks = new AckBatcher(name, config.lease(), status);
+        this.handoff = new CompletionHandoff(name, executor);
+        this.progress = new ProgressFlusher(config.progressInterval(), status, System.nanoTime());
+        this.acks = new AckBatcher(name, config.lease(), status, handoff);
         this.claimer = new FairClaimer(queueSource, config, running, acks, status);
     }
 
@@ -77,6 +87,7 @@ final class Dispatcher implements Runnable {
                 }
                 completions.drainTo(batch);
                 accept(batch);
+                handOffFailures();
                 batch.clear();
                 if (stopRequested) {
                     acks.flush();
@@ -85,7 +96,9 @@ final class Dispatcher implements Runnable {
                     }
                 }
                 renewer.renewIfDue(System.nanoTime(), running);
+                progress.flushIfDue(System.nanoTime(), running);
                 enforceTimeouts();
+                handOffFailures();
                 int free = concurrency - running.size();
                 int claimed = 0;
                 boolean claimRound = !stopRequested && free > 0 && (free >= threshold || quiet || running.isEmpty());
@@ -99,9 +112,12 @@ final class Dispatcher implements Runnable {
                 if (claimed == 0) {
                     long waitMillis;
                     if (claimRound || stopRequested || free == 0) {
-                        // nothing to claim, or every slot busy: sleep until a completion, the next poll or renewal
+                        // nothing to claim, or every slot busy: sleep until a completion, the next poll, renewal or
+                        // progress write
+                        long now = System.nanoTime();
+                        long untilDue = Math.min(renewer.nanosUntilDue(now), progress.nanosUntilDue(now));
                         waitMillis = Math.max(1, Math.min(config.pollInterval().toMillis(),
-                                TimeUnit.NANOSECONDS.toMillis(renewer.nanosUntilDue(System.nanoTime()))));
+                                TimeUnit.NANOSECONDS.toMillis(untilDue)));
                     } else {
                         waitMillis = LINGER_MILLIS; // completions are arriving: gather a bigger batch
                     }
@@ -131,6 +147,7 @@ final class Dispatcher implements Runnable {
      */
     private void start(TaskLeases q, Task t) {
         RunningTask r = new RunningTask(q, t);
+        t.progressSink = progress.sinkFor(r);
         running.add(r);
         TaskHandler h = handlers.apply(t.name());
         if (h == null) {
@@ -183,14 +200,47 @@ final class Dispatcher implements Runnable {
             } else if (FaultTolerance.isBulkheadRejection(c.error())) {
                 defer(c.running().queue, c.running().task, "the handler's bulkhead is full");
             } else {
-                try {
-                    c.running().queue.fail(c.running().task, c.error());
-                    status.failed();
-                } catch (RedisCrewException e) {
-                    status.noteError("recording a failed attempt of " + c.running().task, e); // lease expires: retried
-                }
+                fail(c.running(), c.error(), "recording a failed attempt of " + c.running().task);
             }
         }
+    }
+
+    /** Records a failed attempt; the outcome Redis confirmed is noted for the completion notices. */
+    private void fail(RunningTask r, Throwable error, String what) {
+        long at = System.currentTimeMillis();
+        Optional<TaskState> s;
+        try {
+            s = r.queue.fail(r.task, error);
+            status.failed();
+        } catch (RedisCrewException e) {
+            status.noteError(what, e); // its lease expires: retried
+            return;
+        }
+        if (s.isEmpty()) {
+            return; // the lease was lost: the task may run elsewhere
+        }
+        List<TaskCompletion> notices = failureNotices.get(r.queue);
+        if (notices == null) {
+            notices = CompletionHandoff.collector(r.queue);
+            if (notices == null) {
+                return;
+            }
+            failureNotices.put(r.queue, notices);
+        }
+        TaskCompletion.Outcome outcome = s.get() == TaskState.DEAD ? TaskCompletion.Outcome.DEAD
+                : TaskCompletion.Outcome.FAILED_WILL_RETRY;
+        notices.add(CompletionHandoff.of(r.task, outcome, null, Backoff.errorMessage(error), at));
+    }
+
+    /** Hands this turn's failures on, one batch per queue. */
+    private void handOffFailures() {
+        if (failureNotices.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<TaskLeases, List<TaskCompletion>> e : failureNotices.entrySet()) {
+            handoff.handOff(e.getKey(), e.getValue());
+        }
+        failureNotices.clear();
     }
 
     /** Fails the tasks past their timeout and interrupts their handlers. */
@@ -202,12 +252,7 @@ final class Dispatcher implements Runnable {
         for (RunningTask r : expired) {
             running.remove(r.task);
             r.cancel();
-            try {
-                r.queue.fail(r.task, new TimeoutException("timed out after " + r.task.timeoutMillis + " ms"));
-                status.failed();
-            } catch (RedisCrewException e) {
-                status.noteError("failing a timed-out task", e);
-            }
+            fail(r, new TimeoutException("timed out after " + r.task.timeoutMillis + " ms"), "failing a timed-out task");
         }
     }
 

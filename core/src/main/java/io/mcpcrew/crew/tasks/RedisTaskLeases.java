@@ -17,22 +17,27 @@ import java.util.TreeSet;
 
 /**
  * {@link TaskLeases} on Redis: each call is one Lua script over the queue's keys ({@link TaskKeys}, one hash tag),
- * so it is atomic and runs on Redis Cluster. Cheap to create; holds no state of its own.
+ * so it is atomic and runs on Redis Cluster. Cheap to create; holds no state of its own. Its owner's
+ * {@link CompletionNotices} hear of the tasks a worker pool finishes through it.
  */
 final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
     /** How often a worker records in the queue's served HASH that it serves its names. */
     static final long SERVED_MARK_MILLIS = 1000;
 
+    private final RedisTaskQueues owner;
     /** The names claimed; empty: every name. */
     private final Set<String> taskNames;
     /** The claim script's trailing arguments: the names, or {@code *}. */
     private final List<String> nameArgs;
+    /** Progress of a task claimed by hand: written at once. */
+    private final ProgressSink directProgress = (t, p) -> progress(List.of(t), List.of(p));
     private volatile long servedMarkedAt;
     private int offset;
 
     /** @param taskNames the names to claim (valid names), empty for every name */
-    RedisTaskLeases(TenantRedis redis, String queue, Set<String> taskNames) {
+    RedisTaskLeases(RedisTaskQueues owner, TenantRedis redis, String queue, Set<String> taskNames) {
         super(redis, queue);
+        this.owner = owner;
         this.taskNames = Set.copyOf(taskNames);
         this.nameArgs = taskNames.isEmpty() ? List.of("*") : List.copyOf(new TreeSet<>(taskNames));
     }
@@ -47,6 +52,17 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         return taskNames;
     }
 
+    /** Who hears of the tasks finished through these leases. */
+    CompletionNotices notices() {
+        return owner.notices();
+    }
+
+    /** The completion stream's length as a script argument: "0" while the stream is off. */
+    private String streamMaxLength() {
+        TaskQueueConfig c = owner.config();
+        return c.completionStreamEnabled() ? Integer.toString(c.completionStreamMaxLength()) : "0";
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public ClaimBatch ackAndClaim(List<Task> done, List<String> results, int max, Duration lease) {
@@ -58,7 +74,7 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         }
         long now = System.currentTimeMillis();
         boolean mark = max > 0 && now - servedMarkedAt >= SERVED_MARK_MILLIS;
-        List<String> args = new ArrayList<>(11 + done.size() * 3 + nameArgs.size());
+        List<String> args = new ArrayList<>(12 + done.size() * 3 + nameArgs.size());
         args.add(keys.taskPrefix);
         args.add(Long.toString(now));
         args.add(Integer.toString(Math.max(0, max)));
@@ -69,6 +85,7 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         args.add(keys.pendingPrefix);
         args.add(mark ? "1" : "0");
         args.add(Integer.toString(max > 0 ? nextOffset() : 0));
+        args.add(streamMaxLength());
         args.add(Integer.toString(done.size()));
         for (int i = 0; i < done.size(); i++) {
             Task t = done.get(i);
@@ -78,7 +95,7 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
             args.add(result == null ? "" : result);
         }
         args.addAll(nameArgs);
-        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.CLAIM, keys.queueKeys(), args);
+        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.CLAIM, keys.claimKeys(), args);
         if (mark) {
             servedMarkedAt = now;
         }
@@ -86,9 +103,11 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         List<Task> claimed = new ArrayList<>(c.size() / 5);
         for (int i = 0; i + 4 < c.size(); i += 5) {
             TaskSpec spec = TaskSpec.parse(str(c.get(i + 3)));
-            claimed.add(new Task(tenant(), queue, str(c.get(i)), spec.name(), str(c.get(i + 4)), spec.priority(),
+            Task t = new Task(tenant(), queue, str(c.get(i)), spec.name(), str(c.get(i + 4)), spec.priority(),
                     (int) num(c.get(i + 2)), spec.maxAttempts(), str(c.get(i + 1)), spec.timeoutMillis(),
-                    spec.backoffBaseMillis(), spec.backoffCapMillis()));
+                    spec.backoffBaseMillis(), spec.backoffCapMillis());
+            t.progressSink = directProgress;
+            claimed.add(t);
         }
         return new ClaimBatch(flags((List<Object>) r.get(0)), claimed);
     }
@@ -97,10 +116,11 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
     public Optional<TaskState> fail(Task task, Throwable error) {
         long delay = Backoff.delayMillis(task.backoffBaseMillis, task.backoffCapMillis, task.attempt());
         boolean permanent = error instanceof PermanentTaskFailure;
-        Object r = redis.eval(RedisTaskQueues.FAIL, List.of(keys.running, keys.retry, keys.dead, keys.meta),
+        Object r = redis.eval(RedisTaskQueues.FAIL,
+                List.of(keys.running, keys.retry, keys.dead, keys.meta, keys.completions),
                 List.of(keys.taskPrefix, task.id(), task.leaseToken, now(), Backoff.errorMessage(error),
                         Backoff.stackSummary(error), Long.toString(delay), ttlMillis(redis, DataType.DEAD_LETTER),
-                        permanent ? "1" : "0"));
+                        permanent ? "1" : "0", streamMaxLength(), ttlMillis(redis, DataType.TASK_RESULT)));
         return "LOST".equals(r) ? Optional.empty() : Optional.of(TaskState.valueOf((String) r));
     }
 
@@ -116,6 +136,32 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
             args.add(t.leaseToken);
         }
         return flags((List<Object>) redis.eval(RedisTaskQueues.RENEW, List.of(keys.running), args));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<Boolean> progress(List<Task> tasks, List<TaskProgress> progress) {
+        if (tasks.size() != progress.size()) {
+            throw new IllegalArgumentException(tasks.size() + " tasks but " + progress.size() + " progress values");
+        }
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>(3 + tasks.size() * 5);
+        args.add(keys.taskPrefix);
+        args.add(streamMaxLength());
+        args.add(ttlMillis(redis, DataType.TASK_RESULT));
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
+            TaskProgress p = progress.get(i);
+            args.add(t.id());
+            args.add(t.leaseToken);
+            args.add(Integer.toString(p.percent()));
+            args.add(p.message() == null ? "" : p.message());
+            args.add(Long.toString(p.at().toEpochMilli()));
+        }
+        return flags((List<Object>) redis.eval(RedisTaskQueues.PROGRESS, List.of(keys.running, keys.completions),
+                args));
     }
 
     @Override

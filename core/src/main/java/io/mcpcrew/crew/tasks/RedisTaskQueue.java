@@ -16,8 +16,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -28,6 +33,8 @@ import java.util.function.Function;
  */
 final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
     static final int ENQUEUE_BATCH = 500;
+    /** How long {@link #await} waits past its timeout for the poller before it reads the task itself. */
+    static final long AWAIT_MARGIN_MILLIS = 30_000;
 
     private final RedisTaskQueues owner;
 
@@ -188,7 +195,32 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
         k.addAll(keys.legacyPending);
         Object r = redis.eval(RedisTaskQueues.CANCEL, k, List.of(keys.taskPrefix, requireId(id), now(),
                 ttlMillis(redis, DataType.TASK_RESULT), keys.pendingPrefix));
-        return stateOf(r);
+        Optional<TaskState> s = stateOf(r);
+        if (s.equals(Optional.of(TaskState.CANCELLED))) {
+            owner.waiters().settle(this, List.of(id)); // the callers waiting here hear of it at once
+        }
+        return s;
+    }
+
+    @Override
+    public Optional<TaskInfo> await(String id, Duration timeout) throws InterruptedException {
+        CompletableFuture<Optional<TaskInfo>> f = owner.waiters().await(this, id, timeout);
+        try {
+            // the poller answers at the timeout; past it and a margin something is wrong: read the task instead
+            return f.get(timeout.toMillis() + AWAIT_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            return get(id);
+        }
+    }
+
+    @Override
+    public CompletionStage<Optional<TaskInfo>> awaitAsync(String id, Duration timeout) {
+        return owner.waiters().await(this, id, timeout);
     }
 
     @Override
@@ -241,7 +273,7 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
     @Override
     public TaskWorker startWorker(TaskHandler handler, int concurrency, ExecutorService executor) {
         Objects.requireNonNull(handler, "handler");
-        return startPool(new RedisTaskLeases(redis, queue, Set.of()), name -> handler, concurrency, executor);
+        return startPool(new RedisTaskLeases(owner, redis, queue, Set.of()), name -> handler, concurrency, executor);
     }
 
     @Override
@@ -256,7 +288,8 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
         if (byName.isEmpty()) {
             throw new InvalidInputException("no task handlers given: a worker needs at least one");
         }
-        return startPool(new RedisTaskLeases(redis, queue, byName.keySet()), byName::get, concurrency, executor);
+        return startPool(new RedisTaskLeases(owner, redis, queue, byName.keySet()), byName::get, concurrency,
+                executor);
     }
 
     private TaskWorker startPool(TaskLeases leases, Function<String, TaskHandler> handlers, int concurrency,

@@ -10,22 +10,28 @@ import io.mcpcrew.crew.resilience.WriteBack;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * {@link TaskQueues} on Redis: holds the scripts, the configuration, the registry of queues and the one local
- * {@link FallbackBuffer} of tasks enqueued while Redis is down (flushed, in order, when it is back); its tenant
- * views hand out {@link RedisTaskQueue}s and {@link RedisTaskLeases}. A CDI bean, or
- * {@code new RedisTaskQueues(redis)} in plain Java.
+ * {@link TaskQueues} on Redis: holds the scripts, the configuration, the registry of queues, the one local
+ * {@link FallbackBuffer} of tasks enqueued while Redis is down (flushed, in order, when it is back), the
+ * {@link CompletionNotices} of this node's worker pools (fired as the CDI event {@link TaskCompletion} in a
+ * container) and the {@link TaskWaiters} of {@link TaskQueue#await}; its tenant views hand out
+ * {@link RedisTaskQueue}s and {@link RedisTaskLeases}. A CDI bean, or {@code new RedisTaskQueues(redis)} in plain
+ * Java.
  */
 @ApplicationScoped
 public class RedisTaskQueues implements TaskQueues {
@@ -39,22 +45,41 @@ public class RedisTaskQueues implements TaskQueues {
     static final LuaScript CANCEL = LuaScript.fromResource(RedisTaskQueues.class, "cancel.lua");
     static final LuaScript RETRY_DEAD = LuaScript.fromResource(RedisTaskQueues.class, "retry_dead.lua");
     static final LuaScript STATS = LuaScript.fromResource(RedisTaskQueues.class, "stats.lua");
+    static final LuaScript PROGRESS = LuaScript.fromResource(RedisTaskQueues.class, "progress.lua");
+    static final LuaScript STATES = LuaScript.fromResource(RedisTaskQueues.class, "states.lua");
 
     private RedisManager redis;
     private TaskQueueConfig config;
     private FallbackBuffer<BufferedTask> buffer;
+    private TaskWaiters waiters;
+    private CompletionNotices notices;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /** For the CDI proxy. */
     protected RedisTaskQueues() {
     }
 
-    @Inject
+    /** Outside a container: completion notices go to the listeners and waiters only. */
     public RedisTaskQueues(RedisManager redis) {
+        this(redis, null);
+    }
+
+    /**
+     * The CDI bean: completion notices are also fired as the event {@link TaskCompletion} when the application has
+     * an observer of it.
+     */
+    @Inject
+    public RedisTaskQueues(RedisManager redis, Event<TaskCompletion> events, BeanManager beans) {
+        this(redis, observed(beans) ? events : null);
+    }
+
+    private RedisTaskQueues(RedisManager redis, Event<TaskCompletion> events) {
         this.redis = redis;
         this.config = TaskQueueConfig.load(redis.config().source());
         this.buffer = new FallbackBuffer<>("task", config.bufferCapacity(), redis.journal("tasks"), new BufferedTaskCodec());
-        for (LuaScript s : List.of(ENQUEUE, CLAIM, FAIL, RENEW, RELEASE, CANCEL, RETRY_DEAD, STATS)) {
+        this.waiters = new TaskWaiters(redis.scheduler(), config.awaitPollInterval());
+        this.notices = new CompletionNotices(events, waiters);
+        for (LuaScript s : List.of(ENQUEUE, CLAIM, FAIL, RENEW, RELEASE, CANCEL, RETRY_DEAD, STATS, PROGRESS, STATES)) {
             redis.registerScript(s);
         }
         redis.onRecovery(registered::clear); // Redis may have come back empty: register queues again on their next write
@@ -68,6 +93,44 @@ public class RedisTaskQueues implements TaskQueues {
     void onStart(@jakarta.enterprise.event.Observes @jakarta.enterprise.context.Initialized(
             jakarta.enterprise.context.ApplicationScoped.class) Object event) {
         // constructing the bean is the work
+    }
+
+    /** True if the application observes {@link TaskCompletion} (or the container cannot say): worth firing. */
+    private static boolean observed(BeanManager beans) {
+        if (beans == null) {
+            return false;
+        }
+        try {
+            return !beans.resolveObserverMethods(new TaskCompletion("t", "q", "i", "n", TaskCompletion.Outcome.SUCCEEDED,
+                    1, null, null, java.time.Instant.EPOCH)).isEmpty();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "cannot resolve the observers of TaskCompletion; firing it anyway", e);
+            return true;
+        }
+    }
+
+    /** Gives up the callers still waiting for tasks (the application stops). */
+    @PreDestroy
+    void stop() {
+        waiters.close();
+    }
+
+    @Override
+    public void addCompletionListener(Consumer<TaskCompletion> listener) {
+        notices.addListener(listener);
+    }
+
+    @Override
+    public void removeCompletionListener(Consumer<TaskCompletion> listener) {
+        notices.removeListener(listener);
+    }
+
+    CompletionNotices notices() {
+        return notices;
+    }
+
+    TaskWaiters waiters() {
+        return waiters;
     }
 
     @Override
@@ -170,7 +233,8 @@ public class RedisTaskQueues implements TaskQueues {
 
         @Override
         public TaskLeases leases(String queueName) {
-            return new RedisTaskLeases(tenantRedis, Names.require("queue name", queueName), Set.of());
+            return new RedisTaskLeases(RedisTaskQueues.this, tenantRedis, Names.require("queue name", queueName),
+                    Set.of());
         }
 
         @Override
@@ -182,7 +246,8 @@ public class RedisTaskQueues implements TaskQueues {
             for (String n : taskNames) {
                 Names.require("task name", n);
             }
-            return new RedisTaskLeases(tenantRedis, Names.require("queue name", queueName), taskNames);
+            return new RedisTaskLeases(RedisTaskQueues.this, tenantRedis, Names.require("queue name", queueName),
+                    taskNames);
         }
     }
 

@@ -70,6 +70,11 @@ final class RunningTasks {
         return expired;
     }
 
+    /** Every running task. */
+    Iterable<RunningTask> all() {
+        return byTask.values();
+    }
+
     /** Every running task, by queue. */
     Map<TaskLeases, List<Task>> byQueue() {
         Map<TaskLeases, List<Task>> out = new LinkedHashMap<>();

@@ -13,10 +13,13 @@ import java.util.Map;
  * @param startedAt   when the last attempt started
  * @param errorStack  the exception class, message and first stack frames of the last failure
  * @param result      the handler's result (JSON text) once SUCCEEDED
+ * @param progress    what the handler of the current (or last) attempt reported with {@link Task#progress}; null
+ *                    if it reported nothing (progress of an earlier attempt is not shown)
  */
 public record TaskInfo(String id, String tenant, String queue, String name, String payload, TaskPriority priority,
         TaskState state, int attempts, int maxAttempts, Instant createdAt, Instant runAt, Instant startedAt,
-        Instant finishedAt, String lastError, String errorStack, String result, String idempotencyKey) {
+        Instant finishedAt, String lastError, String errorStack, String result, String idempotencyKey,
+        TaskProgress progress) {
 
     /** The snapshot of the task record hash {@code h} (its fields as {@code docs/wire-format/tasks.md} lists them). */
     static TaskInfo fromRecord(String tenant, String queue, String id, Map<String, String> h) {
@@ -26,7 +29,26 @@ public record TaskInfo(String id, String tenant, String queue, String name, Stri
                 TaskState.valueOf(h.get("state")), parseInt(h.get("attempts")), spec.maxAttempts(), createdAt,
                 h.containsKey("runAt") ? instant(h.get("runAt")) : createdAt, instant(h.get("startedAt")),
                 instant(h.get("finishedAt")), emptyToNull(h.get("lastError")), emptyToNull(h.get("errorStack")),
-                emptyToNull(h.get("result")), emptyToNull(spec.idempotencyKey()));
+                emptyToNull(h.get("result")), emptyToNull(spec.idempotencyKey()), progress(h));
+    }
+
+    /**
+     * The record's {@code progress}, {@code progressMessage} and {@code progressAt}, if reported during the attempt
+     * that started at {@code startedAt} (an earlier attempt's report is older than that).
+     */
+    private static TaskProgress progress(Map<String, String> h) {
+        String percent = h.get("progress");
+        String at = h.get("progressAt");
+        if (percent == null || percent.isEmpty() || at == null || at.isEmpty()) {
+            return null;
+        }
+        long atMillis = Long.parseLong(at);
+        String started = h.get("startedAt");
+        if (started != null && !started.isEmpty() && atMillis < Long.parseLong(started)) {
+            return null;
+        }
+        return new TaskProgress(Integer.parseInt(percent), emptyToNull(h.get("progressMessage")),
+                Instant.ofEpochMilli(atMillis));
     }
 
     private static int parseInt(String s) {

@@ -30,6 +30,8 @@ public final class TaskKeys {
     final String running;
     final String dead;
     final String meta;
+    /** STREAM of outcomes and progress ({@code redis.crew.tasks.completion-stream.enabled}). */
+    final String completions;
     /** Prefix of task records: {@code taskPrefix + id}. */
     final String taskPrefix;
     /** Prefix of idempotency keys: {@code idemPrefix + key}. */
@@ -49,6 +51,7 @@ public final class TaskKeys {
         running = keys.tagged(COMPONENT, queue, "running");
         dead = keys.tagged(COMPONENT, queue, "dead");
         meta = keys.tagged(COMPONENT, queue, "meta");
+        completions = keys.tagged(COMPONENT, queue, "completions");
         taskPrefix = keys.tagged(COMPONENT, queue, "task") + ":";
         idemPrefix = keys.tagged(COMPONENT, queue, "idem") + ":";
     }
@@ -62,9 +65,16 @@ public final class TaskKeys {
      * the pending lists of wire format 1.
      */
     List<String> queueKeys() {
-        List<String> k = new ArrayList<>(11);
+        List<String> k = new ArrayList<>(12);
         k.addAll(List.of(scheduled, retry, running, dead, meta, names, served));
         k.addAll(legacyPending);
+        return k;
+    }
+
+    /** The keys of {@code claim.lua}: {@link #queueKeys()}, then the completion stream. */
+    List<String> claimKeys() {
+        List<String> k = queueKeys();
+        k.add(completions);
         return k;
     }
 

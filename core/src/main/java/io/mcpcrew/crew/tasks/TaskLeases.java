@@ -19,6 +19,8 @@ import java.util.Set;
  * }
  * leases.ack(tasks, results);                  // or fail(task, error) / release(tasks)
  * }</pre>
+ * A long task reports how far it got with {@code progress(task, 40, "resized 4 of 10")} (or {@link Task#progress},
+ * which does the same for a task claimed here).
  *
  * <p>Rules a worker keeps: a claimed task is the worker's until its lease runs out; after that the next claim of
  * any worker re-queues it (or dead-letters it on its last attempt) and this worker's ack, fail, renew and release
@@ -58,6 +60,24 @@ public interface TaskLeases {
      * {@code error} is a {@link PermanentTaskFailure}). Empty if the lease was lost (nothing changed).
      */
     Optional<TaskState> fail(Task task, Throwable error);
+
+    /**
+     * Records how far claimed tasks got (fields {@code progress}, {@code progressMessage}, {@code progressAt} of
+     * their records, and an entry on the completion stream when it is on), one script for all; true per task whose
+     * lease was still held (a task whose lease was lost is not touched).
+     */
+    List<Boolean> progress(List<Task> tasks, List<TaskProgress> progress);
+
+    /**
+     * Records how far a claimed task got: {@code percent} 0..100 and a short message (null for none); false if its
+     * lease was lost. One script per call: a worker that reports often throttles itself (a worker pool writes the
+     * latest value at most every {@code redis.crew.tasks.progress-interval}).
+     *
+     * @throws io.mcpcrew.crew.validation.InvalidInputException a percent outside 0..100, or a message too long
+     */
+    default boolean progress(Task task, int percent, String message) {
+        return progress(List.of(task), List.of(TaskProgress.of(percent, message))).get(0);
+    }
 
     /** Extends the leases of claimed tasks; true per task whose lease was still held. */
     List<Boolean> renew(List<Task> tasks, Duration lease);

@@ -1,8 +1,10 @@
 package io.mcpcrew.crew.tasks;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -47,6 +49,28 @@ public interface TaskQueue {
 
     /** The task's record, or empty if there is no such task (never existed, or its record expired). */
     Optional<TaskInfo> get(String id);
+
+    /**
+     * Waits until the task finishes (SUCCEEDED, DEAD or CANCELLED) or {@code timeout} passes, whichever comes first:
+     * the task then, whatever its state at the timeout (FAILED means it will retry); empty only if there is no such
+     * task. A failed attempt with attempts left does not end the wait. Blocks the caller; {@link #awaitAsync} does
+     * not.
+     *
+     * @throws io.mcpcrew.crew.validation.InvalidInputException a bad id, or a timeout negative or over 24 hours
+     * @throws InterruptedException the caller was interrupted while waiting
+     */
+    Optional<TaskInfo> await(String id, Duration timeout) throws InterruptedException;
+
+    /**
+     * {@link #await} without a thread: the stage completes when the task finishes or at the timeout. No thread waits
+     * per caller: a worker of this node that finishes the task completes it at once, and one poller per application
+     * reads the waited tasks of each queue with one script every {@code redis.crew.tasks.await-poll-interval}
+     * (100 ms) for those finished elsewhere and for timeouts. The stage completes on that poller's thread or a
+     * worker's: chain only short work to it.
+     *
+     * @throws io.mcpcrew.crew.validation.InvalidInputException a bad id, or a timeout negative or over 24 hours
+     */
+    CompletionStage<Optional<TaskInfo>> awaitAsync(String id, Duration timeout);
 
     /**
      * Cancels a PENDING, SCHEDULED or FAILED (waiting retry) task. Returns the state afterwards: CANCELLED (also

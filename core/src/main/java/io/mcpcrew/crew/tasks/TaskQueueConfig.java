@@ -26,6 +26,10 @@ public final class TaskQueueConfig {
     private final Duration shutdownGrace;
     private final Duration queueRefresh;
     private final Duration servedWindow;
+    private final Duration progressInterval;
+    private final Duration awaitPollInterval;
+    private final boolean completionStreamEnabled;
+    private final int completionStreamMaxLength;
 
     private TaskQueueConfig(ConfigSource c) {
         lease = c.duration(PREFIX + "lease", Duration.ofSeconds(30), Duration.ofMillis(100));
@@ -43,6 +47,10 @@ public final class TaskQueueConfig {
         shutdownGrace = c.duration(PREFIX + "workers.shutdown-grace", Duration.ofSeconds(30), Duration.ZERO);
         queueRefresh = c.duration(PREFIX + "workers.queue-refresh", Duration.ofSeconds(2), Duration.ofMillis(10));
         servedWindow = c.duration(PREFIX + "workers.served-window", Duration.ofSeconds(15), Duration.ofSeconds(2));
+        progressInterval = c.duration(PREFIX + "progress-interval", Duration.ofMillis(500), Duration.ofMillis(10));
+        awaitPollInterval = c.duration(PREFIX + "await-poll-interval", Duration.ofMillis(100), Duration.ofMillis(10));
+        completionStreamEnabled = c.bool(PREFIX + "completion-stream.enabled", false);
+        completionStreamMaxLength = c.integer(PREFIX + "completion-stream.max-length", 10_000, 1, 10_000_000);
     }
 
     /** The default share per tenant: a quarter of the concurrency, at least one slot. */
@@ -138,5 +146,31 @@ public final class TaskQueueConfig {
      */
     public Duration servedWindow() {
         return servedWindow;
+    }
+
+    /**
+     * A worker pool writes the progress its handlers report at most this often (the latest value of each task, one
+     * script per queue), however often they report.
+     */
+    public Duration progressInterval() {
+        return progressInterval;
+    }
+
+    /**
+     * How often the tasks waited for ({@link TaskQueue#await}) are read from Redis: one script per queue with
+     * waiters (up to 500 tasks each), whatever the number of waiters.
+     */
+    public Duration awaitPollInterval() {
+        return awaitPollInterval;
+    }
+
+    /** Whether the scripts that finish a task (and progress writes) add an entry to the queue's completion stream. */
+    public boolean completionStreamEnabled() {
+        return completionStreamEnabled;
+    }
+
+    /** The length a queue's completion stream is trimmed to (approximately: {@code XADD MAXLEN ~}). */
+    public int completionStreamMaxLength() {
+        return completionStreamMaxLength;
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,11 +34,19 @@ import java.util.logging.Logger;
  *
  * <p><b>Shutdown</b> ({@link #stop}): no more claims; running tasks may finish within the grace period and are
  * acknowledged; the rest are released back to their queue and interrupted.
+ *
+ * <p><b>Completion notices and progress</b>: the outcomes Redis confirmed (successes acknowledged, failed attempts,
+ * timeouts; not a task whose lease was lost) go as {@link TaskCompletion}s to the notices of their queues' node
+ * ({@link CompletionNotices}: CDI observers, listeners, waiters), one task on the executor per batch, and only when
+ * someone hears of them. The progress handlers report ({@link Task#progress}) is written at most every
+ * {@code redis.crew.tasks.progress-interval}, one script per queue ({@link ProgressFlusher}).
  */
 public final class TaskWorkerPool implements TaskWorker {
     /** The logger of the pool and its parts. */
     static final Logger LOG = Logger.getLogger(TaskWorkerPool.class.getName());
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** How long {@link #stop} lets the pool's own executor deliver the last completion notices. */
+    private static final long NOTICE_GRACE_MILLIS = 2_000;
 
     private final String name;
     private final int concurrency;
@@ -172,7 +181,15 @@ public final class TaskWorkerPool implements TaskWorker {
             }
         }
         if (ownsExecutor) {
-            executor.shutdownNow();
+            executor.shutdown(); // completion notices handed on last still run; handlers were interrupted already
+            try {
+                if (!executor.awaitTermination(NOTICE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                    executor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                executor.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -3,42 +3,46 @@
 -- worker serves, atomically.
 --  0. acks: each (id, lease, result) whose lease the caller still holds (its "<id>|<token>" member is still in
 --     the running set) becomes SUCCEEDED with its result; the record then expires after the task-result TTL.
---     A task whose lease was lost (expired and reclaimed) is not touched.
+--     A task whose lease was lost (expired and reclaimed) is not touched. With the completion stream on, each
+--     success adds an entry (outcome SUCCEEDED) to it.
 -- When N > 0:
 --  1. moves the ids left in pending lists of wire format 1 (one LIST per priority) to their name's list, at the head;
 --  2. promotes due SCHEDULED and FAILED (waiting retry) tasks to PENDING (appended to their list, lib.lua);
 --  3. reclaims RUNNING tasks whose lease expired (worker died): back to PENDING at the head of their list, or DEAD
---     if that was their last attempt;
+--     if that was their last attempt (a completion stream entry, outcome DEAD, when the stream is on);
 --  4. when asked (the caller does it at most once a second), records in the served HASH that the names are served;
 --  5. unless the queue is paused, pops up to N PENDING tasks of the served names: priority by priority (CRITICAL
 --     first), within one the names in turn from the given offset, FIFO within one list; marks them RUNNING with
 --     attempts+1 and leases them: running ZSET member "<id>|<token>", score now + lease. A name whose four lists
 --     were all found empty leaves the names SET.
 -- KEYS[1] scheduled, KEYS[2] retry, KEYS[3] running, KEYS[4] dead, KEYS[5] meta, KEYS[6] names, KEYS[7] served,
--- KEYS[8..11] the pending LISTs of wire format 1 (critical, high, normal, low)
+-- KEYS[8..11] the pending LISTs of wire format 1 (critical, high, normal, low), KEYS[12] completion stream
 -- ARGV[1] task key prefix, ARGV[2] now (ms), ARGV[3] N, ARGV[4] lease (ms), ARGV[5] lease token prefix,
--- ARGV[6] dead-letter TTL (ms), ARGV[7] task-result TTL (ms), ARGV[8] pending list prefix, ARGV[9] "1" = record
--- the names as served, ARGV[10] offset of the first name to visit, ARGV[11] A = acks, then A triples: id, lease,
--- result ("" = none), then the served task names ("*" alone: every name in the names SET)
+-- ARGV[6] dead-letter TTL (ms), ARGV[7] task-result TTL (ms, also the completion stream's), ARGV[8] pending list
+-- prefix, ARGV[9] "1" = record the names as served, ARGV[10] offset of the first name to visit, ARGV[11] completion
+-- stream max length (0 = no stream), ARGV[12] A = acks, then A triples: id, lease, result ("" = none), then the
+-- served task names ("*" alone: every name in the names SET)
 -- Returns {acks, claimed}: acks = one 1 (completed) or 0 (lease lost) per triple; claimed = 5 values per claimed
 -- task: id, lease ("<id>|<token>"), attempts (this one included), spec, payload.
 local prefix, now, max, lease, tokenPrefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local pendingPrefix = ARGV[8]
-local ackCount = tonumber(ARGV[11])
-local firstName = 12 + ackCount * 3
+local streamMax = tonumber(ARGV[11])
+local ackCount = tonumber(ARGV[12])
+local firstName = 13 + ackCount * 3
+local streamAdded = false
 
 local acks = {}
 if ackCount > 0 then
   local members = {}
   for j = 1, ackCount do
-    members[j] = ARGV[12 + (j - 1) * 3 + 1]
+    members[j] = ARGV[13 + (j - 1) * 3 + 1]
   end
   local held = redis.call('ZMSCORE', KEYS[3], unpack(members))
   redis.call('ZREM', KEYS[3], unpack(members))
   local done = 0
   for j = 1, ackCount do
     if held[j] then
-      local b = 12 + (j - 1) * 3
+      local b = 13 + (j - 1) * 3
       local k = prefix .. ARGV[b]
       if ARGV[b + 2] == '' then
         redis.call('HSET', k, 'state', 'SUCCEEDED', 'finishedAt', now)
@@ -46,6 +50,10 @@ if ackCount > 0 then
         redis.call('HSET', k, 'state', 'SUCCEEDED', 'finishedAt', now, 'result', ARGV[b + 2])
       end
       redis.call('PEXPIRE', k, ARGV[7])
+      if streamMax > 0 then
+        local f = redis.call('HMGET', k, 'spec', 'attempts')
+        streamAdded = addCompletion(KEYS[12], streamMax, ARGV[b], f[1], 'SUCCEEDED', f[2]) or streamAdded
+      end
       done = done + 1
       acks[j] = 1
     else
@@ -57,6 +65,9 @@ if ackCount > 0 then
   end
 end
 if max < 1 then
+  if streamAdded then
+    redis.call('PEXPIRE', KEYS[12], ARGV[7])
+  end
   return { acks, {} }
 end
 
@@ -101,9 +112,10 @@ for _, member in ipairs(expired) do
     local maxAttempts = tonumber(string.match(f[2], '^[^|]*|[^|]*|([^|]*)'))
     if tonumber(f[1] or '0') >= maxAttempts then
       local deadTtl = tonumber(ARGV[6])
-      redis.call('HSET', k, 'state', 'DEAD', 'finishedAt', now,
-        'lastError', 'lease expired: the worker stopped renewing it (died or stalled) on the last attempt')
+      local err = 'lease expired: the worker stopped renewing it (died or stalled) on the last attempt'
+      redis.call('HSET', k, 'state', 'DEAD', 'finishedAt', now, 'lastError', err)
       redis.call('PEXPIRE', k, deadTtl)
+      streamAdded = addCompletion(KEYS[12], streamMax, id, f[2], 'DEAD', f[1], { 'error', err }) or streamAdded
       redis.call('ZADD', KEYS[4], now, id)
       redis.call('PEXPIRE', KEYS[4], deadTtl)
       redis.call('HINCRBY', KEYS[5], 'dead', 1)
@@ -113,6 +125,10 @@ for _, member in ipairs(expired) do
     end
     redis.call('HINCRBY', KEYS[5], 'expiredLeases', 1)
   end
+end
+
+if streamAdded then
+  redis.call('PEXPIRE', KEYS[12], ARGV[7])
 end
 
 local names

@@ -18,3 +18,19 @@ local function pushPending(pendingPrefix, namesKey, spec, id, atHead)
   redis.call(atHead and 'LPUSH' or 'RPUSH', list, id)
   redis.call('SADD', namesKey, name)
 end
+
+-- Adds an entry for task id to the queue's completion stream when it is on (maxLen > 0), trimmed to about maxLen
+-- entries; the caller then PEXPIREs the stream once. outcome: SUCCEEDED, FAILED_WILL_RETRY, DEAD or PROGRESS;
+-- spec gives the task name; extra: more field, value pairs (e.g. error). Returns true if an entry was added.
+local function addCompletion(stream, maxLen, id, spec, outcome, attempts, extra)
+  if maxLen <= 0 then
+    return false
+  end
+  local entry = { 'id', id, 'name', string.match(spec or '', '^([^|]*)'), 'outcome', outcome,
+    'attempts', attempts or '0' }
+  for _, v in ipairs(extra or {}) do
+    entry[#entry + 1] = v
+  end
+  redis.call('XADD', stream, 'MAXLEN', '~', maxLen, '*', unpack(entry))
+  return true
+end

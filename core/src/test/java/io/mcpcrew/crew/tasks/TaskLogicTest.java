@@ -91,7 +91,9 @@ class TaskLogicTest {
         assertEquals("crew:t1:tasks:{t1.emails}:pending:low", k.legacyPending.get(3));
         assertEquals("crew:t1:tasks:{t1.emails}:task:abc", k.task("abc"));
         assertEquals("crew:t1:tasks:{t1.emails}:idem:", k.idemPrefix);
-        for (String key : k.queueKeys()) {
+        assertEquals("crew:t1:tasks:{t1.emails}:completions", k.completions);
+        assertEquals(k.completions, k.claimKeys().get(11), "the claim script's KEYS[12]");
+        for (String key : k.claimKeys()) {
             assertTrue(key.contains(":{t1.emails}:"), key);
         }
         assertEquals("crew:_sys:tasks:queues", TaskKeys.registryKey("crew"));
@@ -109,7 +111,7 @@ class TaskLogicTest {
                 tasks.put(k, file.getProperty(k));
             }
         }
-        assertEquals(13, tasks.size(), tasks.toString());
+        assertEquals(17, tasks.size(), tasks.toString());
         TaskQueueConfig fromFile = TaskQueueConfig.load(ConfigSource.of(tasks));
         TaskQueueConfig code = TaskQueueConfig.load(ConfigSource.of(Map.of()));
         assertEquals(code.lease(), fromFile.lease());
@@ -126,6 +128,10 @@ class TaskLogicTest {
         assertEquals(code.demoHandlersEnabled(), fromFile.demoHandlersEnabled());
         assertEquals(code.shutdownGrace(), fromFile.shutdownGrace());
         assertEquals(code.queueRefresh(), fromFile.queueRefresh());
+        assertEquals(code.progressInterval(), fromFile.progressInterval());
+        assertEquals(code.awaitPollInterval(), fromFile.awaitPollInterval());
+        assertEquals(code.completionStreamEnabled(), fromFile.completionStreamEnabled());
+        assertEquals(code.completionStreamMaxLength(), fromFile.completionStreamMaxLength());
     }
 
     @Test
@@ -179,12 +185,41 @@ class TaskLogicTest {
                 "finishedAt", "", "lastError", "boom"));
         assertEquals(new TaskInfo("abc", "t1", "q", "send", "{}", TaskPriority.HIGH, TaskState.FAILED, 2, 5,
                 Instant.ofEpochMilli(1000), Instant.ofEpochMilli(3000), Instant.ofEpochMilli(2000), null, "boom", null,
-                null, "k"), info);
+                null, "k", null), info);
         TaskInfo fresh = TaskInfo.fromRecord("t1", "q", "abc", Map.of("spec", "send|HIGH|5|10|20|0|1000|",
                 "payload", "{}", "state", "PENDING"));
         assertEquals(Instant.ofEpochMilli(1000), fresh.runAt(), "no runAt: when it was created");
         assertEquals(0, fresh.attempts());
         assertEquals(null, fresh.idempotencyKey());
+    }
+
+    @Test
+    void progressIsAPercentWithAShortMessageAndBelongsToTheAttemptThatReportedIt() {
+        assertEquals(new TaskProgress(0, null, Instant.EPOCH), new TaskProgress(0, null, Instant.EPOCH));
+        assertEquals(100, TaskProgress.of(100, "done").percent());
+        InvalidInputException over = assertThrows(InvalidInputException.class, () -> TaskProgress.of(101, "x"));
+        assertEquals("invalid progress 101: must be a percent from 0 to 100", over.getMessage());
+        assertThrows(InvalidInputException.class, () -> TaskProgress.of(-1, null));
+        InvalidInputException longer = assertThrows(InvalidInputException.class,
+                () -> TaskProgress.of(1, "m".repeat(1001)));
+        assertTrue(longer.getMessage().contains("must be at most 1000"), longer.getMessage());
+        Map<String, String> record = new java.util.HashMap<>(Map.of("spec", "send|HIGH|5|10|20|0|1000|",
+                "payload", "{}", "state", "RUNNING", "attempts", "2", "startedAt", "2000", "progress", "40",
+                "progressMessage", "4 of 10", "progressAt", "2500"));
+        assertEquals(new TaskProgress(40, "4 of 10", Instant.ofEpochMilli(2500)),
+                TaskInfo.fromRecord("t1", "q", "abc", record).progress());
+        record.put("startedAt", "3000");
+        assertEquals(null, TaskInfo.fromRecord("t1", "q", "abc", record).progress(),
+                "reported before this attempt started: an earlier attempt's");
+        record.put("progressMessage", "");
+        record.put("progressAt", "3000");
+        assertEquals(new TaskProgress(40, null, Instant.ofEpochMilli(3000)),
+                TaskInfo.fromRecord("t1", "q", "abc", record).progress());
+        Task loose = new Task("t1", "q", "abc", "send", "{}", TaskPriority.NORMAL, 1, 1, "abc|x", 0, 10, 40);
+        IllegalStateException nowhere = assertThrows(IllegalStateException.class, () -> loose.progress(1, "x"));
+        assertTrue(nowhere.getMessage().contains("nowhere to go"), nowhere.getMessage());
+        assertTrue(TaskCompletion.Outcome.DEAD.isFinal() && TaskCompletion.Outcome.SUCCEEDED.isFinal());
+        assertFalse(TaskCompletion.Outcome.FAILED_WILL_RETRY.isFinal());
     }
 
     @Test
@@ -230,6 +265,10 @@ class TaskLogicTest {
                 throw new UnsupportedOperationException();
             }
 
+            public List<Boolean> progress(List<Task> tasks, List<TaskProgress> progress) {
+                throw new UnsupportedOperationException();
+            }
+
             public java.util.Set<String> taskNames() {
                 return java.util.Set.of();
             }
@@ -247,6 +286,15 @@ class TaskLogicTest {
         assertEquals(3, d.maxAttempts());
         assertEquals(8, d.workersConcurrency());
         assertEquals(10_000, d.bufferCapacity());
+        assertEquals(Duration.ofMillis(500), d.progressInterval());
+        assertEquals(Duration.ofMillis(100), d.awaitPollInterval());
+        assertFalse(d.completionStreamEnabled());
+        assertEquals(10_000, d.completionStreamMaxLength());
+        ConfigurationException slow = assertThrows(ConfigurationException.class, () -> TaskQueueConfig.load(
+                ConfigSource.of(Map.of("redis.crew.tasks.await-poll-interval", "1ms"))));
+        assertTrue(slow.getMessage().contains("REDIS_CREW_TASKS_AWAIT_POLL_INTERVAL"), slow.getMessage());
+        assertThrows(ConfigurationException.class, () -> TaskQueueConfig.load(
+                ConfigSource.of(Map.of("redis.crew.tasks.completion-stream.max-length", "0"))));
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> TaskQueueConfig.load(ConfigSource.of(Map.of("redis.crew.tasks.workers.concurrency", "0"))));
         assertTrue(e.getMessage().contains("REDIS_CREW_TASKS_WORKERS_CONCURRENCY"), e.getMessage());

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.redis.DataType;
-import io.mcpcrew.crew.redis.JedisRedisManager;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.InvalidNameException;
 import java.time.Duration;
@@ -38,7 +37,7 @@ abstract class TaskQueueContract {
     /** Generous: the machine is shared and loaded. */
     static final Duration DEADLINE = Duration.ofSeconds(60);
 
-    protected JedisRedisManager redis;
+    protected CountingRedisManager redis;
     protected RedisTaskQueues queues;
     /** The settings {@link #redis} was opened with: another node of the same deployment opens with them too. */
     protected Map<String, String> settings;
@@ -60,7 +59,7 @@ abstract class TaskQueueContract {
         cfg.put("redis.crew.tasks.workers.queue-refresh", "50ms");
         cfg.putAll(extra);
         settings = Map.copyOf(cfg);
-        redis = new JedisRedisManager(RedisCrewConfig.load(cfg), null);
+        redis = new CountingRedisManager(RedisCrewConfig.load(cfg));
         queues = new RedisTaskQueues(redis);
     }
 

@@ -4,13 +4,16 @@ import io.mcpcrew.crew.tasks.QueueStats;
 import io.mcpcrew.crew.tasks.TaskNameStats;
 import io.mcpcrew.crew.tasks.TaskInfo;
 import io.mcpcrew.crew.tasks.TaskOptions;
+import io.mcpcrew.crew.tasks.TaskProgress;
 import io.mcpcrew.crew.tasks.TaskPriority;
 import io.mcpcrew.crew.tasks.TaskQueue;
 import io.mcpcrew.crew.tasks.TaskQueues;
 import io.mcpcrew.crew.tasks.TaskState;
 import io.mcpcrew.crew.validation.Names;
 import io.mcpcrew.crew.web.json.Params;
+import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -29,6 +32,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -36,12 +41,16 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
- * {@code /api/v1/tenants/{tenant}/queues/{queue}}: enqueue a task, read or cancel it, queue statistics,
- * pause/resume, dead letters and their retry. Bad input is 400 (through the one exception mapper), an unknown
+ * {@code /api/v1/tenants/{tenant}/queues/{queue}}: enqueue a task, read it (or wait for it to finish: a long poll
+ * that holds no thread) or cancel it, queue statistics, pause/resume, dead letters and their retry. Bad input is 400 (through the one exception mapper), an unknown
  * task id 404, a state that forbids the operation 409.
  */
 @RolesAllowed("**") // MP-JWT: any authenticated caller; TenantAuthorizationFilter checks the tenant
@@ -49,6 +58,10 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class TaskResource {
+    /** The longest {@code ?wait} of a task read, in seconds. */
+    static final int MAX_WAIT_SECONDS = 60;
+    /** How long past its wait a suspended request may stay before the server answers it anyway. */
+    static final int WAIT_MARGIN_SECONDS = 30;
     @Inject
     TaskQueues queues;
 
@@ -60,6 +73,10 @@ public class TaskResource {
 
     @Context
     UriInfo uri;
+
+    /** Writes the answers of waiting requests. */
+    @Resource
+    ManagedExecutorService executor;
 
     private TaskQueue queue() {
         return queues.forTenant(tenant).queue(queueName);
@@ -91,10 +108,44 @@ public class TaskResource {
                 .entity(Json.createObjectBuilder().add("id", id).build()).build();
     }
 
+    /**
+     * The task: 200 with its representation. With {@code ?wait=N} (seconds, 0 to {@value #MAX_WAIT_SECONDS}) the
+     * answer waits until the task finishes (SUCCEEDED, DEAD or CANCELLED) or N seconds pass, then 200 with the task
+     * as it is (a long poll). The request holds no thread while it waits ({@link TaskQueue#awaitAsync}); the answer
+     * is written on the server's managed executor.
+     */
     @GET
     @Path("tasks/{id}")
-    public JsonObject task(@PathParam("id") String id) {
-        return view(queue().get(id).orElseThrow(() -> notFound(id)));
+    public void task(@PathParam("id") String id, @QueryParam("wait") String wait,
+            @Suspended AsyncResponse response) {
+        int seconds = Params.integer("wait", wait, 0, MAX_WAIT_SECONDS, 0);
+        TaskQueue q = queue();
+        String t = tenant;
+        String qn = queueName;
+        if (seconds == 0) {
+            response.resume(view(q.get(id).orElseThrow(() -> notFound(t, qn, id))));
+            return;
+        }
+        // a safety net only: the wait itself ends after the given seconds
+        response.setTimeout(seconds + WAIT_MARGIN_SECONDS, TimeUnit.SECONDS);
+        response.setTimeoutHandler(r -> resume(r, q.get(id).<Object>map(TaskResource::view)
+                .orElseGet(() -> notFound(t, qn, id))));
+        q.awaitAsync(id, Duration.ofSeconds(seconds)).whenComplete((found, error) -> answer(response, () -> {
+            if (error != null) {
+                return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            }
+            return found.<Object>map(TaskResource::view).orElseGet(() -> notFound(t, qn, id));
+        }));
+    }
+
+    /** Resumes {@code response} on the managed executor (not on the thread that completed the wait). */
+    private void answer(AsyncResponse response, Supplier<Object> answer) {
+        Runnable resume = () -> resume(response, answer.get());
+        try {
+            executor.execute(resume);
+        } catch (RejectedExecutionException e) {
+            resume.run();
+        }
     }
 
     /** Cancels a PENDING, SCHEDULED or FAILED task: 200 {@code {"id","state":"CANCELLED"}}; 409 otherwise. */
@@ -152,7 +203,20 @@ public class TaskResource {
         return Json.createObjectBuilder().add("id", id).add("state", s.name()).build();
     }
 
+    /** Resumes with an entity, or with an exception the mappers answer. */
+    private static void resume(AsyncResponse response, Object answer) {
+        if (answer instanceof Throwable) {
+            response.resume((Throwable) answer);
+        } else {
+            response.resume(answer);
+        }
+    }
+
     private NotFoundException notFound(String id) {
+        return notFound(tenant, queueName, id);
+    }
+
+    private static NotFoundException notFound(String tenant, String queueName, String id) {
         return new NotFoundException("no task " + Names.quote(id) + " in queue " + queueName + " of tenant " + tenant
                 + " (unknown, or its record expired)");
     }
@@ -175,6 +239,15 @@ public class TaskResource {
         text(b, "lastError", t.lastError());
         text(b, "errorStack", t.errorStack());
         text(b, "idempotencyKey", t.idempotencyKey());
+        TaskProgress p = t.progress();
+        if (p == null) {
+            b.addNull("progress");
+        } else {
+            JsonObjectBuilder pb = Json.createObjectBuilder().add("percent", p.percent());
+            text(pb, "message", p.message());
+            instant(pb, "at", p.at());
+            b.add("progress", pb);
+        }
         return b.build();
     }
 
