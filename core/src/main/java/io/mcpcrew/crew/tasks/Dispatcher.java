@@ -146,8 +146,8 @@ final class Dispatcher implements Runnable {
      * with no handler here (the handlers changed since the claim) is deferred without spending its attempt.
      */
     private void start(TaskLeases q, Task t) {
-        RunningTask r = new RunningTask(q, t);
-        t.progressSink = progress.sinkFor(r);
+        RunningTask r = new RunningTask(q, t, progress);
+        t.progressSink = r;
         running.add(r);
         TaskHandler h = handlers.apply(t.name());
         if (h == null) {

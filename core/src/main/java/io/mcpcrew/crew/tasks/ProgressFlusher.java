@@ -28,12 +28,9 @@ final class ProgressFlusher {
         this.nextNanos = now;
     }
 
-    /** Where the handler of {@code r} reports: keeps the value for the next write. */
-    ProgressSink sinkFor(RunningTask r) {
-        return (task, progress) -> {
-            r.reported(progress);
-            pending = true; // after the value: a flush that clears the flag first still finds the value
-        };
+    /** A handler reported a value ({@link RunningTask#report}): write it at the next due flush. Any thread. */
+    void pending() {
+        pending = true;
     }
 
     /** Nanoseconds from {@code now} until a write is due; {@link Long#MAX_VALUE} when nothing waits to be written. */

@@ -125,6 +125,11 @@ public class RedisTaskQueues implements TaskQueues {
         notices.removeListener(listener);
     }
 
+    @Override
+    public int awaiting() {
+        return waiters.size();
+    }
+
     CompletionNotices notices() {
         return notices;
     }

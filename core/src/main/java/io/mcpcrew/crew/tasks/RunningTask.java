@@ -1,25 +1,40 @@
 package io.mcpcrew.crew.tasks;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A claimed task being run by a {@link TaskWorkerPool}: its queue, when it started, its handler's future, and the
- * progress its handler reported that is not written yet.
+ * progress its handler reported that is not written yet (it is the task's {@link ProgressSink} while it runs: the
+ * handler's thread keeps the latest value here and tells the {@link ProgressFlusher}).
  */
-final class RunningTask {
+final class RunningTask implements ProgressSink {
+    private static final VarHandle UNWRITTEN;
+
+    static {
+        try {
+            UNWRITTEN = MethodHandles.lookup().findVarHandle(RunningTask.class, "unwritten", TaskProgress.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final TaskLeases queue;
     final Task task;
     final long startedNanos = System.nanoTime();
     /** Set once the executor accepted the handler; null before. */
     volatile Future<?> future;
+    private final ProgressFlusher flusher;
     /** The latest progress reported and not yet written (set by the handler's thread, taken by the dispatcher). */
-    private final AtomicReference<TaskProgress> unwritten = new AtomicReference<>();
+    @SuppressWarnings("unused") // through UNWRITTEN
+    private volatile TaskProgress unwritten;
 
-    RunningTask(TaskLeases queue, Task task) {
+    RunningTask(TaskLeases queue, Task task, ProgressFlusher flusher) {
         this.queue = queue;
         this.task = task;
+        this.flusher = flusher;
     }
 
     /** True once the task has run longer than its timeout (never without one). */
@@ -27,14 +42,16 @@ final class RunningTask {
         return task.timeoutMillis > 0 && now - startedNanos > TimeUnit.MILLISECONDS.toNanos(task.timeoutMillis);
     }
 
-    /** Keeps {@code p} as the latest progress to write (replacing one not written yet). */
-    void reported(TaskProgress p) {
-        unwritten.set(p);
+    /** Keeps {@code p} as the latest progress to write (replacing one not written yet); on the handler's thread. */
+    @Override
+    public void report(Task t, TaskProgress p) {
+        unwritten = p;
+        flusher.pending(); // after the value: a flush that clears the flag first still finds the value
     }
 
     /** The latest progress not written yet, now taken; null if none. */
     TaskProgress takeProgress() {
-        return unwritten.getAndSet(null);
+        return (TaskProgress) UNWRITTEN.getAndSet(this, (TaskProgress) null);
     }
 
     /** Interrupts the handler if it runs. */

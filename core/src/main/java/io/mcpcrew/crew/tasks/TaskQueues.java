@@ -29,4 +29,7 @@ public interface TaskQueues {
     void addCompletionListener(Consumer<TaskCompletion> listener);
 
     void removeCompletionListener(Consumer<TaskCompletion> listener);
+
+    /** How many callers wait on this node now for tasks to finish ({@link TaskQueue#await}, HTTP {@code ?wait}). */
+    int awaiting();
 }

@@ -11,7 +11,10 @@
  * the server's managed executor, with {@link io.mcpcrew.crew.tasks.NamedTaskHandler} beans of every module found by
  * {@link io.mcpcrew.crew.tasks.TaskHandlerExtension} into {@link io.mcpcrew.crew.tasks.TaskHandlers}). A worker
  * claims only the task names it has handlers for; tasks nobody serves wait, counted as unclaimed in
- * {@link io.mcpcrew.crew.tasks.QueueStats}. Every state change is one Lua script over keys of one hash tag
+ * {@link io.mcpcrew.crew.tasks.QueueStats}. What callers hear of a task: {@link io.mcpcrew.crew.tasks.TaskCompletion}
+ * notices of the node that finished it (CDI event and listeners), {@link io.mcpcrew.crew.tasks.TaskQueue#await}
+ * (no thread per waiter: one poller per application), and {@link io.mcpcrew.crew.tasks.TaskProgress} reported by
+ * running handlers (throttled per pool). Every state change is one Lua script over keys of one hash tag
  * (see {@link io.mcpcrew.crew.tasks.TaskKeys} and {@code docs/wire-format/tasks.md}).
  */
 package io.mcpcrew.crew.tasks;

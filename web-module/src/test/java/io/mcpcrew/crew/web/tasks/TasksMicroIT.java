@@ -10,11 +10,17 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +35,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The task queue in the real WAR on Payara Micro: tasks enqueued over HTTP are run by the server's managed
  * workers (the {@code @Singleton @Startup} supervisor on the ManagedExecutorService with the built-in handlers,
  * enabled for the tests by {@code REDIS_CREW_TASKS_DEMO_HANDLERS_ENABLED=true} in the failsafe configuration), one
- * tenant's long tasks do not hold every worker, and the API answers 400/404/409 as documented.
+ * tenant's long tasks do not hold every worker, the API answers 400/404/409 as documented, a CDI bean of the
+ * deployment ({@link TaskProbe}) hears of each outcome and reports progress, and long polls ({@code ?wait}) hold no
+ * HTTP thread.
  */
 @ExtendWith(RedisServerExtension.class) // before Arquillian: Redis is up when Micro starts
 @ExtendWith(ArquillianExtension.class)
@@ -37,7 +45,7 @@ class TasksMicroIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return Http.crewWar();
+        return Http.crewWar().addClasses(TaskProbe.class, TaskProbeResource.class);
     }
 
     @ArquillianResource
@@ -245,6 +253,149 @@ class TasksMicroIT {
             most = Math.max(most, now);
         }
         return most;
+    }
+
+    String probe(String path) {
+        return base + "api/v1/test/task-probe/" + path;
+    }
+
+    static String created(HttpResponse<String> r) {
+        assertEquals(201, r.statusCode(), r.body());
+        return json(r).getString("id");
+    }
+
+    /**
+     * A {@code probe} task fails its first attempt, then reports progress and waits to be released: the progress shows
+     * while it runs (also to a {@code ?wait} that ends before the task), a {@code ?wait} answers as soon as it
+     * finishes, and the CDI observer of the deployment hears of each outcome once, off the dispatcher thread; a dead
+     * letter too.
+     */
+    @Test
+    void aCdiBeanHearsOfEachOutcomeAndProgressShowsWhileATaskRuns() throws Exception {
+        String q = queueUrl("acme", "probe");
+        String id = created(Http.send("POST", q + "/tasks", "{\"name\":\"probe\",\"payload\":{\"percent\":30,"
+                + "\"message\":\"warming up\",\"failAttempts\":1}}"));
+        JsonObject running = awaitTask(q + "/tasks/" + id, t -> t.getString("state").equals("RUNNING")
+                && !t.isNull("progress"));
+        assertEquals(2, running.getInt("attempts"), running.toString());
+        JsonObject progress = running.getJsonObject("progress");
+        assertEquals(30, progress.getInt("percent"), running.toString());
+        assertEquals("warming up", progress.getString("message"), running.toString());
+        assertTrue(Instant.parse(progress.getString("at")).compareTo(Instant.parse(running.getString("startedAt"))) >= 0,
+                running.toString());
+
+        HttpResponse<String> shortWait = Http.get(q + "/tasks/" + id + "?wait=1");
+        assertEquals(200, shortWait.statusCode(), shortWait.body());
+        assertEquals("RUNNING", json(shortWait).getString("state"), "at the end of the wait, the task as it is");
+        assertEquals(30, json(shortWait).getJsonObject("progress").getInt("percent"));
+
+        CompletableFuture<HttpResponse<String>> longWait = CompletableFuture.supplyAsync(
+                () -> Http.get(q + "/tasks/" + id + "?wait=30"));
+        assertEquals(200, Http.send("POST", probe(id + "/release"), null).statusCode());
+        HttpResponse<String> finished = longWait.get(60, TimeUnit.SECONDS);
+        assertEquals(200, finished.statusCode(), finished.body());
+        assertEquals("SUCCEEDED", json(finished).getString("state"), finished.body());
+        assertTrue(json(finished).getJsonObject("result").getBoolean("released"), finished.body());
+
+        List<String> heard = awaitHeard(id, 2);
+        assertEquals(2, heard.size(), heard.toString());
+        assertTrue(heard.get(0).startsWith("FAILED_WILL_RETRY#1 probe acme/probe "), heard.toString());
+        assertTrue(heard.get(1).startsWith("SUCCEEDED#2 probe acme/probe "), heard.toString());
+        assertFalse(heard.stream().anyMatch(h -> h.contains("dispatcher")), "heard on a worker thread: " + heard);
+
+        String dead = created(Http.send("POST", q + "/tasks", "{\"name\":\"sleep\",\"payload\":{\"ms\":-1}}"));
+        HttpResponse<String> deadWait = Http.get(q + "/tasks/" + dead + "?wait=30");
+        assertEquals("DEAD", json(deadWait).getString("state"), deadWait.body());
+        assertEquals(List.of("DEAD#1 sleep acme/probe"), awaitHeard(dead, 1).stream()
+                .map(h -> h.substring(0, h.lastIndexOf(' '))).toList());
+    }
+
+    /** What the observer heard of task {@code id}, once it heard {@code n} notices (or the deadline passed). */
+    List<String> awaitHeard(String id, int n) throws InterruptedException {
+        List<String> heard = List.of();
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < end) {
+            heard = json(Http.get(probe(id))).getJsonArray("heard").getValuesAs(jakarta.json.JsonString.class)
+                    .stream().map(jakarta.json.JsonString::getString).toList();
+            if (heard.size() >= n) {
+                Thread.sleep(200); // a duplicate would arrive with or right after the others
+                return json(Http.get(probe(id))).getJsonArray("heard").getValuesAs(jakarta.json.JsonString.class)
+                        .stream().map(jakarta.json.JsonString::getString).toList();
+            }
+            Thread.sleep(100);
+        }
+        return heard;
+    }
+
+    @Test
+    void aWaitOutsideItsRangeIs400AndAnUnknownTaskIs404() {
+        String tasks = queueUrl("acme", "demo") + "/tasks/";
+        assertBadRequest(Http.get(tasks + "0123456789abcdef0123456789abcdef?wait=61"), "must be an integer from 0 to 60");
+        assertBadRequest(Http.get(tasks + "0123456789abcdef0123456789abcdef?wait=soon"), "wait");
+        assertBadRequest(Http.get(tasks + "0123456789abcdef0123456789abcdef?wait=-1"), "wait");
+        assertEquals(404, Http.get(tasks + "0123456789abcdef0123456789abcdef?wait=5").statusCode());
+        assertBadRequest(Http.get(tasks + "bad%20id?wait=5"), "invalid task id");
+    }
+
+    /**
+     * 500 requests wait at once ({@code ?wait=60}) for tasks of a paused queue: the server holds all 500 (no HTTP
+     * thread each: Payara Micro's HTTP pool has at most 200 threads), another request answers at once meanwhile, and
+     * once the queue resumes each wait answers with its task SUCCEEDED, as the task finishes rather than at the
+     * timeout. The client speaks HTTP/1.1, one connection per request (over HTTP/2 it would multiplex them, at most
+     * the server's stream limit at once).
+     */
+    @Test
+    void fiveHundredLongPollsAreAnsweredAsTheirTasksFinishWithTheHttpPoolIntact() throws Exception {
+        int n = 500;
+        String q = queueUrl("waiters", "jobs");
+        assertEquals(200, Http.send("POST", q + "/pause", null).statusCode());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(created(Http.send("POST", q + "/tasks", "{\"name\":\"echo\",\"payload\":" + i + "}")));
+        }
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30)).build();
+        List<CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
+        for (String id : ids) {
+            String url = q + "/tasks/" + id + "?wait=60";
+            waits.add(client.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+                    .header("Authorization", "Bearer " + Http.tokenFor(url)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        int awaiting = 0;
+        int most = 0;
+        long end = System.nanoTime() + 90_000_000_000L;
+        while (awaiting < n && System.nanoTime() < end && waits.stream().noneMatch(CompletableFuture::isDone)) {
+            Thread.sleep(100);
+            awaiting = json(Http.get(probe("awaiting"))).getInt("awaiting");
+            most = Math.max(most, awaiting);
+        }
+        List<String> early = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> w : waits) {
+            if (w.isDone()) {
+                early.add(w.handle((r, e) -> e != null ? e.toString() : r.statusCode() + " " + r.body()).get());
+            }
+        }
+        assertEquals(List.of(), early.subList(0, Math.min(5, early.size())), early.size() + " answered early");
+        assertEquals(n, awaiting, "the server holds every waiting request at once (at most " + most + " seen)");
+        long t0 = System.nanoTime();
+        HttpResponse<String> meanwhile = Http.get(q);
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertEquals(200, meanwhile.statusCode(), meanwhile.body());
+        assertEquals(n, json(meanwhile).getInt("pending"), meanwhile.body());
+        assertTrue(tookMillis < 10_000, "another request waited " + tookMillis + " ms beside " + n + " long polls");
+        assertFalse(waits.stream().anyMatch(CompletableFuture::isDone), "nothing answered while the queue is paused");
+
+        assertEquals(200, Http.send("POST", q + "/resume", null).statusCode());
+        CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
+        for (int i = 0; i < n; i++) {
+            HttpResponse<String> r = waits.get(i).get();
+            assertEquals(200, r.statusCode(), r.body());
+            JsonObject t = json(r);
+            assertEquals("SUCCEEDED", t.getString("state"), "answered when the task finished: " + r.body());
+            assertEquals(i, t.getInt("result"), r.body());
+        }
+        awaitTask(probe("awaiting"), a -> a.getInt("awaiting") == 0);
     }
 
     static long millis(JsonObject task, String field) {
