@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.testing.RedisServerExtension;
+import io.mcpcrew.crew.testing.TestTokens;
 import io.mcpcrew.crew.web.Http;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The task queue in the real WAR on Payara Micro: tasks enqueued over HTTP are run by the server's managed
  * workers (the {@code @Singleton @Startup} supervisor on the ManagedExecutorService with the built-in handlers,
  * enabled for the tests by {@code REDIS_CREW_TASKS_DEMO_HANDLERS_ENABLED=true} in the failsafe configuration), one
- * tenant's long tasks do not hold every worker, and the API answers 400/404/409 as documented.
+ * tenant's long tasks do not hold every worker, the API answers 400/404/409 as documented, and every thread the
+ * components start (for the built-in workers and for an application's own worker and subscriptions,
+ * {@link ThreadsProbeResource}) is the server's managed thread.
  */
 @ExtendWith(RedisServerExtension.class) // before Arquillian: Redis is up when Micro starts
 @ExtendWith(ArquillianExtension.class)
@@ -36,7 +39,7 @@ class TasksMicroIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return Http.crewWar();
+        return Http.crewWar().addClasses(ThreadsProbeResource.class);
     }
 
     @ArquillianResource
@@ -206,6 +209,64 @@ class TasksMicroIT {
         }
         assertTrue(ran.size() >= share, "hog's tasks ran: " + ran.size());
         assertEquals(share, mostAtOnce(ran), "hog's tasks running at once, over all " + ran.size() + " that ran");
+    }
+
+    /**
+     * An application's own worker ({@code startWorker(handler, 2)}: dispatcher and handler pool of its own) and its
+     * subscriptions (a broadcast reader, a group consumer) run on threads of the server's managed thread factory, as
+     * does the built-in workers' dispatcher: every {@code crew-} thread of the JVM is a {@code ManageableThread}, and
+     * the expected ones are there (so the check is not over an empty list). Stopping the worker and the
+     * subscriptions ends their threads.
+     */
+    @Test
+    void everyThreadOfTheComponentsIsAManagedThreadOfTheServer() throws Exception {
+        String probe = base + "api/v1/test/threads";
+        HttpResponse<String> started = Http.send("POST", probe + "?tenant=own&queue=threads", null);
+        assertEquals(200, started.statusCode(), started.body());
+        String id = json(started).getString("task");
+        JsonObject done = awaitTask(queueUrl("own", "threads") + "/tasks/" + id,
+                t -> t.getString("state").equals("SUCCEEDED"));
+        assertTrue(done.getJsonObject("result").getString("ranOn").matches("crew-tasks-own-threads-\\d+"),
+                "the handler ran on the worker's own pool: " + done);
+
+        JsonObject seen = json(Http.get(probe));
+        List<String> names = new ArrayList<>();
+        for (JsonObject t : seen.getJsonArray("threads").getValuesAs(JsonObject.class)) {
+            assertTrue(t.getBoolean("managed"), "not a thread of the server's ManagedThreadFactory: " + t + " in " + seen);
+            names.add(t.getString("name"));
+        }
+        for (String expected : List.of("crew-task-workers-dispatcher-\\d+", "crew-tasks-own-threads-dispatcher-\\d+",
+                "crew-tasks-own-threads-\\d+", "crew-events-own-threads-probe-\\d+",
+                "crew-events-own-threads-probe-threads-probe-group-\\d+")) {
+            assertTrue(names.stream().anyMatch(n -> n.matches(expected)), "no thread " + expected + " in " + names);
+        }
+        assertEquals(List.of(done.getJsonObject("result").getString("ranOn") + " managed=true"),
+                seen.getJsonArray("handledOn").getValuesAs(jakarta.json.JsonString::getString), seen.toString());
+
+        HttpResponse<String> stopped = Http.send("DELETE", probe, null);
+        assertEquals(200, stopped.statusCode(), stopped.body());
+        List<String> after = new ArrayList<>();
+        long end = System.nanoTime() + 30_000_000_000L;
+        do {
+            after.clear();
+            for (JsonObject t : json(Http.get(probe)).getJsonArray("threads").getValuesAs(JsonObject.class)) {
+                after.add(t.getString("name"));
+            }
+        } while (after.stream().anyMatch(n -> n.contains("-own-")) && System.nanoTime() < end && pause(100));
+        assertTrue(after.stream().noneMatch(n -> n.contains("-own-")), "threads left after stop: " + after);
+        assertTrue(after.stream().anyMatch(n -> n.startsWith("crew-task-workers-dispatcher-")), after.toString());
+
+        // the component probe's report of the same (what the EAR suites check on Payara Server and WildFly)
+        HttpResponse<String> p = Http.get(base + "api/v1/probe", TestTokens.admin());
+        JsonObject threads = json(p).getJsonObject("components").getJsonObject("threads");
+        assertTrue(threads.getBoolean("ok"), threads.toString());
+        assertTrue(threads.getString("handledOn").matches("crew-tasks-crew-probe-probe-threads-\\d+ managed=true"),
+                threads.toString());
+    }
+
+    private static boolean pause(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+        return true;
     }
 
     /** The most intervals [start, finish) that overlap at one instant (a finish before a start at the same ms). */
