@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,7 +42,12 @@ class TasksMicroIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return Http.crewWar().addClasses(ThreadsProbeResource.class);
+        // the MP Config override of FtProbeHandler's bulkhead, the standard way: a properties file in a jar of its own
+        JavaArchive ftConfig = ShrinkWrap.create(JavaArchive.class, "ft-probe-config.jar").addAsManifestResource(
+                new StringAsset(FtProbeHandler.BULKHEAD_KEY + "=" + FtProbeHandler.BULKHEAD + "\n"),
+                "microprofile-config.properties");
+        return Http.crewWar().addClasses(ThreadsProbeResource.class, FtProbeHandler.class, FtProbeResource.class)
+                .addAsLibraries(ftConfig);
     }
 
     @ArquillianResource
@@ -267,6 +275,61 @@ class TasksMicroIT {
     private static boolean pause(long ms) throws InterruptedException {
         Thread.sleep(ms);
         return true;
+    }
+
+    /**
+     * MicroProfile Fault Tolerance on a task handler: {@link FtProbeHandler#handle} carries {@code @Timeout(3000)};
+     * a task that sleeps 20 s is cut off after 3 s, and that is a failed attempt (with one attempt allowed: DEAD),
+     * its last error naming the timeout.
+     */
+    @Test
+    void aHandlersFaultToleranceTimeoutFailsTheAttempt() throws Exception {
+        HttpResponse<String> r = Http.send("POST", queueUrl("acme", "ft") + "/tasks",
+                "{\"name\":\"ft-probe\",\"payload\":{\"ms\":20000},\"maxAttempts\":1}");
+        assertEquals(201, r.statusCode(), r.body());
+        JsonObject dead = awaitTask(r.headers().firstValue("Location").orElseThrow(),
+                t -> t.getString("state").equals("DEAD"));
+        assertTrue(dead.getString("lastError").contains("TimeoutException"), dead.toString());
+        assertEquals(1, dead.getInt("attempts"), dead.toString());
+        long ran = millis(dead, "finishedAt") - millis(dead, "startedAt");
+        assertTrue(ran >= FtProbeHandler.TIMEOUT_MS && ran < 15_000, "cut off after the timeout, not the 20 s: " + ran
+                + " ms, " + dead);
+    }
+
+    /**
+     * MicroProfile Fault Tolerance on a task handler: {@code @Bulkhead(5)} on {@link FtProbeHandler#handle}, lowered
+     * to 2 by MP Config ({@code <class>/handle/Bulkhead/value=2} in a jar of the deployment). Four tenants' tasks
+     * (two each: the workers' share per tenant is 2 of 8) make eight calls at once: at most 2 run at once (the
+     * override is the limit in force, not the annotation's 5), the others are rejected by the bulkhead, and a
+     * rejection is not a failed attempt: the task is given back and runs later. Every task succeeds on its first
+     * attempt, and the handler's body ran exactly once per task.
+     */
+    @Test
+    void aHandlersBulkheadFromMpConfigRejectsAndTheRejectedTasksRunLater() throws Exception {
+        String probe = base + "api/v1/test/ft-probe";
+        JsonObject before = json(Http.send("DELETE", probe, null));
+        assertEquals(String.valueOf(FtProbeHandler.BULKHEAD), before.getString("bulkheadConfig"), before.toString());
+        List<String> tasks = new ArrayList<>();
+        for (String tenant : List.of("ft1", "ft2", "ft3", "ft4")) {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> r = Http.send("POST", queueUrl(tenant, "ft") + "/tasks",
+                        "{\"name\":\"ft-probe\",\"payload\":{\"ms\":1500}}");
+                assertEquals(201, r.statusCode(), r.body());
+                tasks.add(r.headers().firstValue("Location").orElseThrow());
+            }
+        }
+        for (String task : tasks) {
+            JsonObject done = awaitTask(task, t -> !t.getString("state").equals("PENDING")
+                    && !t.getString("state").equals("RUNNING") && !t.getString("state").equals("SCHEDULED"));
+            assertEquals("SUCCEEDED", done.getString("state"), done.toString());
+            assertEquals(1, done.getInt("attempts"), "a bulkhead rejection is not a failed attempt: " + done);
+        }
+        JsonObject stats = json(Http.get(probe));
+        assertEquals(tasks.size(), stats.getInt("entered"), stats.toString());
+        assertEquals(FtProbeHandler.BULKHEAD, stats.getInt("mostAtOnce"), "the limit in force is MP Config's: " + stats);
+        HttpResponse<String> live = Http.get(Http.root(base) + "/health/live");
+        Matcher m = Pattern.compile("(\\d+) rejected by bulkhead").matcher(live.body());
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) > 0, "the bulkhead rejected calls: " + live.body());
     }
 
     /** The most intervals [start, finish) that overlap at one instant (a finish before a start at the same ms). */
