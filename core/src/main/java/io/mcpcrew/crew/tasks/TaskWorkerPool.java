@@ -129,6 +129,11 @@ public final class TaskWorkerPool implements TaskWorker {
     }
 
     @Override
+    public long deferred() {
+        return status.deferredCount();
+    }
+
+    @Override
     public String lastError() {
         return status.lastError();
     }
