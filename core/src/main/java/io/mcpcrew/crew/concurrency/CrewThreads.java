@@ -80,23 +80,39 @@ public final class CrewThreads {
         return t;
     }
 
-    /** A thread factory whose threads are {@link #newThread}{@code (purpose, r)}. */
+    /**
+     * A thread factory whose threads are {@link #newThread}{@code (purpose, r)} (it throws
+     * {@link IllegalStateException} when the server makes no thread).
+     */
     public static ThreadFactory factory(String purpose) {
         return r -> newThread(purpose, r);
     }
 
+    /** For executors: as {@link #factory}, but null when the server makes no thread (the executor then refuses). */
+    private static ThreadFactory executorFactory(String purpose) {
+        return r -> {
+            try {
+                return newThread(purpose, r);
+            } catch (IllegalStateException e) {
+                LOG.log(Level.FINE, "no thread for " + purpose, e);
+                return null;
+            }
+        };
+    }
+
     /**
      * A pool of {@code threads} threads {@code crew-<purpose>-<n>} (made as tasks arrive, kept until
-     * {@code shutdown}), with an unbounded queue. The caller owns it and shuts it down.
+     * {@code shutdown}), with an unbounded queue; a task for which the server makes no thread is refused
+     * ({@code RejectedExecutionException}). The caller owns it and shuts it down.
      */
     public static ExecutorService pool(String purpose, int threads) {
         return new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                factory(purpose));
+                executorFactory(purpose));
     }
 
     /** A scheduler on one thread {@code crew-<purpose>-<n>}. The caller owns it and shuts it down. */
     public static ScheduledExecutorService scheduler(String purpose) {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, factory(purpose));
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, executorFactory(purpose));
         s.setRemoveOnCancelPolicy(true);
         return s;
     }

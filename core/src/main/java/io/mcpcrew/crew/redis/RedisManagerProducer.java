@@ -16,9 +16,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * CDI wiring: produces the application's one {@link RedisManager} from MicroProfile Config, with the server's
  * default managed scheduled executor ({@link CrewThreads#managedScheduler()}) for its recovery probe and connection
- * pool upkeep, and closes it on shutdown. The configuration is
- * validated when the application starts (not on first use), so a bad {@code REDIS_CREW_*} value fails the
- * deployment with a message naming the variable.
+ * pool upkeep, and closes it on shutdown. The configuration is validated when the application starts (not on first
+ * use), so a bad {@code REDIS_CREW_*} value fails the deployment with a message naming the variable.
  */
 @ApplicationScoped
 public class RedisManagerProducer {
