@@ -125,18 +125,23 @@ final class Dispatcher implements Runnable {
         }
     }
 
-    /** Runs a claimed task's handler on the executor; a task the executor refuses goes back to its queue. */
+    /**
+     * Runs a claimed task's handler on the executor; a task the executor refuses goes back to its queue, and one
+     * with no handler here (the handlers changed since the claim) is deferred without spending its attempt.
+     */
     private void start(TaskLeases q, Task t) {
         RunningTask r = new RunningTask(q, t);
         running.add(r);
         TaskHandler h = handlers.apply(t.name());
+        if (h == null) {
+            running.remove(t);
+            defer(q, t, "no handler for task name \"" + t.name() + "\" here");
+            return;
+        }
         try {
             r.future = executor.submit(() -> {
                 Completion c;
                 try {
-                    if (h == null) {
-                        throw new IllegalStateException("no handler is registered for task name \"" + t.name() + "\"");
-                    }
                     c = new Completion(r, h.handle(t), null);
                 } catch (Throwable e) {
                     c = new Completion(r, null, e);
@@ -153,6 +158,20 @@ final class Dispatcher implements Runnable {
         }
     }
 
+    /**
+     * Gives a task back for later without spending its attempt: claimable again after its backoff base (at least
+     * the poll interval), so a full bulkhead is not asked again at once.
+     */
+    private void defer(TaskLeases q, Task t, String why) {
+        Duration delay = Duration.ofMillis(Math.max(t.backoffBaseMillis, config.pollInterval().toMillis()));
+        try {
+            q.release(List.of(t), delay);
+            status.deferred(t, why, delay);
+        } catch (RedisCrewException e) {
+            status.noteError("deferring " + t + " (" + why + ")", e); // its lease expires: it runs again
+        }
+    }
+
     /** Queues successes for the next ack and records failures now, for tasks still running. */
     private void accept(List<Completion> batch) {
         for (Completion c : batch) {
@@ -161,6 +180,8 @@ final class Dispatcher implements Runnable {
             }
             if (c.error() == null) {
                 acks.add(c);
+            } else if (FaultTolerance.isBulkheadRejection(c.error())) {
+                defer(c.running().queue, c.running().task, "the handler's bulkhead is full");
             } else {
                 try {
                     c.running().queue.fail(c.running().task, c.error());

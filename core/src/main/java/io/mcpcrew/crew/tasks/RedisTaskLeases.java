@@ -12,20 +12,39 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@link TaskLeases} on Redis: each call is one Lua script over the queue's keys ({@link TaskKeys}, one hash tag),
  * so it is atomic and runs on Redis Cluster. Cheap to create; holds no state of its own.
  */
 final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
+    /** How often a worker records in the queue's served HASH that it serves its names. */
+    static final long SERVED_MARK_MILLIS = 1000;
 
-    RedisTaskLeases(TenantRedis redis, String queue) {
+    /** The names claimed; empty: every name. */
+    private final Set<String> taskNames;
+    /** The claim script's trailing arguments: the names, or {@code *}. */
+    private final List<String> nameArgs;
+    private volatile long servedMarkedAt;
+    private int offset;
+
+    /** @param taskNames the names to claim (valid names), empty for every name */
+    RedisTaskLeases(TenantRedis redis, String queue, Set<String> taskNames) {
         super(redis, queue);
+        this.taskNames = Set.copyOf(taskNames);
+        this.nameArgs = taskNames.isEmpty() ? List.of("*") : List.copyOf(new TreeSet<>(taskNames));
     }
 
     @Override
     public String queue() {
         return queue;
+    }
+
+    @Override
+    public Set<String> taskNames() {
+        return taskNames;
     }
 
     @Override
@@ -37,14 +56,20 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         if (done.isEmpty() && max < 1) {
             return new ClaimBatch(List.of(), List.of());
         }
-        List<String> args = new ArrayList<>(7 + done.size() * 3);
+        long now = System.currentTimeMillis();
+        boolean mark = max > 0 && now - servedMarkedAt >= SERVED_MARK_MILLIS;
+        List<String> args = new ArrayList<>(11 + done.size() * 3 + nameArgs.size());
         args.add(keys.taskPrefix);
-        args.add(now());
+        args.add(Long.toString(now));
         args.add(Integer.toString(Math.max(0, max)));
         args.add(Long.toString(lease.toMillis()));
         args.add(max > 0 ? RedisTaskQueue.newId().substring(0, 12) + "." : "");
         args.add(ttlMillis(redis, DataType.DEAD_LETTER));
         args.add(ttlMillis(redis, DataType.TASK_RESULT));
+        args.add(keys.pendingPrefix);
+        args.add(mark ? "1" : "0");
+        args.add(Integer.toString(max > 0 ? nextOffset() : 0));
+        args.add(Integer.toString(done.size()));
         for (int i = 0; i < done.size(); i++) {
             Task t = done.get(i);
             args.add(t.id());
@@ -52,7 +77,11 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
             String result = results.get(i);
             args.add(result == null ? "" : result);
         }
+        args.addAll(nameArgs);
         List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.CLAIM, keys.queueKeys(), args);
+        if (mark) {
+            servedMarkedAt = now;
+        }
         List<Object> c = (List<Object>) r.get(1);
         List<Task> claimed = new ArrayList<>(c.size() / 5);
         for (int i = 0; i + 4 < c.size(); i += 5) {
@@ -90,16 +119,28 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
     }
 
     @Override
-    public int release(List<Task> tasks) {
+    public int release(List<Task> tasks, Duration delay) {
         if (tasks.isEmpty()) {
             return 0;
         }
-        List<String> args = new ArrayList<>(1 + tasks.size() * 2);
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("negative release delay " + delay);
+        }
+        List<String> args = new ArrayList<>(4 + tasks.size() * 2);
         args.add(keys.taskPrefix);
+        args.add(keys.pendingPrefix);
+        args.add(now());
+        args.add(Long.toString(delay.toMillis()));
         for (Task t : tasks) {
             args.add(t.id());
             args.add(t.leaseToken);
         }
-        return (int) num(redis.eval(RedisTaskQueues.RELEASE, keys.withPending(keys.running), args));
+        return (int) num(redis.eval(RedisTaskQueues.RELEASE, List.of(keys.running, keys.scheduled, keys.names), args));
+    }
+
+    /** Where the next claim starts among the names: one further each time, so that the names take turns. */
+    private synchronized int nextOffset() {
+        offset = offset == Integer.MAX_VALUE ? 0 : offset + 1;
+        return offset;
     }
 }

@@ -10,13 +10,15 @@ import io.mcpcrew.crew.validation.Names;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * {@link TaskQueue} on Redis: every operation is one Lua script (or one command) over the queue's keys
@@ -117,27 +119,21 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
     @SuppressWarnings("unchecked")
     List<String> write(List<EnqueueItem> items, long now) {
         owner.register(tenant(), queue);
-        List<String> args = new ArrayList<>(5 + items.size() * 6);
+        List<String> args = new ArrayList<>(6 + items.size() * 5);
         args.add(keys.taskPrefix);
         args.add(keys.idemPrefix);
         args.add(Long.toString(now));
         args.add(Long.toString(redis.ttl(DataType.IDEMPOTENCY).toMillis()));
         args.add(Integer.toString(items.size()));
+        args.add(keys.pendingPrefix);
         for (EnqueueItem i : items) {
             args.add(i.id());
             args.add(i.spec());
             args.add(i.payload());
-            args.add(Integer.toString(i.rank()));
             args.add(Long.toString(i.runAt()));
             args.add(i.idempotencyKey());
         }
-        return (List<String>) redis.eval(RedisTaskQueues.ENQUEUE, enqueueKeys(), args);
-    }
-
-    private List<String> enqueueKeys() {
-        List<String> k = new ArrayList<>(keys.pending);
-        k.add(keys.scheduled);
-        return k;
+        return (List<String>) redis.eval(RedisTaskQueues.ENQUEUE, List.of(keys.scheduled, keys.names), args);
     }
 
     private void validate(NewTask t) {
@@ -187,17 +183,18 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
 
     @Override
     public Optional<TaskState> cancel(String id) {
-        List<String> k = new ArrayList<>(keys.pending);
+        List<String> k = new ArrayList<>(7);
         k.addAll(List.of(keys.scheduled, keys.retry, keys.meta));
-        Object r = redis.eval(RedisTaskQueues.CANCEL, k,
-                List.of(keys.taskPrefix, requireId(id), now(), ttlMillis(redis, DataType.TASK_RESULT)));
+        k.addAll(keys.legacyPending);
+        Object r = redis.eval(RedisTaskQueues.CANCEL, k, List.of(keys.taskPrefix, requireId(id), now(),
+                ttlMillis(redis, DataType.TASK_RESULT), keys.pendingPrefix));
         return stateOf(r);
     }
 
     @Override
     public Optional<TaskState> retryDead(String id) {
-        Object r = redis.eval(RedisTaskQueues.RETRY_DEAD, keys.withPending(keys.dead),
-                List.of(keys.taskPrefix, requireId(id), now()));
+        Object r = redis.eval(RedisTaskQueues.RETRY_DEAD, List.of(keys.dead, keys.names),
+                List.of(keys.taskPrefix, requireId(id), now(), keys.pendingPrefix));
         return stateOf(r);
     }
 
@@ -231,16 +228,9 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
     @Override
     @SuppressWarnings("unchecked")
     public QueueStats stats() {
-        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.STATS, keys.queueKeys(), List.of(keys.taskPrefix));
-        long[] v = new long[r.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = ((Number) r.get(i)).longValue();
-        }
-        Map<TaskPriority, Long> byPriority = new EnumMap<>(TaskPriority.class);
-        for (TaskPriority p : TaskPriority.values()) {
-            byPriority.put(p, v[5 + p.rank()]);
-        }
-        return QueueStats.fromReply(tenant(), queue, v, byPriority, System.currentTimeMillis());
+        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.STATS, keys.queueKeys(),
+                List.of(keys.taskPrefix, keys.pendingPrefix));
+        return QueueStats.fromReply(tenant(), queue, r, System.currentTimeMillis(), config().servedWindow().toMillis());
     }
 
     @Override
@@ -251,9 +241,29 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
     @Override
     public TaskWorker startWorker(TaskHandler handler, int concurrency, ExecutorService executor) {
         Objects.requireNonNull(handler, "handler");
-        List<TaskLeases> served = List.of(new RedisTaskLeases(redis, queue));
-        TaskWorkerPool pool = new TaskWorkerPool("tasks-" + tenant() + "-" + queue, () -> served,
-                name -> handler, concurrency, executor, null, config());
+        return startPool(new RedisTaskLeases(redis, queue, Set.of()), name -> handler, concurrency, executor);
+    }
+
+    @Override
+    public TaskWorker startWorker(Collection<? extends NamedTaskHandler> handlers, int concurrency,
+            ExecutorService executor) {
+        Map<String, NamedTaskHandler> byName;
+        try {
+            byName = TaskHandlers.byName(handlers, true);
+        } catch (IllegalStateException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+        if (byName.isEmpty()) {
+            throw new InvalidInputException("no task handlers given: a worker needs at least one");
+        }
+        return startPool(new RedisTaskLeases(redis, queue, byName.keySet()), byName::get, concurrency, executor);
+    }
+
+    private TaskWorker startPool(TaskLeases leases, Function<String, TaskHandler> handlers, int concurrency,
+            ExecutorService executor) {
+        List<TaskLeases> served = List.of(leases);
+        TaskWorkerPool pool = new TaskWorkerPool("tasks-" + tenant() + "-" + queue, () -> served, handlers, concurrency,
+                executor, null, config());
         pool.start();
         return pool;
     }

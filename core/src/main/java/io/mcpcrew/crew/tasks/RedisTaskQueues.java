@@ -8,6 +8,7 @@ import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.resilience.FallbackBuffer;
 import io.mcpcrew.crew.resilience.WriteBack;
 import io.mcpcrew.crew.tenancy.TenantRedis;
+import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -169,7 +170,19 @@ public class RedisTaskQueues implements TaskQueues {
 
         @Override
         public TaskLeases leases(String queueName) {
-            return new RedisTaskLeases(tenantRedis, Names.require("queue name", queueName));
+            return new RedisTaskLeases(tenantRedis, Names.require("queue name", queueName), Set.of());
+        }
+
+        @Override
+        public TaskLeases leases(String queueName, Set<String> taskNames) {
+            if (taskNames == null || taskNames.isEmpty()) {
+                throw new InvalidInputException("no task names given: a worker's leases need at least one (leases("
+                        + Names.quote(queueName) + ") serves every name)");
+            }
+            for (String n : taskNames) {
+                Names.require("task name", n);
+            }
+            return new RedisTaskLeases(tenantRedis, Names.require("queue name", queueName), taskNames);
         }
     }
 

@@ -3,8 +3,8 @@ package io.mcpcrew.crew.tasks;
 import io.mcpcrew.crew.validation.Names;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,17 +16,19 @@ import java.util.TreeMap;
 import java.util.logging.Logger;
 
 /**
- * The {@link NamedTaskHandler} CDI beans of the application, by task name: what the managed workers run, and what
- * the HTTP API accepts as a task name. Two beans claiming one name fail the deployment with both class names.
- * {@link DemoTaskHandler}s count only with {@code redis.crew.tasks.demo-handlers.enabled=true}.
+ * The {@link NamedTaskHandler} CDI beans of the application, by task name, from every module (found by
+ * {@link TaskHandlerExtension}): what the managed workers run. Two beans claiming one name fail the deployment with
+ * both class names. {@link DemoTaskHandler}s count only with {@code redis.crew.tasks.demo-handlers.enabled=true}.
  */
 @ApplicationScoped
 public class TaskHandlers {
     private static final Logger LOG = Logger.getLogger(TaskHandlers.class.getName());
 
     @Inject
-    @Any
-    Instance<NamedTaskHandler> beans;
+    BeanManager beans;
+
+    @Inject
+    TaskHandlerExtension extension;
 
     @Inject
     TaskQueues queues;
@@ -36,10 +38,14 @@ public class TaskHandlers {
     @PostConstruct
     void collect() {
         boolean demo = queues.config().demoHandlersEnabled();
-        byName = byName(beans, demo);
+        List<NamedTaskHandler> found = new ArrayList<>();
+        for (Bean<?> b : extension.handlers()) {
+            found.add((NamedTaskHandler) beans.getReference(b, NamedTaskHandler.class, beans.createCreationalContext(b)));
+        }
+        byName = byName(found, demo);
         if (!demo) {
             List<String> skipped = new ArrayList<>();
-            for (NamedTaskHandler h : beans) {
+            for (NamedTaskHandler h : found) {
                 if (h instanceof DemoTaskHandler) {
                     skipped.add(h.taskName());
                 }
@@ -78,5 +84,16 @@ public class TaskHandlers {
 
     public Set<String> taskNames() {
         return byName.keySet();
+    }
+
+    /** The handlers that serve the queue {@code queue} of {@code tenant} ({@link NamedTaskHandler#serves}), by name. */
+    public Map<String, NamedTaskHandler> forQueue(String tenant, String queue) {
+        Map<String, NamedTaskHandler> m = new TreeMap<>();
+        for (NamedTaskHandler h : byName.values()) {
+            if (h.serves(tenant, queue)) {
+                m.put(h.taskName(), h);
+            }
+        }
+        return m;
     }
 }

@@ -13,8 +13,18 @@ import java.util.Locale;
 public final class TaskKeys {
     static final String COMPONENT = "tasks";
 
-    /** The pending LISTs, by priority rank (CRITICAL first): {@code ...:pending:critical} ... {@code :low}. */
-    final List<String> pending;
+    /**
+     * The pending LISTs of wire format 1, one per priority (CRITICAL first): {@code ...:pending:critical} ...
+     * {@code :low}. The scripts only empty them (a claim moves what an earlier version left there to the lists of
+     * {@link #pendingPrefix}).
+     */
+    final List<String> legacyPending;
+    /** Prefix of the pending LISTs, one per priority and task name: {@code pendingPrefix + "normal:" + name}. */
+    final String pendingPrefix;
+    /** SET of the task names that may have pending tasks. */
+    final String names;
+    /** HASH: task name (or {@code *}) to when a worker serving it last claimed (epoch ms). */
+    final String served;
     final String scheduled;
     final String retry;
     final String running;
@@ -30,7 +40,10 @@ public final class TaskKeys {
         for (TaskPriority p : TaskPriority.values()) {
             lists.add(keys.tagged(COMPONENT, queue, "pending", p.name().toLowerCase(Locale.ROOT)));
         }
-        pending = List.copyOf(lists);
+        legacyPending = List.copyOf(lists);
+        pendingPrefix = keys.tagged(COMPONENT, queue, "pending") + ":";
+        names = keys.tagged(COMPONENT, queue, "names");
+        served = keys.tagged(COMPONENT, queue, "served");
         scheduled = keys.tagged(COMPONENT, queue, "scheduled");
         retry = keys.tagged(COMPONENT, queue, "retry");
         running = keys.tagged(COMPONENT, queue, "running");
@@ -44,18 +57,14 @@ public final class TaskKeys {
         return taskPrefix + id;
     }
 
-    /** The keys of {@code claim.lua} and {@code stats.lua}: pending lists, scheduled, retry, running, dead, meta. */
+    /**
+     * The keys of {@code claim.lua} and {@code stats.lua}: scheduled, retry, running, dead, meta, names, served, then
+     * the pending lists of wire format 1.
+     */
     List<String> queueKeys() {
-        List<String> k = new ArrayList<>(pending);
-        k.addAll(List.of(scheduled, retry, running, dead, meta));
-        return k;
-    }
-
-    /** {@code first}, then the pending lists (CRITICAL first). */
-    List<String> withPending(String first) {
-        List<String> k = new ArrayList<>(5);
-        k.add(first);
-        k.addAll(pending);
+        List<String> k = new ArrayList<>(11);
+        k.addAll(List.of(scheduled, retry, running, dead, meta, names, served));
+        k.addAll(legacyPending);
         return k;
     }
 

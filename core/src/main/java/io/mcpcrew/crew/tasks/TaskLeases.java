@@ -3,6 +3,7 @@ package io.mcpcrew.crew.tasks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The worker protocol of one tenant's queue: claim tasks under a lease, then acknowledge, fail, renew or release
@@ -31,9 +32,13 @@ public interface TaskLeases {
     /** The name of the queue. */
     String queue();
 
+    /** The task names this view claims; empty: every name ({@link TenantTaskQueues#leases(String)}). */
+    Set<String> taskNames();
+
     /**
      * A worker's round trip, one script: completes {@code done} with their {@code results} (JSON text or null),
-     * then claims up to {@code max} tasks, highest priority first, leased for {@code lease}; claiming also promotes
+     * then claims up to {@code max} tasks of the {@link #taskNames} it serves, highest priority first (FIFO within
+     * one priority and task name; the names taken in turn), leased for {@code lease}; claiming also promotes
      * due delayed and retry tasks and re-queues tasks whose lease expired. Claims nothing while the queue is paused.
      */
     ClaimBatch ackAndClaim(List<Task> done, List<String> results, int max, Duration lease);
@@ -58,5 +63,13 @@ public interface TaskLeases {
     List<Boolean> renew(List<Task> tasks, Duration lease);
 
     /** Gives claimed tasks back unfinished (PENDING at their old place, the attempt not counted). */
-    int release(List<Task> tasks);
+    default int release(List<Task> tasks) {
+        return release(tasks, Duration.ZERO);
+    }
+
+    /**
+     * Gives claimed tasks back unfinished, the attempt not counted: claimable again after {@code delay} (SCHEDULED
+     * until then), or at once at the head of their list for {@link Duration#ZERO}. Returns how many were still held.
+     */
+    int release(List<Task> tasks, Duration delay);
 }

@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.tasks;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -70,9 +71,24 @@ public interface TaskQueue {
 
     QueueStats stats();
 
-    /** Starts a worker on its own pool of {@code concurrency} threads. */
+    /**
+     * Starts a worker for every task of this queue, whatever its name, on a pool of {@code concurrency} threads of
+     * its own (in a container, from the server's managed thread factory).
+     */
     TaskWorker startWorker(TaskHandler handler, int concurrency);
 
-    /** Starts a worker running handlers on {@code executor} (e.g. a ManagedExecutorService), at most {@code concurrency} at once. */
+    /**
+     * Starts a worker for every task of this queue, whatever its name, running the handler on {@code executor}
+     * (e.g. a {@code ManagedExecutorService}; null: a pool of its own), at most {@code concurrency} at once.
+     */
     TaskWorker startWorker(TaskHandler handler, int concurrency, ExecutorService executor);
+
+    /**
+     * Starts a worker for the tasks of this queue named by {@code handlers} (their {@link NamedTaskHandler#tenants}
+     * and {@link NamedTaskHandler#queues} are not consulted: this queue is the one served); it never claims a task
+     * of another name. Runs them on {@code executor} (null: a pool of its own), at most {@code concurrency} at once.
+     *
+     * @throws io.mcpcrew.crew.validation.InvalidInputException no handlers, an invalid name, or two for one name
+     */
+    TaskWorker startWorker(Collection<? extends NamedTaskHandler> handlers, int concurrency, ExecutorService executor);
 }

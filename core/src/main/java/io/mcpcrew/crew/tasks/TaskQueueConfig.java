@@ -25,6 +25,7 @@ public final class TaskQueueConfig {
     private final boolean demoHandlersEnabled;
     private final Duration shutdownGrace;
     private final Duration queueRefresh;
+    private final Duration servedWindow;
 
     private TaskQueueConfig(ConfigSource c) {
         lease = c.duration(PREFIX + "lease", Duration.ofSeconds(30), Duration.ofMillis(100));
@@ -41,6 +42,7 @@ public final class TaskQueueConfig {
         demoHandlersEnabled = c.bool(PREFIX + "demo-handlers.enabled", false);
         shutdownGrace = c.duration(PREFIX + "workers.shutdown-grace", Duration.ofSeconds(30), Duration.ZERO);
         queueRefresh = c.duration(PREFIX + "workers.queue-refresh", Duration.ofSeconds(2), Duration.ofMillis(10));
+        servedWindow = c.duration(PREFIX + "workers.served-window", Duration.ofSeconds(15), Duration.ofSeconds(2));
     }
 
     /** The default share per tenant: a quarter of the concurrency, at least one slot. */
@@ -127,5 +129,14 @@ public final class TaskQueueConfig {
     /** How often the managed workers re-read the registry of queues. */
     public Duration queueRefresh() {
         return queueRefresh;
+    }
+
+    /**
+     * A task name counts as served in a queue while a worker serving it claimed there within this window (workers
+     * say so at most once a second, and an idle worker asks at least every ten poll intervals); pending tasks of
+     * other names are reported as unclaimed ({@link QueueStats#unclaimed}).
+     */
+    public Duration servedWindow() {
+        return servedWindow;
     }
 }

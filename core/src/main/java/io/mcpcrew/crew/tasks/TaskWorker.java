@@ -17,6 +17,12 @@ public interface TaskWorker extends AutoCloseable {
     /** Attempts this worker recorded as failed. */
     long failed();
 
+    /**
+     * Tasks this worker gave back for later without spending their attempt: the handler's MicroProfile
+     * {@code @Bulkhead} was full, or no handler for the name was at hand.
+     */
+    long deferred();
+
     /** The last error the dispatcher met (Redis unavailable, ...), or empty. */
     String lastError();
 

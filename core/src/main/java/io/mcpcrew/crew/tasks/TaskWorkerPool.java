@@ -138,6 +138,11 @@ public final class TaskWorkerPool implements TaskWorker {
     }
 
     @Override
+    public long deferred() {
+        return status.deferredCount();
+    }
+
+    @Override
     public String lastError() {
         return status.lastError();
     }

@@ -12,6 +12,7 @@ final class WorkerStatus {
     private final String pool;
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder deferred = new LongAdder();
     private volatile String lastError = "";
 
     WorkerStatus(String pool) {
@@ -24,6 +25,16 @@ final class WorkerStatus {
 
     void failed() {
         failed.increment();
+    }
+
+    /** Records a task given back for later, its attempt not spent. */
+    void deferred(Task t, String why, java.time.Duration delay) {
+        deferred.increment();
+        TaskWorkerPool.LOG.fine(() -> pool + ": " + t + " deferred by " + delay.toMillis() + " ms: " + why);
+    }
+
+    long deferredCount() {
+        return deferred.sum();
     }
 
     long succeededCount() {

@@ -8,8 +8,10 @@
  * {@link io.mcpcrew.crew.tasks.TaskQueue} and whose {@code leases(name)} is the worker protocol,
  * {@link io.mcpcrew.crew.tasks.TaskLeases}. Workers: {@link io.mcpcrew.crew.tasks.TaskQueue#startWorker} (plain
  * Java) or {@link io.mcpcrew.crew.tasks.TaskWorkerPool} serving many queues fairly (the EJB supervisor runs one on
- * the server's managed executor, with {@link io.mcpcrew.crew.tasks.NamedTaskHandler} beans found by
- * {@link io.mcpcrew.crew.tasks.TaskHandlers}). Every state change is one Lua script over keys of one hash tag
+ * the server's managed executor, with {@link io.mcpcrew.crew.tasks.NamedTaskHandler} beans of every module found by
+ * {@link io.mcpcrew.crew.tasks.TaskHandlerExtension} into {@link io.mcpcrew.crew.tasks.TaskHandlers}). A worker
+ * claims only the task names it has handlers for; tasks nobody serves wait, counted as unclaimed in
+ * {@link io.mcpcrew.crew.tasks.QueueStats}. Every state change is one Lua script over keys of one hash tag
  * (see {@link io.mcpcrew.crew.tasks.TaskKeys} and {@code docs/wire-format/tasks.md}).
  */
 package io.mcpcrew.crew.tasks;

@@ -1,33 +1,44 @@
--- The worker's one round trip: acknowledges finished tasks, then claims up to N new ones, atomically.
+-- include: lib.lua
+-- The worker's one round trip: acknowledges finished tasks, then claims up to N new ones of the task names the
+-- worker serves, atomically.
 --  0. acks: each (id, lease, result) whose lease the caller still holds (its "<id>|<token>" member is still in
 --     the running set) becomes SUCCEEDED with its result; the record then expires after the task-result TTL.
 --     A task whose lease was lost (expired and reclaimed) is not touched.
 -- When N > 0:
---  1. promotes due SCHEDULED and FAILED (waiting retry) tasks to PENDING (appended to their priority's list);
---  2. reclaims RUNNING tasks whose lease expired (worker died): back to PENDING at the head of their priority's
---     list, or DEAD if that was their last attempt;
---  3. unless the queue is paused, pops up to N PENDING tasks, highest priority first, FIFO within a priority,
---     marks them RUNNING with attempts+1, and leases them: running ZSET member "<id>|<token>", score now + lease.
--- KEYS[1..4] pending LISTs of ranks 0..3, KEYS[5] scheduled, KEYS[6] retry, KEYS[7] running, KEYS[8] dead,
--- KEYS[9] meta
+--  1. moves the ids left in pending lists of wire format 1 (one LIST per priority) to their name's list, at the head;
+--  2. promotes due SCHEDULED and FAILED (waiting retry) tasks to PENDING (appended to their list, lib.lua);
+--  3. reclaims RUNNING tasks whose lease expired (worker died): back to PENDING at the head of their list, or DEAD
+--     if that was their last attempt;
+--  4. when asked (the caller does it at most once a second), records in the served HASH that the names are served;
+--  5. unless the queue is paused, pops up to N PENDING tasks of the served names: priority by priority (CRITICAL
+--     first), within one the names in turn from the given offset, FIFO within one list; marks them RUNNING with
+--     attempts+1 and leases them: running ZSET member "<id>|<token>", score now + lease. A name whose four lists
+--     were all found empty leaves the names SET.
+-- KEYS[1] scheduled, KEYS[2] retry, KEYS[3] running, KEYS[4] dead, KEYS[5] meta, KEYS[6] names, KEYS[7] served,
+-- KEYS[8..11] the pending LISTs of wire format 1 (critical, high, normal, low)
 -- ARGV[1] task key prefix, ARGV[2] now (ms), ARGV[3] N, ARGV[4] lease (ms), ARGV[5] lease token prefix,
--- ARGV[6] dead-letter TTL (ms), ARGV[7] task-result TTL (ms), then triples to ack: id, lease, result ("" = none)
+-- ARGV[6] dead-letter TTL (ms), ARGV[7] task-result TTL (ms), ARGV[8] pending list prefix, ARGV[9] "1" = record
+-- the names as served, ARGV[10] offset of the first name to visit, ARGV[11] A = acks, then A triples: id, lease,
+-- result ("" = none), then the served task names ("*" alone: every name in the names SET)
 -- Returns {acks, claimed}: acks = one 1 (completed) or 0 (lease lost) per triple; claimed = 5 values per claimed
 -- task: id, lease ("<id>|<token>"), attempts (this one included), spec, payload.
 local prefix, now, max, lease, tokenPrefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local pendingPrefix = ARGV[8]
+local ackCount = tonumber(ARGV[11])
+local firstName = 12 + ackCount * 3
 
 local acks = {}
-if #ARGV >= 8 then
+if ackCount > 0 then
   local members = {}
-  for i = 9, #ARGV, 3 do
-    members[#members + 1] = ARGV[i]
+  for j = 1, ackCount do
+    members[j] = ARGV[12 + (j - 1) * 3 + 1]
   end
-  local held = redis.call('ZMSCORE', KEYS[7], unpack(members))
-  redis.call('ZREM', KEYS[7], unpack(members))
+  local held = redis.call('ZMSCORE', KEYS[3], unpack(members))
+  redis.call('ZREM', KEYS[3], unpack(members))
   local done = 0
-  for j = 1, #members do
+  for j = 1, ackCount do
     if held[j] then
-      local b = 8 + (j - 1) * 3
+      local b = 12 + (j - 1) * 3
       local k = prefix .. ARGV[b]
       if ARGV[b + 2] == '' then
         redis.call('HSET', k, 'state', 'SUCCEEDED', 'finishedAt', now)
@@ -42,16 +53,24 @@ if #ARGV >= 8 then
     end
   end
   if done > 0 then
-    redis.call('HINCRBY', KEYS[9], 'succeeded', done)
+    redis.call('HINCRBY', KEYS[5], 'succeeded', done)
   end
 end
 if max < 1 then
   return { acks, {} }
 end
 
-local RANKS = { CRITICAL = 1, HIGH = 2, NORMAL = 3, LOW = 4 }
-local function listOf(spec)
-  return KEYS[RANKS[string.match(spec, '^[^|]*|([^|]*)')] or 3]
+if redis.call('EXISTS', KEYS[8], KEYS[9], KEYS[10], KEYS[11]) > 0 then
+  for r = 11, 8, -1 do
+    local old = redis.call('LRANGE', KEYS[r], 0, -1)
+    for i = #old, 1, -1 do
+      local spec = redis.call('HGET', prefix .. old[i], 'spec')
+      if spec then
+        pushPending(pendingPrefix, KEYS[6], spec, old[i], true)
+      end
+    end
+    redis.call('DEL', KEYS[r])
+  end
 end
 
 local function promote(zset)
@@ -64,17 +83,17 @@ local function promote(zset)
     local spec = redis.call('HGET', k, 'spec')
     if spec then
       redis.call('HSET', k, 'state', 'PENDING')
-      redis.call('RPUSH', listOf(spec), id)
+      pushPending(pendingPrefix, KEYS[6], spec, id, false)
     end
   end
   redis.call('ZREM', zset, unpack(due))
 end
-promote(KEYS[5])
-promote(KEYS[6])
+promote(KEYS[1])
+promote(KEYS[2])
 
-local expired = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', now, 'LIMIT', 0, 1000)
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1000)
 for _, member in ipairs(expired) do
-  redis.call('ZREM', KEYS[7], member)
+  redis.call('ZREM', KEYS[3], member)
   local id = string.match(member, '^(.-)|')
   local k = prefix .. id
   local f = redis.call('HMGET', k, 'attempts', 'spec')
@@ -85,30 +104,63 @@ for _, member in ipairs(expired) do
       redis.call('HSET', k, 'state', 'DEAD', 'finishedAt', now,
         'lastError', 'lease expired: the worker stopped renewing it (died or stalled) on the last attempt')
       redis.call('PEXPIRE', k, deadTtl)
-      redis.call('ZADD', KEYS[8], now, id)
-      redis.call('PEXPIRE', KEYS[8], deadTtl)
-      redis.call('HINCRBY', KEYS[9], 'dead', 1)
+      redis.call('ZADD', KEYS[4], now, id)
+      redis.call('PEXPIRE', KEYS[4], deadTtl)
+      redis.call('HINCRBY', KEYS[5], 'dead', 1)
     else
       redis.call('HSET', k, 'state', 'PENDING')
-      redis.call('LPUSH', listOf(f[2]), id)
+      pushPending(pendingPrefix, KEYS[6], f[2], id, true)
     end
-    redis.call('HINCRBY', KEYS[9], 'expiredLeases', 1)
+    redis.call('HINCRBY', KEYS[5], 'expiredLeases', 1)
   end
 end
 
-if redis.call('HEXISTS', KEYS[9], 'paused') == 1 then
+local names
+if ARGV[firstName] == '*' then
+  names = redis.call('SMEMBERS', KEYS[6])
+else
+  names = {}
+  for i = firstName, #ARGV do
+    names[#names + 1] = ARGV[i]
+  end
+end
+if ARGV[9] == '1' then
+  local marks = {}
+  for i = firstName, #ARGV do
+    marks[#marks + 1] = ARGV[i]
+    marks[#marks + 1] = now
+  end
+  redis.call('HSET', KEYS[7], unpack(marks))
+end
+
+if redis.call('HEXISTS', KEYS[5], 'paused') == 1 then
   return { acks, {} }
 end
 local popped = {}
+local n = #names
+local offset = tonumber(ARGV[10])
+local emptied = {}
 for r = 1, 4 do
-  if #popped >= max then
-    break
-  end
-  local got = redis.call('LPOP', KEYS[r], max - #popped)
-  if got then
-    for _, id in ipairs(got) do
-      popped[#popped + 1] = id
+  for j = 0, n - 1 do
+    local want = max - #popped
+    if want <= 0 then
+      break
     end
+    local name = names[(offset + j) % n + 1]
+    local got = redis.call('LPOP', pendingPrefix .. PRIORITIES[r] .. ':' .. name, want)
+    if got then
+      for _, id in ipairs(got) do
+        popped[#popped + 1] = id
+      end
+    end
+    if not got or #got < want then
+      emptied[name] = (emptied[name] or 0) + 1
+    end
+  end
+end
+for name, count in pairs(emptied) do
+  if count == 4 then
+    redis.call('SREM', KEYS[6], name)
   end
 end
 local out = {}
@@ -132,6 +184,6 @@ for i = 1, #popped do
   end
 end
 if #leased > 0 then
-  redis.call('ZADD', KEYS[7], unpack(leased))
+  redis.call('ZADD', KEYS[3], unpack(leased))
 end
 return { acks, out }

@@ -1,7 +1,7 @@
--- Puts a DEAD task back in the queue: PENDING with attempts 0, at the back of its priority, no TTL again.
--- KEYS[1] dead, KEYS[2..5] pending LISTs of ranks 0..3; ARGV[1] task key prefix, ARGV[2] id, ARGV[3] now (ms)
+-- include: lib.lua
+-- Puts a DEAD task back in the queue: PENDING with attempts 0, at the back of its list, no TTL again.
+-- KEYS[1] dead, KEYS[2] names; ARGV[1] task key prefix, ARGV[2] id, ARGV[3] now (ms), ARGV[4] pending list prefix
 -- Returns "PENDING", the task's current state if it is not DEAD, or "MISSING".
-local RANKS = { CRITICAL = 2, HIGH = 3, NORMAL = 4, LOW = 5 }
 local k = ARGV[1] .. ARGV[2]
 local f = redis.call('HMGET', k, 'state', 'spec')
 if not f[1] then
@@ -13,5 +13,5 @@ end
 redis.call('ZREM', KEYS[1], ARGV[2])
 redis.call('PERSIST', k)
 redis.call('HSET', k, 'state', 'PENDING', 'attempts', 0, 'runAt', ARGV[3], 'finishedAt', '')
-redis.call('RPUSH', KEYS[RANKS[string.match(f[2], '^[^|]*|([^|]*)')] or 4], ARGV[2])
+pushPending(ARGV[4], KEYS[2], f[2], ARGV[2], false)
 return 'PENDING'

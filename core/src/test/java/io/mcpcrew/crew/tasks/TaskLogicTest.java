@@ -84,8 +84,11 @@ class TaskLogicTest {
     @Test
     void keysOfOneQueueShareItsHashTagAndTheRegistryIsOutsideEveryTenant() {
         TaskKeys k = new TaskKeys(io.mcpcrew.crew.tenancy.TenantKeys.of("crew", "t1"), "emails");
-        assertEquals("crew:t1:tasks:{t1.emails}:pending:critical", k.pending.get(0));
-        assertEquals("crew:t1:tasks:{t1.emails}:pending:low", k.pending.get(3));
+        assertEquals("crew:t1:tasks:{t1.emails}:pending:", k.pendingPrefix);
+        assertEquals("crew:t1:tasks:{t1.emails}:names", k.names);
+        assertEquals("crew:t1:tasks:{t1.emails}:served", k.served);
+        assertEquals("crew:t1:tasks:{t1.emails}:pending:critical", k.legacyPending.get(0));
+        assertEquals("crew:t1:tasks:{t1.emails}:pending:low", k.legacyPending.get(3));
         assertEquals("crew:t1:tasks:{t1.emails}:task:abc", k.task("abc"));
         assertEquals("crew:t1:tasks:{t1.emails}:idem:", k.idemPrefix);
         for (String key : k.queueKeys()) {
@@ -153,14 +156,23 @@ class TaskLogicTest {
 
         Map<TaskPriority, Long> byPriority = Map.of(TaskPriority.CRITICAL, 1L, TaskPriority.HIGH, 0L,
                 TaskPriority.NORMAL, 2L, TaskPriority.LOW, 0L);
-        long[] v = {3, 4, 5, 6, 7, 1, 0, 2, 0, 1_000, 1, 11, 12, 13, 14, 15};
-        QueueStats s = QueueStats.fromReply("t1", "q", v, byPriority, 1_250);
-        assertEquals(new QueueStats("t1", "q", 3, 4, 5, 6, 7, byPriority, 250, true, 11, 12, 13, 14, 15), s);
-        v[9] = -1;
-        v[10] = 0;
-        QueueStats empty = QueueStats.fromReply("t1", "q", v, byPriority, 1_250);
+        // scheduled, retry, running, dead, pending per priority, paused, 5 counters, "*" served at, then per name
+        List<Object> reply = List.of(4L, 5L, 6L, 7L, 1L, 0L, 2L, 0L, 1L, 11L, 12L, 13L, 14L, 15L, -1L,
+                "mail", 2L, 1_000L, 1_240L, "resize", 1L, 1_200L, 200L, "zip", 0L, -1L, -1L);
+        QueueStats s = QueueStats.fromReply("t1", "q", reply, 1_250, 20);
+        assertEquals(new QueueStats("t1", "q", 3, 4, 5, 6, 7, byPriority, 250, true, 11, 12, 13, 14, 15, 1, 50,
+                List.of(new TaskNameStats("mail", 2, 250, true), new TaskNameStats("resize", 1, 50, false),
+                        new TaskNameStats("zip", 0, 0, false))), s);
+        List<Object> allServed = new java.util.ArrayList<>(reply);
+        allServed.set(14, 1_249L);
+        allServed.set(8, 0L);
+        QueueStats served = QueueStats.fromReply("t1", "q", allServed, 1_250, 20);
+        assertEquals(0, served.unclaimed(), "a worker serving every name serves them all");
+        assertEquals(0, served.oldestUnclaimedAgeMillis());
+        assertFalse(served.paused());
+        QueueStats empty = QueueStats.fromReply("t1", "q", reply.subList(0, 15), 1_250, 20);
         assertEquals(0, empty.oldestPendingAgeMillis(), "nothing pending: age 0");
-        assertFalse(empty.paused());
+        assertEquals(List.of(), empty.byTaskName());
 
         TaskInfo info = TaskInfo.fromRecord("t1", "q", "abc", Map.of("spec", "send|HIGH|5|10|20|0|1000|k",
                 "payload", "{}", "state", "FAILED", "attempts", "2", "runAt", "3000", "startedAt", "2000",
@@ -218,7 +230,11 @@ class TaskLogicTest {
                 throw new UnsupportedOperationException();
             }
 
-            public int release(List<Task> tasks) {
+            public java.util.Set<String> taskNames() {
+                return java.util.Set.of();
+            }
+
+            public int release(List<Task> tasks, Duration delay) {
                 throw new UnsupportedOperationException();
             }
         };

@@ -40,6 +40,8 @@ abstract class TaskQueueContract {
 
     protected JedisRedisManager redis;
     protected RedisTaskQueues queues;
+    /** The settings {@link #redis} was opened with: another node of the same deployment opens with them too. */
+    protected Map<String, String> settings;
     private final List<TaskWorker> workers = new ArrayList<>();
 
     /** Connection settings of the topology under test. */
@@ -57,6 +59,7 @@ abstract class TaskQueueContract {
         cfg.put("redis.crew.tasks.backoff-cap", "40ms");
         cfg.put("redis.crew.tasks.workers.queue-refresh", "50ms");
         cfg.putAll(extra);
+        settings = Map.copyOf(cfg);
         redis = new JedisRedisManager(RedisCrewConfig.load(cfg), null);
         queues = new RedisTaskQueues(redis);
     }

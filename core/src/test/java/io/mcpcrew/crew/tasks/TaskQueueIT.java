@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The TaskQueue contract on a standalone redis-server. */
 @ExtendWith(RedisServerExtension.class)
-class TaskQueueIT extends TaskQueueContract {
+class TaskQueueIT extends TaskRoutingContract {
     private RedisServer server;
 
     @BeforeEach

@@ -21,11 +21,13 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Runs the application's task handlers ({@link io.mcpcrew.crew.tasks.NamedTaskHandler} beans, by task name) for
- * every tenant's queues in the registry, with {@code redis.crew.tasks.workers.concurrency} tasks at once on the
+ * Runs the application's task handlers ({@link io.mcpcrew.crew.tasks.NamedTaskHandler} beans of any module, by task
+ * name) on the queues of the registry they serve (their {@code tenants()} and {@code queues()}), claiming only the
+ * task names it has a handler for there: a task of another name is left for the node or worker that serves it. With {@code redis.crew.tasks.workers.concurrency} tasks at once on the
  * server's {@link ManagedExecutorService}, fairly across queues and with at most
  * {@code redis.crew.tasks.workers.tenant-max-share} of them held by one tenant (see {@link TaskWorkerPool}), so one
  * tenant's long tasks never hold every slot. The dispatcher
@@ -72,11 +74,14 @@ public class TaskWorkerSupervisor implements WorkerHealth {
                 + config.workersTenantMaxShare() + " per tenant, handlers " + handlers.taskNames());
     }
 
-    /** The worker protocol of every queue in the registry. */
+    /** The worker protocol of every queue in the registry that some handler serves, for the names served there. */
     private List<TaskLeases> registeredQueues() {
         List<TaskLeases> out = new ArrayList<>();
         for (TaskQueue q : queues.registeredQueues()) {
-            out.add(queues.forTenant(q.tenant()).leases(q.name()));
+            Set<String> names = handlers.forQueue(q.tenant(), q.name()).keySet();
+            if (!names.isEmpty()) {
+                out.add(queues.forTenant(q.tenant()).leases(q.name(), names));
+            }
         }
         return out;
     }
@@ -111,6 +116,6 @@ public class TaskWorkerSupervisor implements WorkerHealth {
         String err = p.lastError();
         return p.inFlight() + "/" + p.concurrency() + " running (at most " + p.tenantMaxShare() + " per tenant), "
                 + p.succeeded() + " succeeded, " + p.failed()
-                + " failed" + (err.isEmpty() ? "" : ", last error: " + err);
+                + " failed, " + p.deferred() + " deferred" + (err.isEmpty() ? "" : ", last error: " + err);
     }
 }

@@ -1,14 +1,13 @@
 package io.mcpcrew.crew.web.tasks;
 
 import io.mcpcrew.crew.tasks.QueueStats;
-import io.mcpcrew.crew.tasks.TaskHandlers;
+import io.mcpcrew.crew.tasks.TaskNameStats;
 import io.mcpcrew.crew.tasks.TaskInfo;
 import io.mcpcrew.crew.tasks.TaskOptions;
 import io.mcpcrew.crew.tasks.TaskPriority;
 import io.mcpcrew.crew.tasks.TaskQueue;
 import io.mcpcrew.crew.tasks.TaskQueues;
 import io.mcpcrew.crew.tasks.TaskState;
-import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
 import io.mcpcrew.crew.web.json.Params;
 import jakarta.annotation.security.RolesAllowed;
@@ -53,9 +52,6 @@ public class TaskResource {
     @Inject
     TaskQueues queues;
 
-    @Inject
-    TaskHandlers handlers;
-
     @PathParam("tenant")
     String tenant;
 
@@ -79,10 +75,6 @@ public class TaskResource {
             mediaType = MediaType.APPLICATION_JSON)) String raw) {
         EnqueueRequest body = EnqueueRequest.parse(raw);
         String name = Names.require("task name", body.name());
-        if (handlers.handler(name).isEmpty()) {
-            throw new InvalidInputException("unknown task name " + Names.quote(name)
-                    + ": no handler is registered for it (registered: " + handlers.taskNames() + ")");
-        }
         TaskPriority priority = TaskPriority.parse(body.priority());
         TaskOptions options = TaskOptions.defaults();
         if (body.delaySeconds() != null) {
@@ -191,6 +183,11 @@ public class TaskResource {
         for (TaskPriority p : TaskPriority.values()) {
             byPriority.add(p.name(), s.pendingByPriority().get(p));
         }
+        JsonArrayBuilder byName = Json.createArrayBuilder();
+        for (TaskNameStats n : s.byTaskName()) {
+            byName.add(Json.createObjectBuilder().add("taskName", n.taskName()).add("pending", n.pending())
+                    .add("oldestPendingAgeMillis", n.oldestPendingAgeMillis()).add("served", n.served()));
+        }
         return Json.createObjectBuilder().add("tenant", s.tenant()).add("queue", s.queue())
                 .add("paused", s.paused())
                 .add("pending", s.pending()).add("pendingByPriority", byPriority)
@@ -199,7 +196,9 @@ public class TaskResource {
                 .add("oldestPendingAgeMillis", s.oldestPendingAgeMillis())
                 .add("succeededTotal", s.succeededTotal()).add("failedAttemptsTotal", s.failedAttemptsTotal())
                 .add("deadTotal", s.deadTotal()).add("cancelledTotal", s.cancelledTotal())
-                .add("expiredLeasesTotal", s.expiredLeasesTotal()).build();
+                .add("expiredLeasesTotal", s.expiredLeasesTotal())
+                .add("unclaimed", s.unclaimed()).add("oldestUnclaimedAgeMillis", s.oldestUnclaimedAgeMillis())
+                .add("byTaskName", byName).build();
     }
 
     /** Stored JSON text as a JSON value (text that is not JSON, e.g. written by another client, as a string). */

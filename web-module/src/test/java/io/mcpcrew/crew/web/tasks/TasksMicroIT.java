@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.web.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.testing.RedisServerExtension;
@@ -92,7 +93,6 @@ class TasksMicroIT {
         String tasks = queueUrl("acme", "demo") + "/tasks";
         assertBadRequest(Http.send("POST", tasks, "{\"name\":\"echo\",\"priority\":\"URGENT\"}"), "URGENT");
         assertBadRequest(Http.send("POST", tasks, "{\"name\":\"echo\",\"delaySeconds\":-1}"), "delaySeconds");
-        assertBadRequest(Http.send("POST", tasks, "{\"name\":\"no-such-task\"}"), "no handler");
         assertBadRequest(Http.send("POST", tasks, "{\"name\":\"echo\",\"maxAttempts\":0}"), "maxAttempts");
         assertBadRequest(Http.send("POST", tasks, "{\"payload\":1}"), "task name");
         assertBadRequest(Http.send("POST", tasks, "{\"name\":\"echo\",\"payload\":\"" + "x".repeat(1_100_000) + "\"}"),
@@ -105,6 +105,28 @@ class TasksMicroIT {
         assertEquals(404, Http.send("DELETE", tasks + "/0123456789abcdef0123456789abcdef", null).statusCode());
         assertEquals(404, Http.send("POST", queueUrl("acme", "demo") + "/dead/0123456789abcdef0123456789abcdef/retry",
                 null).statusCode());
+    }
+
+    /** No node here has a handler for the name: accepted, never claimed, counted as unclaimed, never failed. */
+    @Test
+    void aTaskNoNodeServesIsAcceptedAndWaitsUnclaimed() throws Exception {
+        String q = queueUrl("acme", "unserved");
+        HttpResponse<String> unserved = Http.send("POST", q + "/tasks", "{\"name\":\"no-such-task\",\"payload\":1}");
+        assertEquals(201, unserved.statusCode(), unserved.body());
+        String id = json(unserved).getString("id");
+        String echo = json(Http.send("POST", q + "/tasks", "{\"name\":\"echo\",\"payload\":2}")).getString("id");
+        awaitTask(q + "/tasks/" + echo, t -> "SUCCEEDED".equals(t.getString("state"))); // the workers visited the queue
+        JsonObject task = json(Http.get(q + "/tasks/" + id));
+        assertEquals("PENDING", task.getString("state"), task.toString());
+        assertEquals(0, task.getInt("attempts"), "no attempt spent for want of a handler: " + task);
+        JsonObject stats = json(Http.get(q));
+        assertEquals(1, stats.getInt("unclaimed"), stats.toString());
+        assertEquals(0, stats.getInt("failedAttemptsTotal"), stats.toString());
+        JsonObject byName = stats.getJsonArray("byTaskName").getJsonObject(0);
+        assertEquals("no-such-task", byName.getString("taskName"), stats.toString());
+        assertEquals(1, byName.getInt("pending"), stats.toString());
+        assertFalse(byName.getBoolean("served"), stats.toString());
+        assertEquals("CANCELLED", json(Http.send("DELETE", q + "/tasks/" + id, null)).getString("state"));
     }
 
     @Test
