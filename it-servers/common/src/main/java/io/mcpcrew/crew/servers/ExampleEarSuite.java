@@ -46,9 +46,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A user's own application on a full server: {@code examples/orders-ear} ({@code orders.ear}: crew's core in
- * {@code lib/}, crew's EJB module and HTTP API at {@code /crew}, and the user's EJB module {@code orders-ejb.jar},
- * package {@code com.example.orders}), deployed unchanged, driven only through crew's HTTP API and read back through
- * it and the test's Redis.
+ * {@code lib/}, crew's EJB module and HTTP API at {@code /crew}, the user's EJB module {@code orders-ejb.jar},
+ * package {@code com.example.orders}, and the user's WAR at {@code /orders}), deployed unchanged, driven only through
+ * crew's HTTP API and read back through it, the user's own endpoint and the test's Redis.
  *
  * <p>It proves, on each server: a task enqueued over HTTP runs in the user's {@code NamedTaskHandler} bean (found
  * in the user's jar by crew's built-in supervisor) and its result is readable; the user's own worker (started by
@@ -58,7 +58,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * handler: a {@code @Timeout} fails the attempt, a {@code @Bulkhead} refuses calls over its limit without failing
  * an attempt, and the limit in force is the one MicroProfile Config sets
  * ({@code COM_EXAMPLE_ORDERS_PRICEORDERHANDLER_HANDLE_BULKHEAD_VALUE=2} in the server's environment, failsafe;
- * the annotation says 4).
+ * the annotation says 4); the user's endpoint answers 503 through its {@code @Fallback} while Redis is down.
  *
  * <p>The application serves tenant {@value #TENANT} ({@code orders.tenants}, its default): its shipping worker
  * and its orders-stream bridge run for that tenant only. The server (started once for the test JVM) may have run
@@ -91,7 +91,10 @@ public abstract class ExampleEarSuite {
         return ShrinkWrap.create(ZipImporter.class, "orders.ear").importFrom(ear).as(EnterpriseArchive.class);
     }
 
-    /** crew's web module inside the user's EAR, e.g. {@code http://127.0.0.1:21080/crew/}. */
+    /**
+     * A web module of the deployment (the EAR has two: crew's at {@code /crew}, the user's at {@code /orders}); only
+     * its scheme, host and port are used.
+     */
     @ArquillianResource
     URL base;
 
@@ -129,11 +132,13 @@ public abstract class ExampleEarSuite {
         String shipping = result.getString("shippingTask");
         JsonObject shipped = awaitTask(TENANT, "shipping", shipping, "SUCCEEDED");
         assertEquals("orders-shipping", shipped.getJsonObject("result").getString("shippedBy"), shipped.toString());
-        Map<String, String> order = awaitOrder(redis, "o-http", o -> "SHIPPED".equals(o.get("status")));
-        assertEquals("7.85", order.get("total"), order.toString());
-        assertEquals(id, order.get("pricingTask"), order.toString());
-        assertEquals(shipping, order.get("shippingTask"), order.toString());
-        assertEquals(shipped.getJsonObject("result").getString("trackingId"), order.get("trackingId"), order.toString());
+        JsonObject order = awaitOrder(redis, "o-http", o -> "SHIPPED".equals(o.getString("status")));
+        assertEquals("7.85", order.getString("total"), order.toString());
+        assertEquals(id, order.getString("pricingTask"), order.toString());
+        assertEquals(shipping, order.getString("shippingTask"), order.toString());
+        assertEquals(shipped.getJsonObject("result").getString("trackingId"), order.getString("trackingId"), order.toString());
+        HttpResponse<String> otherTenant = send("GET", ordersApi("orders/o-http"), null, TestTokens.forTenant(OTHER_TENANT));
+        assertEquals(404, otherTenant.statusCode(), "another tenant's token does not see it: " + otherTenant.body());
     }
 
     /** The user's own worker on its own queue runs a task enqueued over HTTP. */
@@ -162,9 +167,9 @@ public abstract class ExampleEarSuite {
                 "{\"type\":\"order.placed\",\"data\":" + order("o-event", null) + "}", token));
         String eventId = json(published).getString("id");
 
-        Map<String, String> order = awaitOrder(redis, "o-event", o -> "SHIPPED".equals(o.get("status")));
-        assertEquals(eventId, order.get("placedEvent"), "the observer saw the event published over HTTP: " + order);
-        assertEquals("7.85", order.get("total"), order.toString());
+        JsonObject order = awaitOrder(redis, "o-event", o -> "SHIPPED".equals(o.getString("status")));
+        assertEquals(eventId, order.getString("placedEvent"), "the observer saw the event published over HTTP: " + order);
+        assertEquals("7.85", order.getString("total"), order.toString());
 
         HttpResponse<String> replay = expect(200, send("GET", api("v1/tenants/" + TENANT + "/streams/orders/events?after="
                 + URLEncoder.encode(eventId, StandardCharsets.UTF_8)), null, token));
@@ -176,9 +181,10 @@ public abstract class ExampleEarSuite {
     /**
      * The built-in supervisor claims only what a handler of this deployment serves on that queue. On the other
      * tenant's shipping queue (no user worker there) {@code ship-order} tasks wait: PENDING, no attempt, counted as
-     * unclaimed, never failed or dead — while the supervisor demonstrably visits that queue (an {@code echo} task
+     * unclaimed, never failed or dead, while the supervisor demonstrably visits that queue (an {@code echo} task
      * enqueued after them runs). A {@code price-order} task on the tenant's shipping queue waits too: the user's
-     * handler serves the orders queue only. On the served shipping queue nothing is unclaimed.
+     * handler serves the orders queue only. A {@code ship-order} task held on the tenant's (paused) shipping queue
+     * is pending but not unclaimed, its name served by the user's worker, which runs it once the queue resumes.
      */
     @Test
     @Order(4)
@@ -187,40 +193,42 @@ public abstract class ExampleEarSuite {
         for (int i = 1; i <= 3; i++) {
             waiting.add(enqueue(OTHER_TENANT, "shipping", "ship-order", "{\"orderId\":\"g-" + i + "\"}", null));
         }
-        String strayPricing = enqueue(TENANT, "shipping", "price-order", order("o-stray", null), null);
+        String stray = enqueue(TENANT, "shipping", "price-order", order("o-stray", null), null);
         String echoOther = enqueue(OTHER_TENANT, "shipping", "echo", "{\"after\":\"ship-order\"}", null);
         String echoOwn = enqueue(TENANT, "shipping", "echo", "{\"after\":\"price-order\"}", null);
-        String shipOwn = enqueue(TENANT, "shipping", "ship-order", "{\"orderId\":\"o-served\"}", null);
         awaitTask(OTHER_TENANT, "shipping", echoOther, "SUCCEEDED");
         awaitTask(TENANT, "shipping", echoOwn, "SUCCEEDED");
-        awaitTask(TENANT, "shipping", shipOwn, "SUCCEEDED");
+        expect(200, send("POST", queueUrl(TENANT, "shipping") + "/pause", null, TestTokens.forTenant(TENANT)));
+        String held = enqueue(TENANT, "shipping", "ship-order", "{\"orderId\":\"o-held\"}", null);
         sleep(Duration.ofSeconds(3)); // more rounds of the supervisor over both queues
 
         for (String id : waiting) {
-            JsonObject t = task(OTHER_TENANT, "shipping", id);
-            assertEquals("PENDING", t.getString("state"), t.toString());
-            assertEquals(0, t.getInt("attempts"), "never claimed: " + t);
-            assertFalse(t.containsKey("lastError") && !t.isNull("lastError"), t.toString());
+            assertNeverClaimed(task(OTHER_TENANT, "shipping", id));
         }
-        JsonObject stray = task(TENANT, "shipping", strayPricing);
-        assertEquals("PENDING", stray.getString("state"), "PriceOrderHandler serves the orders queue only: " + stray);
-        assertEquals(0, stray.getInt("attempts"), stray.toString());
+        assertNeverClaimed(task(TENANT, "shipping", stray));
+        assertNeverClaimed(task(TENANT, "shipping", held));
 
         JsonObject other = stats(OTHER_TENANT, "shipping");
         assertEquals(3, other.getInt("unclaimed"), other.toString());
-        assertTrue(other.getJsonNumber("oldestUnclaimedAgeMillis").longValue() > 0, other.toString());
-        JsonObject shipOrders = byName(other, "ship-order");
-        assertEquals(3, shipOrders.getInt("pending"), other.toString());
-        assertFalse(shipOrders.getBoolean("served"), other.toString());
+        assertTrue(other.getJsonNumber("oldestUnclaimedAgeMillis").longValue() >= 3000, other.toString());
+        assertEquals(3, byName(other, "ship-order").getInt("pending"), other.toString());
+        assertFalse(byName(other, "ship-order").getBoolean("served"), "no worker serves it there: " + other);
         assertEquals(0, other.getInt("dead"), other.toString());
         assertEquals(0, other.getJsonNumber("failedAttemptsTotal").longValue(), other.toString());
 
         JsonObject own = stats(TENANT, "shipping");
-        assertEquals(1, own.getInt("unclaimed"), "only the stray price-order waits there: " + own);
+        assertEquals(2, own.getInt("pending"), own.toString());
+        assertEquals(1, own.getInt("unclaimed"), "only the price-order is unclaimed there: " + own);
         assertFalse(byName(own, "price-order").getBoolean("served"), own.toString());
+        assertEquals(1, byName(own, "ship-order").getInt("pending"), own.toString());
         assertTrue(byName(own, "ship-order").getBoolean("served"), "the user's worker serves it: " + own);
         assertEquals(0, own.getInt("dead"), own.toString());
         assertEquals(0, own.getJsonNumber("failedAttemptsTotal").longValue(), own.toString());
+
+        expect(200, send("POST", queueUrl(TENANT, "shipping") + "/resume", null, TestTokens.forTenant(TENANT)));
+        JsonObject shipped = awaitTask(TENANT, "shipping", held, "SUCCEEDED");
+        assertEquals("orders-shipping", shipped.getJsonObject("result").getString("shippedBy"), shipped.toString());
+        assertNeverClaimed(task(TENANT, "shipping", stray));
     }
 
     /**
@@ -263,30 +271,58 @@ public abstract class ExampleEarSuite {
             }
         }
         int most = 0;
+        int deferred = 0;
         for (Map.Entry<String, List<String>> e : ids.entrySet()) {
             for (String id : e.getValue()) {
                 JsonObject done = awaitTask(e.getKey(), "orders", id, "SUCCEEDED");
                 assertEquals(1, done.getInt("attempts"), "a refused call is not a counted attempt: " + done);
+                assertTrue(!done.containsKey("lastError") || done.isNull("lastError"), done.toString());
                 most = Math.max(most, done.getJsonObject("result").getInt("concurrentPricings"));
+                // a task the bulkhead refused was given back SCHEDULED: its runAt moved past its creation
+                if (Instant.parse(done.getString("runAt")).isAfter(Instant.parse(done.getString("createdAt")))) {
+                    deferred++;
+                }
             }
             JsonObject stats = stats(e.getKey(), "orders");
             assertEquals(0, stats.getJsonNumber("failedAttemptsTotal").longValue(), "no attempt failed: " + stats);
             assertEquals(0, stats.getInt("dead"), stats.toString());
         }
         assertEquals(BULKHEAD_LIMIT, most, "pricings at once: the configured bulkhead, reached and never passed");
-        long refused = bulkheadRejections();
-        assertTrue(refused > 0, "more calls than the limit were made, and the bulkhead refused them: " + refused);
+        assertTrue(deferred > 0, "more calls than the limit were made, and the bulkhead refused some: " + deferred);
+    }
+
+    /**
+     * The user's own endpoint, {@code @Timeout} + {@code @Fallback}: while Redis is down a read answers 503 with
+     * {@code Retry-After} at once instead of an error; with Redis back (empty: the test's Redis restarts without
+     * its data) it answers again, 404 for the order that went with the data.
+     */
+    @Test
+    @Order(7)
+    void theUsersEndpointFallsBackWhileRedisIsDown(RedisServer redis) {
+        redis.stop();
+        try {
+            HttpResponse<String> down = send("GET", ordersApi("orders/o-http"), null, TestTokens.forTenant(TENANT));
+            assertEquals(503, down.statusCode(), down.body());
+            assertEquals(503, json(down).getInt("status"), down.body());
+            assertEquals("1", down.headers().firstValue("Retry-After").orElse(null), down.headers().toString());
+        } finally {
+            redis.start();
+        }
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        HttpResponse<String> back;
+        do {
+            sleep(Duration.ofMillis(250));
+            back = send("GET", ordersApi("orders/o-http"), null, TestTokens.forTenant(TENANT));
+        } while (back.statusCode() != 404 && System.nanoTime() < deadline);
+        assertEquals(404, back.statusCode(), "answers again once Redis is back: " + back.body());
     }
 
     // ---- helpers ----
 
-    /** The liveness check's count of tasks the supervisor put back because a bulkhead refused them. */
-    private static long bulkheadRejections() {
-        JsonObject live = json(expect(200, get(health("/live"))));
-        String text = live.toString();
-        Matcher m = Pattern.compile("(\\d+) rejected by bulkhead").matcher(text);
-        assertTrue(m.find(), "the liveness check reports bulkhead rejections: " + text);
-        return Long.parseLong(m.group(1));
+    private static void assertNeverClaimed(JsonObject task) {
+        assertEquals("PENDING", task.getString("state"), task.toString());
+        assertEquals(0, task.getInt("attempts"), "never claimed: " + task);
+        assertTrue(!task.containsKey("lastError") || task.isNull("lastError"), task.toString());
     }
 
     /** An order of two lines, total 7.85; {@code quoteMillis} is how long the supplier's quote takes (null: at once). */
@@ -337,34 +373,38 @@ public abstract class ExampleEarSuite {
         throw new AssertionError("not " + state + " within " + DEADLINE.toSeconds() + " s: " + t);
     }
 
-    /** Polls the order hash the user's OrderService keeps ({@code crewit:<tenant>:orders:<id>}) until it matches. */
-    private static Map<String, String> awaitOrder(RedisServer redis, String orderId, Predicate<Map<String, String>> done) {
-        String key = KEY_PREFIX + ":" + TENANT + ":orders:" + orderId;
+    /**
+     * Polls the user's {@code GET /orders/api/orders/{id}} (the order as the user's OrderService keeps it) with the
+     * tenant's token until it matches; then checks the hash in Redis has the CACHE time to live.
+     */
+    private JsonObject awaitOrder(RedisServer redis, String orderId, Predicate<JsonObject> done) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        Map<String, String> order = Map.of();
+        String last = "nothing";
         while (System.nanoTime() < deadline) {
-            order = hash(redis, key);
-            if (done.test(order)) {
-                long ttl = redis.ttl(key);
+            HttpResponse<String> r = send("GET", ordersApi("orders/" + orderId), null, TestTokens.forTenant(TENANT));
+            last = r.statusCode() + " " + r.body();
+            if (r.statusCode() == 200 && done.test(json(r))) {
+                long ttl = redis.ttl(KEY_PREFIX + ":" + TENANT + ":orders:" + orderId);
                 assertTrue(ttl > 0 && ttl <= 3600, "the order has the CACHE TTL, not " + ttl);
-                return order;
+                return json(r);
             }
             sleep(Duration.ofMillis(250));
         }
-        throw new AssertionError("order " + key + " not as expected within " + DEADLINE.toSeconds() + " s: " + order);
+        throw new AssertionError("order " + orderId + " not as expected within " + DEADLINE.toSeconds() + " s: " + last);
     }
 
-    private static Map<String, String> hash(RedisServer redis, String key) {
-        String[] reply = redis.command("HGETALL", key).split("\n", -1);
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < reply.length; i += 2) {
-            m.put(reply[i], reply[i + 1]);
-        }
-        return m;
-    }
-
+    /** crew's HTTP API in the user's EAR: {@code http://host:port/crew/api/<path>}. */
     private String api(String path) {
-        return base + "api/" + path;
+        return serverRoot() + "/crew/api/" + path;
+    }
+
+    /** The user's own HTTP API: {@code http://host:port/orders/api/<path>}. */
+    private String ordersApi(String path) {
+        return serverRoot() + "/orders/api/" + path;
+    }
+
+    private String serverRoot() {
+        return base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
     }
 
     private String queueUrl(String tenant, String queue) {
