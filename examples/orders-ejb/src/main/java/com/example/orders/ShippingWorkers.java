@@ -64,9 +64,4 @@ public class ShippingWorkers {
         }
         workers.clear();
     }
-
-    /** True while every shipping worker's dispatcher runs. */
-    public boolean running() {
-        return !workers.isEmpty() && workers.stream().allMatch(TaskWorker::isAlive);
-    }
 }
