@@ -26,6 +26,9 @@ public final class TaskQueueConfig {
     private final Duration shutdownGrace;
     private final Duration queueRefresh;
     private final Duration servedWindow;
+    private final boolean schedulesEnabled;
+    private final Duration schedulesInterval;
+    private final Duration schedulesCatchUpWindow;
 
     private TaskQueueConfig(ConfigSource c) {
         lease = c.duration(PREFIX + "lease", Duration.ofSeconds(30), Duration.ofMillis(100));
@@ -43,6 +46,9 @@ public final class TaskQueueConfig {
         shutdownGrace = c.duration(PREFIX + "workers.shutdown-grace", Duration.ofSeconds(30), Duration.ZERO);
         queueRefresh = c.duration(PREFIX + "workers.queue-refresh", Duration.ofSeconds(2), Duration.ofMillis(10));
         servedWindow = c.duration(PREFIX + "workers.served-window", Duration.ofSeconds(15), Duration.ofSeconds(2));
+        schedulesEnabled = c.bool(PREFIX + "schedules.enabled", true);
+        schedulesInterval = c.duration(PREFIX + "schedules.interval", Duration.ofSeconds(1), Duration.ofSeconds(1));
+        schedulesCatchUpWindow = c.duration(PREFIX + "schedules.catch-up-window", Duration.ofMinutes(1), Duration.ZERO);
     }
 
     /** The default share per tenant: a quarter of the concurrency, at least one slot. */
@@ -138,5 +144,24 @@ public final class TaskQueueConfig {
      */
     public Duration servedWindow() {
         return servedWindow;
+    }
+
+    /** Whether this server runs the schedule timer (recurring tasks); {@link ScheduleRunner} in plain Java. */
+    public boolean schedulesEnabled() {
+        return schedulesEnabled;
+    }
+
+    /** How often the server's schedule timer fires due ticks (a tick fires at most this late while a node runs). */
+    public Duration schedulesInterval() {
+        return schedulesInterval;
+    }
+
+    /**
+     * How late a tick may be and still run on its own: a runner that finds a schedule due runs each tick that is
+     * at most this late (catching up); ticks older than that were missed, and run once together (see
+     * {@link ScheduleRunner}).
+     */
+    public Duration schedulesCatchUpWindow() {
+        return schedulesCatchUpWindow;
     }
 }
