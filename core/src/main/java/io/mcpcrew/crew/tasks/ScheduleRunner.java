@@ -41,7 +41,7 @@ public final class ScheduleRunner {
     static final int MAX_CATCH_UP = 10;
 
     private final TaskQueues queues;
-    /** Schedules whose stored spec could not be read, logged once each (by queue, name and spec). */
+    /** Schedules whose stored spec could not be read or gave no next tick, logged once each (queue, name, spec). */
     private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
 
     /** A runner over the queues of {@code queues} (the CDI bean, or {@code new RedisTaskQueues(redis)}). */
@@ -107,30 +107,31 @@ public final class ScheduleRunner {
         return fired;
     }
 
-    /** The ticks to fire for one due schedule and its next tick; null if its stored spec cannot be read. */
+    /** The ticks to fire for one due schedule and its next tick; null if its stored spec cannot be used. */
     private RedisTaskSchedules.Firing firing(RedisTaskQueue q, RedisTaskSchedules.Due d, long now, long window,
             TaskQueueConfig config) {
         ScheduleSpec spec;
+        List<Long> ticks = new ArrayList<>(1);
+        long next;
         try {
             spec = ScheduleSpec.parse(d.name(), d.specText());
-        } catch (InvalidInputException e) {
+            ticks.add(d.tick());
+            next = spec.nextTickAfter(d.tick());
+            if (next <= now - window) {
+                next = spec.nextTickAfter(now); // missed ticks: one run for all of them, then on from now
+            } else {
+                while (next <= now && ticks.size() < MAX_CATCH_UP) {
+                    ticks.add(next);
+                    next = spec.nextTickAfter(next);
+                }
+            }
+        } catch (InvalidInputException | IllegalStateException e) { // written by another client, or no later tick
             if (unreadable.size() < 10_000 && unreadable.add(q.tenant() + "/" + q.name() + "/" + d.name() + "/"
                     + RedisTaskSchedules.sha1(d.specText()))) {
                 LOG.log(Level.WARNING, "schedule {0} of {1}/{2} is not fired: {3}",
                         new Object[] {d.name(), q.tenant(), q.name(), e.getMessage()});
             }
             return null;
-        }
-        List<Long> ticks = new ArrayList<>(1);
-        ticks.add(d.tick());
-        long next = spec.nextTickAfter(d.tick());
-        if (next <= now - window) {
-            next = spec.nextTickAfter(now); // missed ticks: one run for all of them, then on from now
-        } else {
-            while (next <= now && ticks.size() < MAX_CATCH_UP) {
-                ticks.add(next);
-                next = spec.nextTickAfter(next);
-            }
         }
         String taskSpec = new TaskSpec(spec.taskName(), spec.priority(), config.maxAttempts(),
                 config.backoffBase().toMillis(), config.backoffCap().toMillis(), 0, now, "").format();

@@ -12,6 +12,8 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
@@ -21,7 +23,7 @@ import java.util.logging.Logger;
 
 /**
  * Fires the recurring tasks' due ticks: {@link ScheduleRunner#runDue()} every
- * {@code redis.crew.tasks.schedules.interval} (default 1 s, the EJB timer service's usual minimum; off with
+ * {@code redis.crew.tasks.schedules.interval} (default and least 1 s; off with
  * {@code redis.crew.tasks.schedules.enabled=false}) on a non-persistent interval timer. Every node runs it; each tick
  * is fired by one of them (a compare-and-set in Redis), so more nodes only make ticks fire sooner after a node
  * stops. A pass still running when the timer fires again is not doubled (that timeout is skipped). Skipped while
@@ -60,6 +62,7 @@ public class ScheduleTimer {
     }
 
     @Timeout
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED) // Redis only: no JTA transaction to hold open
     void fire() {
         ScheduleRunner r = runner;
         if (r == null || redis.useFallback() || !running.compareAndSet(false, true)) {
@@ -72,6 +75,8 @@ public class ScheduleTimer {
             }
         } catch (RedisCrewException e) {
             LOG.log(Level.WARNING, "recurring tasks not fired (retried at the next interval): {0}", e.getMessage());
+        } catch (RuntimeException e) { // never out of a timeout: the container would retry it at once
+            LOG.log(Level.SEVERE, "recurring tasks not fired (retried at the next interval)", e);
         } finally {
             running.set(false);
         }
