@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.events;
 
+import io.mcpcrew.crew.concurrency.CrewThreads;
 import io.mcpcrew.crew.health.WorkerHealth;
 import io.mcpcrew.crew.redis.RedisManager;
 import jakarta.annotation.PreDestroy;
@@ -9,16 +10,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 /**
- * {@link EventManager} on Redis Streams. A CDI bean ({@code @ApplicationScoped}: its reader threads come from the
- * server's {@code java:comp/DefaultManagedThreadFactory} and stop at {@code @PreDestroy}); outside a container
- * build it with {@link #RedisEventManager(RedisManager, ThreadFactory)} and {@link #close()} it.
+ * {@link EventManager} on Redis Streams. A CDI bean ({@code @ApplicationScoped}: its reader threads come from
+ * {@link CrewThreads}, so from the server's managed thread factory, and stop at {@code @PreDestroy}); outside a
+ * container build it with {@link #RedisEventManager(RedisManager)} and {@link #close()} it.
  *
  * <p>It wires the parts and owns their lifecycle and health: the {@link EventPublisher} (XADD, the fallback buffer
  * and its write-back), the {@link SubscriptionContainer} (broadcast readers and group consumers on their threads),
@@ -39,7 +36,6 @@ import javax.naming.NamingException;
 @ApplicationScoped
 public class RedisEventManager implements EventManager, WorkerHealth, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisEventManager.class.getName());
-    static final String MANAGED_THREAD_FACTORY = "java:comp/DefaultManagedThreadFactory";
 
     private final RedisManager redis;
     private final EventSettings settings;
@@ -60,18 +56,18 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         this.queries = null;
     }
 
-    /** The CDI constructor: managed threads, CDI bridge through {@code beans}. */
+    /** The CDI constructor: reader threads from {@link CrewThreads}, CDI bridge through {@code beans}. */
     @Inject
     public RedisEventManager(RedisManager redis, BeanManager beans) {
-        this(redis, managedThreadFactory(), beans);
+        this(redis, (ThreadFactory) null, beans);
     }
 
-    /** Outside a container, readers on daemon threads of its own; no CDI bridge. */
+    /** Outside a container: readers on threads from {@link CrewThreads} (daemon threads there); no CDI bridge. */
     public RedisEventManager(RedisManager redis) {
         this(redis, (ThreadFactory) null, null);
     }
 
-    /** Outside a container: {@code threads} runs the readers (null: daemon threads of its own); no CDI bridge. */
+    /** {@code threads} runs the readers (null: threads from {@link CrewThreads}); no CDI bridge. */
     public RedisEventManager(RedisManager redis, ThreadFactory threads) {
         this(redis, threads, (BeanManager) null);
     }
@@ -82,7 +78,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         this.cdi = beans == null ? null : new CdiBridge(beans);
         this.trimmer = new StreamTrimmer(settings);
         this.publisher = new EventPublisher(redis, settings, trimmer);
-        this.subscriptions = new SubscriptionContainer(redis, settings, threads != null ? threads : daemonThreads());
+        this.subscriptions = new SubscriptionContainer(redis, settings, threads != null ? threads : CrewThreads.factory("events"));
         this.queries = new StreamQueries(publisher);
     }
 
@@ -146,25 +142,6 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
     public void close() {
         if (subscriptions.close()) {
             publisher.warnIfUnwritten();
-        }
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "crew-events-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    static ThreadFactory managedThreadFactory() {
-        try {
-            return InitialContext.doLookup(MANAGED_THREAD_FACTORY);
-        } catch (NamingException | RuntimeException e) {
-            LOG.log(Level.INFO, "no {0} ({1}); event readers run on plain daemon threads",
-                    new Object[] {MANAGED_THREAD_FACTORY, e.toString()});
-            return null;
         }
     }
 }

@@ -38,6 +38,7 @@ final class SubscriptionContainer {
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger consumerSeq = new AtomicInteger();
+    private final AtomicInteger threadSeq = new AtomicInteger();
     private volatile boolean closed;
 
     /** {@code threads} runs the readers and consumers, one thread each. */
@@ -184,7 +185,10 @@ final class SubscriptionContainer {
         }
     }
 
-    /** Runs {@code work} on a new thread of the factory, tracked until it ends (close() waits for it). */
+    /**
+     * Runs {@code work} on a new thread of the factory named {@code <name>-<n>}, tracked until it ends (close() waits
+     * for it).
+     */
     private Thread spawn(Runnable work, String name) {
         Thread[] self = new Thread[1];
         Thread t = threads.newThread(() -> {
@@ -196,7 +200,7 @@ final class SubscriptionContainer {
         });
         self[0] = t;
         try {
-            t.setName(name);
+            t.setName(name + "-" + threadSeq.incrementAndGet());
         } catch (SecurityException ignored) {
             // a managed thread may refuse renaming: keep the container's name
         }

@@ -2,8 +2,12 @@ package io.mcpcrew.crew.redis;
 
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -13,8 +17,15 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 
-/** Builds the Jedis client of a configuration: one class per topology, the timeouts, the connection pool. */
+/**
+ * Builds the Jedis client of a configuration: one class per topology, the timeouts, the connection pool; and keeps
+ * its pools in shape ({@link #upkeep}). The pools start no evictor thread of their own (commons-pool's would be a
+ * thread no container manages): their owner runs {@link #upkeep} every {@link #UPKEEP_INTERVAL} on its scheduler.
+ */
 final class JedisClients {
+    /** How often idle pooled connections are tested, closed when broken or idle too long, and topped up. */
+    static final Duration UPKEEP_INTERVAL = Duration.ofSeconds(30);
+
     private JedisClients() {
     }
 
@@ -40,7 +51,7 @@ final class JedisClients {
         pool.setMaxWait(config.poolMaxWait());
         pool.setJmxEnabled(false); // several deployments in one server would clash on the MBean name
         pool.setTestWhileIdle(true);
-        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        pool.setTimeBetweenEvictionRuns(Duration.ofMillis(-1)); // no evictor thread: upkeep() does its work
         Set<HostAndPort> nodes = new LinkedHashSet<>();
         config.nodes().forEach(n -> nodes.add(new HostAndPort(n.host(), n.port())));
         switch (config.mode()) {
@@ -57,5 +68,35 @@ final class JedisClients {
                 return RedisClient.builder().hostAndPort(config.host(), config.port()).clientConfig(clientConfig)
                         .poolConfig(pool).build();
         }
+    }
+
+    /**
+     * One round of what commons-pool's evictor thread would do, on the caller's thread, for every pool of the
+     * client (the master's in Sentinel mode, each node's in Cluster mode): test the idle connections (PING), close
+     * those that fail or have been idle longer than the pool allows, and open connections up to the pool's
+     * min-idle.
+     *
+     * @return the pools visited
+     * @throws Exception what the pool threw (a connection that cannot be opened while topping up)
+     */
+    static int upkeep(UnifiedJedis client) throws Exception {
+        List<GenericObjectPool<Connection>> pools = new ArrayList<>();
+        if (client instanceof RedisClient) {
+            pools.add(((RedisClient) client).getPool());
+        } else if (client instanceof RedisSentinelClient) {
+            pools.addAll(((RedisSentinelClient) client).getPrimaryNodesConnectionMap().values());
+        } else if (client instanceof RedisClusterClient) {
+            pools.addAll(((RedisClusterClient) client).getClusterNodes().values());
+        }
+        int visited = 0;
+        for (GenericObjectPool<Connection> pool : pools) {
+            if (pool == null || pool.isClosed()) {
+                continue;
+            }
+            pool.evict();
+            pool.preparePool();
+            visited++;
+        }
+        return visited;
     }
 }

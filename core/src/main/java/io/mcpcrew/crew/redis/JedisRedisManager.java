@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.redis;
 
+import io.mcpcrew.crew.concurrency.CrewThreads;
 import io.mcpcrew.crew.config.ConfigurationException;
 import io.mcpcrew.crew.config.RedisCrewConfig;
 import io.mcpcrew.crew.config.RedisMode;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +38,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * {@link RedisManager} on Jedis 8: {@link RedisClient}, {@link RedisSentinelClient} or {@link RedisClusterClient}
  * by {@code redis.crew.mode}, created lazily (so the application starts while Redis is down) and closed by
  * {@link #close()}. A background probe PINGs Redis while the breaker is not CLOSED, so recovery is noticed
- * and announced to listeners without waiting for traffic.
+ * and announced to listeners without waiting for traffic. The probe, the recovery actions and the connection
+ * pools' upkeep run on the scheduler given (in a container the server's managed scheduled executor), or on a
+ * scheduler of its own from {@link CrewThreads}.
  */
 public class JedisRedisManager implements RedisManager, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JedisRedisManager.class.getName());
@@ -48,6 +50,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final ScheduledFuture<?> prober;
+    private final ScheduledFuture<?> poolUpkeep;
     private final Map<String, LuaScript> scripts = new ConcurrentHashMap<>();
     private final Coalescer coalescer;
     private final RecoveryWriter recovery;
@@ -70,11 +73,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         this.journals = config.journalDir().map(d -> openJournals(d, config)).orElse(null);
         this.breaker = new CircuitBreaker(config.breakerFailureThreshold(), config.breakerOpenDuration(), Clock.systemUTC());
         this.ownsScheduler = scheduler == null;
-        this.scheduler = scheduler != null ? scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "crew-redis-probe");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = scheduler != null ? scheduler : CrewThreads.scheduler("redis-probe");
         this.coalescer = config.coalesceEnabled() && config.mode() != RedisMode.CLUSTER
                 ? new Coalescer(this, config.coalesceLanes(), config.coalesceMaxBatch()) : null;
         if (journals != null) {
@@ -83,6 +82,8 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         this.recovery = new RecoveryWriter(breaker::isClosed, this.scheduler);
         long every = Math.min(config.breakerProbeInterval().toMillis(), WRITE_BACK_CHECK_MS);
         this.prober = this.scheduler.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
+        long upkeep = JedisClients.UPKEEP_INTERVAL.toMillis();
+        this.poolUpkeep = this.scheduler.scheduleWithFixedDelay(this::poolUpkeep, upkeep, upkeep, TimeUnit.MILLISECONDS);
         breaker.addListener(s -> LOG.log(s.state() == BreakerState.State.OPEN ? Level.WARNING : Level.INFO,
                 "Redis circuit breaker for {0} is now {1}", new Object[] {config.target(), s}));
         breaker.addListener(s -> {
@@ -348,6 +349,22 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         }
     }
 
+    /**
+     * The connection pools' upkeep ({@link JedisClients#upkeep}) while the breaker is closed: with Redis unreachable
+     * the probe stands in, and broken connections are dropped as they are used.
+     */
+    void poolUpkeep() {
+        UnifiedJedis c = client;
+        if (closed || c == null || !breaker.isClosed()) {
+            return;
+        }
+        try {
+            JedisClients.upkeep(c);
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "connection pool upkeep", e); // the next command or probe reports the outage
+        }
+    }
+
     /** The Jedis client, created on first use; a creation failure (Cluster/Sentinel unreachable) is retryable. */
     UnifiedJedis client() {
         UnifiedJedis c = client;
@@ -380,6 +397,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             closed = true;
         }
         prober.cancel(false);
+        poolUpkeep.cancel(false);
         if (ownsScheduler) {
             scheduler.shutdownNow();
         }

@@ -1,11 +1,10 @@
 package io.mcpcrew.crew.tasks;
 
+import io.mcpcrew.crew.concurrency.CrewThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -37,7 +36,6 @@ import java.util.logging.Logger;
 public final class TaskWorkerPool implements TaskWorker {
     /** The logger of the pool and its parts. */
     static final Logger LOG = Logger.getLogger(TaskWorkerPool.class.getName());
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final String name;
     private final int concurrency;
@@ -64,8 +62,10 @@ public final class TaskWorkerPool implements TaskWorker {
      *                       again every {@code redis.crew.tasks.workers.queue-refresh}
      * @param handlers       the handler of a task name (null: none; the attempt fails)
      * @param tenantMaxShare the most slots one tenant holds at once (1 to {@code concurrency}; see the class comment)
-     * @param executor       runs the handlers (null: a private pool of {@code concurrency} daemon threads)
-     * @param threadFactory  makes the dispatcher thread (null: a daemon thread)
+     * @param executor       runs the handlers (null: a private pool of {@code concurrency} threads
+     *                       {@code crew-<name>-<n>} from {@link CrewThreads}: managed threads in a container)
+     * @param threadFactory  makes the dispatcher thread (null: {@link CrewThreads}, thread
+     *                       {@code crew-<name>-dispatcher-<n>})
      */
     public TaskWorkerPool(String name, Supplier<? extends List<? extends TaskLeases>> queueSource,
             Function<String, TaskHandler> handlers, int concurrency, int tenantMaxShare, ExecutorService executor,
@@ -82,16 +82,8 @@ public final class TaskWorkerPool implements TaskWorker {
         this.tenantMaxShare = tenantMaxShare;
         this.config = config;
         this.ownsExecutor = executor == null;
-        this.executor = executor != null ? executor : Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, name + "-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.threadFactory = threadFactory != null ? threadFactory : r -> {
-            Thread t = new Thread(r);
-            t.setDaemon(true);
-            return t;
-        };
+        this.executor = executor != null ? executor : CrewThreads.pool(name, concurrency);
+        this.threadFactory = threadFactory != null ? threadFactory : CrewThreads.factory(name + "-dispatcher");
         this.status = new WorkerStatus(name);
         this.running = new RunningTasks(tenantMaxShare);
         this.dispatcher = new Dispatcher(name, queueSource, handlers, concurrency, this.executor, config, status,
@@ -105,7 +97,6 @@ public final class TaskWorkerPool implements TaskWorker {
         }
         alive = true;
         thread = threadFactory.newThread(this::runDispatcher);
-        thread.setName(name + "-dispatcher");
         thread.start();
     }
 

@@ -142,6 +142,36 @@ class RedisManagerIT {
         assertEquals("PONG", t.execute(j -> j.ping()));
     }
 
+    /**
+     * The connection pool starts no thread of its own (commons-pool's evictor would be one no container manages):
+     * its upkeep runs when the manager's scheduler asks, and then closes idle connections the server dropped and
+     * opens new ones up to min-idle.
+     */
+    @Test
+    void theConnectionPoolStartsNoThreadAndItsUpkeepReplacesBrokenIdleConnections() throws Exception {
+        try (JedisRedisManager m = new JedisRedisManager(RedisCrewConfig.load(Map.of("redis.crew.host", server.host(),
+                "redis.crew.port", String.valueOf(server.port()), "redis.crew.pool.min-idle", "3")), null)) {
+            assertTrue(m.ping().reachable());
+            redis.clients.jedis.RedisClient client = (redis.clients.jedis.RedisClient) m.client();
+            var pool = client.getPool();
+            assertTrue(pool.getDurationBetweenEvictionRuns().isNegative(), "the pool's own evictor is off");
+            assertEquals(1, JedisClients.upkeep(client));
+            assertEquals(3, pool.getNumIdle(), "upkeep opens connections up to min-idle");
+            List<String> evictors = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(n -> n.startsWith("commons-pool")).collect(java.util.stream.Collectors.toList());
+            assertEquals(List.of(), evictors, "no thread of commons-pool");
+
+            String killed = server.command("CLIENT", "KILL", "TYPE", "normal"); // every client but the harness's
+            assertTrue(Long.parseLong(killed.replaceAll("[^0-9]", "")) >= 3, killed);
+            long destroyed = pool.getDestroyedByEvictorCount();
+            JedisClients.upkeep(client);
+            assertTrue(pool.getDestroyedByEvictorCount() - destroyed >= 3,
+                    "the broken idle connections are closed: " + (pool.getDestroyedByEvictorCount() - destroyed));
+            assertEquals(3, pool.getNumIdle(), "and replaced");
+            assertEquals("PONG", m.forTenant("alpha").execute(j -> j.ping()));
+        }
+    }
+
     private void awaitAvailable() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {

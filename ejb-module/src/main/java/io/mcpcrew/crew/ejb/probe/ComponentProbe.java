@@ -5,6 +5,7 @@ import io.mcpcrew.crew.embeddings.ModelEmbeddingCache;
 import io.mcpcrew.crew.events.Event;
 import io.mcpcrew.crew.events.EventManager;
 import io.mcpcrew.crew.events.EventType;
+import io.mcpcrew.crew.events.Subscription;
 import io.mcpcrew.crew.events.TenantEvents;
 import io.mcpcrew.crew.ratelimit.RateLimiter;
 import io.mcpcrew.crew.redis.DataType;
@@ -16,18 +17,28 @@ import io.mcpcrew.crew.tasks.TaskInfo;
 import io.mcpcrew.crew.tasks.TaskPriority;
 import io.mcpcrew.crew.tasks.TaskQueue;
 import io.mcpcrew.crew.tasks.TaskQueues;
+import io.mcpcrew.crew.tasks.TaskWorker;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManageableThread;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
@@ -52,6 +63,10 @@ public class ComponentProbe {
     public static final String TENANT = "crew-probe";
     /** The component name under which the probe writes its own keys. */
     static final String COMPONENT = "probe";
+    /** The queue, task name and stream of the {@code threads} component's own worker and subscription. */
+    static final String THREADS = "probe-threads";
+    /** How long the {@code threads} component waits for its task to run. */
+    static final Duration THREADS_WAIT = Duration.ofSeconds(20);
 
     @Inject
     RedisManager redis;
@@ -81,6 +96,7 @@ public class ComponentProbe {
         run(reports, "embeddingCache", this::embeddingCache);
         run(reports, "sessionManager", this::sessionManager);
         run(reports, "rateLimiter", this::rateLimiter);
+        run(reports, "threads", this::threads);
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("application", lookup("java:app/AppName"));
@@ -170,6 +186,74 @@ public class ComponentProbe {
         r.put("allowed", allowed);
         r.put("ok", allowed);
         return r;
+    }
+
+    /**
+     * Threads: does what an application's own code does — starts a worker of its own on the probe tenant's queue
+     * {@value #THREADS} ({@code startWorker(handler, 1)}: a dispatcher and a handler pool of its own), subscribes
+     * to stream {@value #THREADS}, and runs one task — then lists every {@code crew-} thread of the JVM (and any of
+     * commons-pool, whose evictor must not run) with whether the server manages it
+     * ({@code jakarta.enterprise.concurrent.ManageableThread}), and stops the worker and the subscription.
+     * {@code ok} when the task ran and every thread listed is managed. Skipped ({@code ok} false) while Redis is
+     * unreachable.
+     */
+    Map<String, Object> threads(TenantRedis tenant) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        if (!redis.ping().reachable()) {
+            r.put("ok", false);
+            r.put("error", "Redis is unreachable: no task can run");
+            return r;
+        }
+        TaskQueue queue = tasks.forTenant(TENANT).queue(THREADS);
+        CompletableFuture<String> ranOn = new CompletableFuture<>();
+        TaskWorker worker = queue.startWorker(task -> {
+            ranOn.complete(Thread.currentThread().getName() + " managed="
+                    + (Thread.currentThread() instanceof ManageableThread));
+            return null;
+        }, 1);
+        Subscription subscription = null;
+        try {
+            subscription = events.forTenant(TENANT).subscribe(THREADS, e -> { });
+            String id = queue.enqueue(THREADS, "{}", TaskPriority.NORMAL);
+            String handledOn;
+            try {
+                handledOn = ranOn.get(THREADS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                handledOn = null;
+            } catch (ExecutionException e) {
+                handledOn = String.valueOf(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                handledOn = null;
+            }
+            List<Map<String, Object>> threads = crewThreads();
+            boolean allManaged = threads.stream().allMatch(t -> Boolean.TRUE.equals(t.get("managed")));
+            r.put("task", id);
+            r.put("state", queue.get(id).map(i -> String.valueOf(i.state())).orElse(null));
+            r.put("handledOn", handledOn);
+            r.put("threads", threads);
+            r.put("ok", handledOn != null && !threads.isEmpty() && allManaged);
+        } finally {
+            if (subscription != null) {
+                subscription.close();
+            }
+            worker.stop(Duration.ofSeconds(5));
+        }
+        return r;
+    }
+
+    /** Every live thread named {@code crew-...} or {@code commons-pool...}: name and whether the server manages it. */
+    static List<Map<String, Object>> crewThreads() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet().stream()
+                .filter(x -> x.isAlive() && (x.getName().startsWith("crew-") || x.getName().startsWith("commons-pool")))
+                .sorted(Comparator.comparing(Thread::getName)).collect(Collectors.toList())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.getName());
+            m.put("managed", t instanceof ManageableThread);
+            out.add(m);
+        }
+        return out;
     }
 
     private void run(Map<String, Map<String, Object>> reports, String component,

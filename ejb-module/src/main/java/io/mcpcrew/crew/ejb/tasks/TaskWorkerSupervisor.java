@@ -17,7 +17,6 @@ import jakarta.ejb.LocalBean;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +30,8 @@ import java.util.logging.Logger;
  * server's {@link ManagedExecutorService}, fairly across queues and with at most
  * {@code redis.crew.tasks.workers.tenant-max-share} of them held by one tenant (see {@link TaskWorkerPool}), so one
  * tenant's long tasks never hold every slot. The dispatcher
- * thread comes from the {@link ManagedThreadFactory}. On undeploy or shutdown it stops claiming, lets running
+ * thread ({@code crew-task-workers-dispatcher-<n>}) comes from {@link io.mcpcrew.crew.concurrency.CrewThreads}, so
+ * from the server's managed thread factory. On undeploy or shutdown it stops claiming, lets running
  * tasks finish within {@code redis.crew.tasks.workers.shutdown-grace}, and gives the rest back to their queues.
  * Reports to the liveness check as {@code task-workers}.
  */
@@ -52,9 +52,6 @@ public class TaskWorkerSupervisor implements WorkerHealth {
     @Resource
     ManagedExecutorService executor;
 
-    @Resource
-    ManagedThreadFactory threads;
-
     private volatile TaskWorkerPool pool;
     private volatile TaskQueueConfig config;
 
@@ -65,9 +62,9 @@ public class TaskWorkerSupervisor implements WorkerHealth {
             LOG.info("Crew task workers are disabled (redis.crew.tasks.workers.enabled=false)");
             return;
         }
-        TaskWorkerPool p = new TaskWorkerPool("crew-task-workers", this::registeredQueues,
+        TaskWorkerPool p = new TaskWorkerPool("task-workers", this::registeredQueues,
                 name -> handlers.handler(name).orElse(null), config.workersConcurrency(),
-                config.workersTenantMaxShare(), executor, threads, config);
+                config.workersTenantMaxShare(), executor, null, config);
         p.start();
         pool = p;
         LOG.info(() -> "Crew task workers started: concurrency " + config.workersConcurrency() + ", at most "

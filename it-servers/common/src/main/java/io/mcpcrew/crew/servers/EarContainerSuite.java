@@ -236,6 +236,32 @@ public abstract class EarContainerSuite {
         assertEquals(404, json(unknown).getInt("status"), unknown.body());
     }
 
+    /**
+     * Every thread the components start is the server's: the probe starts a worker of its own
+     * ({@code startWorker(handler, 1)}) and a subscription, runs a task, and lists every {@code crew-} thread (and
+     * any commons-pool evictor) with whether it is a {@code ManageableThread}. All must be, and the expected ones must
+     * be there (the built-in workers' dispatcher, the probe worker's dispatcher and handler thread, the event
+     * reader), so the check is never over an empty list.
+     */
+    @Test
+    @Order(11)
+    void everyThreadOfTheComponentsIsAManagedThreadOfTheServer() {
+        JsonObject c = component(probe(200), "threads");
+        List<String> names = new java.util.ArrayList<>();
+        for (JsonObject t : c.getJsonArray("threads").getValuesAs(JsonObject.class)) {
+            assertTrue(t.getBoolean("managed"), "not a thread of the server's ManagedThreadFactory: " + t + " in " + c);
+            names.add(t.getString("name"));
+        }
+        String own = "crew-tasks-" + TENANT + "-probe-threads-";
+        for (String expected : List.of("crew-task-workers-dispatcher-\\d+", own + "dispatcher-\\d+", own + "\\d+",
+                "crew-events-" + TENANT + "-probe-threads-\\d+")) {
+            assertTrue(names.stream().anyMatch(n -> n.matches(expected)), "no thread " + expected + " in " + c);
+        }
+        assertTrue(c.getString("handledOn").matches(own + "\\d+ managed=true"),
+                "the handler ran on the worker's own managed pool: " + c);
+        assertTrue(c.getBoolean("ok"), c.toString());
+    }
+
     /** Writes one HTTP/1.1 request with an unencoded target; returns the status and the (de-chunked) body. */
     private String[] raw(String method, String target, String token) throws IOException {
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {

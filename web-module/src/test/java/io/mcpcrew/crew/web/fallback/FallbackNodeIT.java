@@ -119,7 +119,7 @@ class FallbackNodeIT {
 
     /** True when Redis holds exactly the written tasks (each pending once), sessions and events. */
     private static boolean inRedisExactlyOnce(RedisServer redis, Written w) {
-        String pending = redis.command("LRANGE", PREFIX + ":acme:tasks:{acme.q}:pending:normal", "0", "-1");
+        String pending = redis.command("LRANGE", PREFIX + ":acme:tasks:{acme.q}:pending:normal:echo", "0", "-1");
         for (String id : w.tasks()) {
             if (pending.split(id, -1).length != 2) {
                 return false; // missing, or pending twice

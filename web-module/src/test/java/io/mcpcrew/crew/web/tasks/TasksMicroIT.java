@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.testing.RedisServerExtension;
+import io.mcpcrew.crew.testing.TestTokens;
 import io.mcpcrew.crew.web.Http;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -21,6 +22,9 @@ import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,7 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The task queue in the real WAR on Payara Micro: tasks enqueued over HTTP are run by the server's managed
  * workers (the {@code @Singleton @Startup} supervisor on the ManagedExecutorService with the built-in handlers,
  * enabled for the tests by {@code REDIS_CREW_TASKS_DEMO_HANDLERS_ENABLED=true} in the failsafe configuration), one
- * tenant's long tasks do not hold every worker, and the API answers 400/404/409 as documented.
+ * tenant's long tasks do not hold every worker, the API answers 400/404/409 as documented, and every thread the
+ * components start (for the built-in workers and for an application's own worker and subscriptions,
+ * {@link ThreadsProbeResource}) is the server's managed thread.
  */
 @ExtendWith(RedisServerExtension.class) // before Arquillian: Redis is up when Micro starts
 @ExtendWith(ArquillianExtension.class)
@@ -37,7 +43,12 @@ class TasksMicroIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return Http.crewWar();
+        // the MP Config override of FtProbeHandler's bulkhead, the standard way: a properties file in a jar of its own
+        JavaArchive ftConfig = ShrinkWrap.create(JavaArchive.class, "ft-probe-config.jar").addAsManifestResource(
+                new StringAsset(FtProbeHandler.BULKHEAD_KEY + "=" + FtProbeHandler.BULKHEAD + "\n"),
+                "microprofile-config.properties");
+        return Http.crewWar().addClasses(ThreadsProbeResource.class, FtProbeHandler.class, FtProbeResource.class)
+                .addAsLibraries(ftConfig);
     }
 
     @ArquillianResource
@@ -297,6 +308,120 @@ class TasksMicroIT {
         }
         assertTrue(ran.size() >= share, "hog's tasks ran: " + ran.size());
         assertEquals(share, mostAtOnce(ran), "hog's tasks running at once, over all " + ran.size() + " that ran");
+    }
+
+    /**
+     * An application's own worker ({@code startWorker(handler, 2)}: dispatcher and handler pool of its own) and its
+     * subscriptions (a broadcast reader, a group consumer) run on threads of the server's managed thread factory, as
+     * does the built-in workers' dispatcher: every {@code crew-} thread of the JVM is a {@code ManageableThread}, and
+     * the expected ones are there (so the check is not over an empty list). Stopping the worker and the
+     * subscriptions ends their threads.
+     */
+    @Test
+    void everyThreadOfTheComponentsIsAManagedThreadOfTheServer() throws Exception {
+        String probe = base + "api/v1/test/threads";
+        HttpResponse<String> started = Http.send("POST", probe + "?tenant=own&queue=threads", null);
+        assertEquals(200, started.statusCode(), started.body());
+        String id = json(started).getString("task");
+        JsonObject done = awaitTask(queueUrl("own", "threads") + "/tasks/" + id,
+                t -> t.getString("state").equals("SUCCEEDED"));
+        assertTrue(done.getJsonObject("result").getString("ranOn").matches("crew-tasks-own-threads-\\d+"),
+                "the handler ran on the worker's own pool: " + done);
+
+        JsonObject seen = json(Http.get(probe));
+        List<String> names = new ArrayList<>();
+        for (JsonObject t : seen.getJsonArray("threads").getValuesAs(JsonObject.class)) {
+            assertTrue(t.getBoolean("managed"), "not a thread of the server's ManagedThreadFactory: " + t + " in " + seen);
+            names.add(t.getString("name"));
+        }
+        for (String expected : List.of("crew-task-workers-dispatcher-\\d+", "crew-tasks-own-threads-dispatcher-\\d+",
+                "crew-tasks-own-threads-\\d+", "crew-events-own-threads-probe-\\d+",
+                "crew-events-own-threads-probe-threads-probe-group-\\d+")) {
+            assertTrue(names.stream().anyMatch(n -> n.matches(expected)), "no thread " + expected + " in " + names);
+        }
+        assertEquals(List.of(done.getJsonObject("result").getString("ranOn") + " managed=true"),
+                seen.getJsonArray("handledOn").getValuesAs(jakarta.json.JsonString::getString), seen.toString());
+
+        HttpResponse<String> stopped = Http.send("DELETE", probe, null);
+        assertEquals(200, stopped.statusCode(), stopped.body());
+        List<String> after = new ArrayList<>();
+        long end = System.nanoTime() + 30_000_000_000L;
+        do {
+            after.clear();
+            for (JsonObject t : json(Http.get(probe)).getJsonArray("threads").getValuesAs(JsonObject.class)) {
+                after.add(t.getString("name"));
+            }
+        } while (after.stream().anyMatch(n -> n.contains("-own-")) && System.nanoTime() < end && pause(100));
+        assertTrue(after.stream().noneMatch(n -> n.contains("-own-")), "threads left after stop: " + after);
+        assertTrue(after.stream().anyMatch(n -> n.startsWith("crew-task-workers-dispatcher-")), after.toString());
+
+        // the component probe's report of the same (what the EAR suites check on Payara Server and WildFly)
+        HttpResponse<String> p = Http.get(base + "api/v1/probe", TestTokens.admin());
+        JsonObject threads = json(p).getJsonObject("components").getJsonObject("threads");
+        assertTrue(threads.getBoolean("ok"), threads.toString());
+        assertTrue(threads.getString("handledOn").matches("crew-tasks-crew-probe-probe-threads-\\d+ managed=true"),
+                threads.toString());
+    }
+
+    private static boolean pause(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+        return true;
+    }
+
+    /**
+     * MicroProfile Fault Tolerance on a task handler: {@link FtProbeHandler#handle} carries {@code @Timeout(3000)};
+     * a task that sleeps 20 s is cut off after 3 s, and that is a failed attempt (with one attempt allowed: DEAD),
+     * its last error naming the timeout.
+     */
+    @Test
+    void aHandlersFaultToleranceTimeoutFailsTheAttempt() throws Exception {
+        HttpResponse<String> r = Http.send("POST", queueUrl("acme", "ft") + "/tasks",
+                "{\"name\":\"ft-probe\",\"payload\":{\"ms\":20000},\"maxAttempts\":1}");
+        assertEquals(201, r.statusCode(), r.body());
+        JsonObject dead = awaitTask(r.headers().firstValue("Location").orElseThrow(),
+                t -> t.getString("state").equals("DEAD"));
+        assertTrue(dead.getString("lastError").contains("TimeoutException"), dead.toString());
+        assertEquals(1, dead.getInt("attempts"), dead.toString());
+        long ran = millis(dead, "finishedAt") - millis(dead, "startedAt");
+        assertTrue(ran >= FtProbeHandler.TIMEOUT_MS && ran < 15_000, "cut off after the timeout, not the 20 s: " + ran
+                + " ms, " + dead);
+    }
+
+    /**
+     * MicroProfile Fault Tolerance on a task handler: {@code @Bulkhead(5)} on {@link FtProbeHandler#handle}, lowered
+     * to 2 by MP Config ({@code <class>/handle/Bulkhead/value=2} in a jar of the deployment). Four tenants' tasks
+     * (two each: the workers' share per tenant is 2 of 8) make eight calls at once: at most 2 run at once (the
+     * override is the limit in force, not the annotation's 5), the others are rejected by the bulkhead, and a
+     * rejection is not a failed attempt: the task is given back and runs later. Every task succeeds on its first
+     * attempt, and the handler's body ran exactly once per task.
+     */
+    @Test
+    void aHandlersBulkheadFromMpConfigRejectsAndTheRejectedTasksRunLater() throws Exception {
+        String probe = base + "api/v1/test/ft-probe";
+        JsonObject before = json(Http.send("DELETE", probe, null));
+        assertEquals(String.valueOf(FtProbeHandler.BULKHEAD), before.getString("bulkheadConfig"), before.toString());
+        List<String> tasks = new ArrayList<>();
+        for (String tenant : List.of("ft1", "ft2", "ft3", "ft4")) {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> r = Http.send("POST", queueUrl(tenant, "ft") + "/tasks",
+                        "{\"name\":\"ft-probe\",\"payload\":{\"ms\":1500}}");
+                assertEquals(201, r.statusCode(), r.body());
+                tasks.add(r.headers().firstValue("Location").orElseThrow());
+            }
+        }
+        for (String task : tasks) {
+            JsonObject done = awaitTask(task, t -> !t.getString("state").equals("PENDING")
+                    && !t.getString("state").equals("RUNNING") && !t.getString("state").equals("SCHEDULED"));
+            assertEquals("SUCCEEDED", done.getString("state"), done.toString());
+            assertEquals(1, done.getInt("attempts"), "a bulkhead rejection is not a failed attempt: " + done);
+        }
+        JsonObject stats = json(Http.get(probe));
+        assertEquals(tasks.size(), stats.getInt("entered"), stats.toString());
+        assertEquals(FtProbeHandler.BULKHEAD, stats.getInt("mostAtOnce"), "the limit in force is MP Config's: " + stats);
+        HttpResponse<String> live = Http.get(Http.root(base) + "/health/live");
+        Matcher m = Pattern.compile("(\\d+) deferred").matcher(live.body());
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) > 0,
+                "the bulkhead rejected calls, and the workers deferred their tasks: " + live.body());
     }
 
     /** The most intervals [start, finish) that overlap at one instant (a finish before a start at the same ms). */
