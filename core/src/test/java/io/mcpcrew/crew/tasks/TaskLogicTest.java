@@ -109,7 +109,7 @@ class TaskLogicTest {
                 tasks.put(k, file.getProperty(k));
             }
         }
-        assertEquals(13, tasks.size(), tasks.toString());
+        assertEquals(16, tasks.size(), tasks.toString());
         TaskQueueConfig fromFile = TaskQueueConfig.load(ConfigSource.of(tasks));
         TaskQueueConfig code = TaskQueueConfig.load(ConfigSource.of(Map.of()));
         assertEquals(code.lease(), fromFile.lease());
@@ -126,6 +126,9 @@ class TaskLogicTest {
         assertEquals(code.demoHandlersEnabled(), fromFile.demoHandlersEnabled());
         assertEquals(code.shutdownGrace(), fromFile.shutdownGrace());
         assertEquals(code.queueRefresh(), fromFile.queueRefresh());
+        assertEquals(code.schedulesEnabled(), fromFile.schedulesEnabled());
+        assertEquals(code.schedulesInterval(), fromFile.schedulesInterval());
+        assertEquals(code.schedulesCatchUpWindow(), fromFile.schedulesCatchUpWindow());
     }
 
     @Test
