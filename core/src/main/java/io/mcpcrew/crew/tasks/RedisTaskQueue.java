@@ -52,6 +52,15 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
         return keys;
     }
 
+    RedisTaskQueues owner() {
+        return owner;
+    }
+
+    @Override
+    public TaskSchedules schedules() {
+        return new RedisTaskSchedules(this);
+    }
+
     private TaskQueueConfig config() {
         return owner.config();
     }

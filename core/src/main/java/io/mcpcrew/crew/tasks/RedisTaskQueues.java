@@ -82,6 +82,7 @@ public class RedisTaskQueues implements TaskQueues {
         for (LuaScript s : List.of(ENQUEUE, CLAIM, FAIL, RENEW, RELEASE, CANCEL, RETRY_DEAD, STATS, PROGRESS, STATES)) {
             redis.registerScript(s);
         }
+        RedisTaskSchedules.SCRIPTS.forEach(redis::registerScript);
         redis.onRecovery(registered::clear); // Redis may have come back empty: register queues again on their next write
         redis.addWriteBack(WriteBack.of("tasks", buffer::size, this::flushBuffer));
     }
@@ -145,7 +146,16 @@ public class RedisTaskQueues implements TaskQueues {
 
     @Override
     public List<TaskQueue> registeredQueues() {
-        String key = TaskKeys.registryKey(redis.config().keyPrefix());
+        return queuesOf(TaskKeys.registryKey(redis.config().keyPrefix()));
+    }
+
+    @Override
+    public List<TaskQueue> scheduledQueues() {
+        return queuesOf(TaskKeys.scheduledRegistryKey(redis.config().keyPrefix()));
+    }
+
+    /** The queues a registry SET names (members {@code "<tenant>/<queue>"}; others are ignored), sorted. */
+    private List<TaskQueue> queuesOf(String key) {
         List<TaskQueue> out = new ArrayList<>();
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
@@ -190,6 +200,26 @@ public class RedisTaskQueues implements TaskQueues {
         String key = TaskKeys.registryKey(redis.config().keyPrefix());
         redis.execute(j -> j.sadd(key, member));
         registered.add(member);
+    }
+
+    /** Adds the queue to the registry of queues with schedules (each time: schedules are written rarely). */
+    void registerScheduled(String tenant, String queue) {
+        String key = TaskKeys.scheduledRegistryKey(redis.config().keyPrefix());
+        redis.execute(j -> j.sadd(key, TaskKeys.registryMember(tenant, queue)));
+    }
+
+    /**
+     * Removes a queue that was found without schedules from the registry of queues with schedules, and adds it back
+     * if a schedule was put meanwhile (a put adds the queue before it writes the schedule, so one of the two sees
+     * the other).
+     */
+    void unregisterScheduled(RedisTaskSchedules schedules) {
+        String key = TaskKeys.scheduledRegistryKey(redis.config().keyPrefix());
+        String member = TaskKeys.registryMember(schedules.tenant(), schedules.queue());
+        redis.execute(j -> j.srem(key, member));
+        if (schedules.count() > 0) {
+            redis.execute(j -> j.sadd(key, member));
+        }
     }
 
     /** Throws (unavailable, nothing sent) while earlier tasks wait in the buffer: see {@link FallbackBuffer#requireEmpty}. */

@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * Every Redis key of one task queue, all in the queue's hash tag {@code {<tenant>.<queue>}} so that each script
- * runs on one Cluster slot, plus the one key outside any tenant: the registry of queues the managed workers
- * serve ({@link #registryKey}). The layout is the wire format of {@code docs/wire-format/tasks.md}.
+ * runs on one Cluster slot, plus the two keys outside any tenant: the registry of queues the managed workers
+ * serve ({@link #registryKey}) and that of the queues with schedules ({@link #scheduledRegistryKey}). The layout
+ * is the wire format of {@code docs/wire-format/tasks.md}.
  */
 public final class TaskKeys {
     static final String COMPONENT = "tasks";
@@ -36,6 +37,12 @@ public final class TaskKeys {
     final String taskPrefix;
     /** Prefix of idempotency keys: {@code idemPrefix + key}. */
     final String idemPrefix;
+    /** HASH: schedule name to its spec text ({@link ScheduleSpec#format()}). */
+    final String schedules;
+    /** ZSET: schedule name to its next tick (epoch ms); a schedule absent here is paused. */
+    final String scheduleDue;
+    /** HASH: schedule name to the last tick it fired (epoch ms). */
+    final String scheduleFired;
 
     TaskKeys(TenantKeys keys, String queue) {
         List<String> lists = new ArrayList<>(4);
@@ -54,6 +61,9 @@ public final class TaskKeys {
         completions = keys.tagged(COMPONENT, queue, "completions");
         taskPrefix = keys.tagged(COMPONENT, queue, "task") + ":";
         idemPrefix = keys.tagged(COMPONENT, queue, "idem") + ":";
+        schedules = keys.tagged(COMPONENT, queue, "schedules");
+        scheduleDue = keys.tagged(COMPONENT, queue, "schedule-due");
+        scheduleFired = keys.tagged(COMPONENT, queue, "schedule-fired");
     }
 
     String task(String id) {
@@ -85,6 +95,15 @@ public final class TaskKeys {
      */
     public static String registryKey(String keyPrefix) {
         return TenantKeys.systemKey(keyPrefix, COMPONENT, "queues");
+    }
+
+    /**
+     * {@code <keyPrefix>:_sys:tasks:scheduled-queues}: a SET of {@code "<tenant>/<queue>"} members naming the queues
+     * that have schedules, read by the schedule runners ({@link ScheduleRunner}). A queue is added before its first
+     * schedule is written and removed by a runner once it has none.
+     */
+    public static String scheduledRegistryKey(String keyPrefix) {
+        return TenantKeys.systemKey(keyPrefix, COMPONENT, "scheduled-queues");
     }
 
     /** The registry member of a queue: {@code "<tenant>/<queue>"}. */

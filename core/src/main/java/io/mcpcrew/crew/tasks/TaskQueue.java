@@ -96,6 +96,12 @@ public interface TaskQueue {
     QueueStats stats();
 
     /**
+     * The recurring tasks of this queue: schedules (cron expression or fixed rate) that enqueue a task here at each
+     * tick, once per tick across all nodes.
+     */
+    TaskSchedules schedules();
+
+    /**
      * Starts a worker for every task of this queue, whatever its name, on a pool of {@code concurrency} threads of
      * its own (in a container, from the server's managed thread factory).
      */

@@ -30,6 +30,9 @@ public final class TaskQueueConfig {
     private final Duration awaitPollInterval;
     private final boolean completionStreamEnabled;
     private final int completionStreamMaxLength;
+    private final boolean schedulesEnabled;
+    private final Duration schedulesInterval;
+    private final Duration schedulesCatchUpWindow;
 
     private TaskQueueConfig(ConfigSource c) {
         lease = c.duration(PREFIX + "lease", Duration.ofSeconds(30), Duration.ofMillis(100));
@@ -51,6 +54,9 @@ public final class TaskQueueConfig {
         awaitPollInterval = c.duration(PREFIX + "await-poll-interval", Duration.ofMillis(100), Duration.ofMillis(10));
         completionStreamEnabled = c.bool(PREFIX + "completion-stream.enabled", false);
         completionStreamMaxLength = c.integer(PREFIX + "completion-stream.max-length", 10_000, 1, 10_000_000);
+        schedulesEnabled = c.bool(PREFIX + "schedules.enabled", true);
+        schedulesInterval = c.duration(PREFIX + "schedules.interval", Duration.ofSeconds(1), Duration.ofSeconds(1));
+        schedulesCatchUpWindow = c.duration(PREFIX + "schedules.catch-up-window", Duration.ofMinutes(1), Duration.ZERO);
     }
 
     /** The default share per tenant: a quarter of the concurrency, at least one slot. */
@@ -172,5 +178,24 @@ public final class TaskQueueConfig {
     /** The length a queue's completion stream is trimmed to (approximately: {@code XADD MAXLEN ~}). */
     public int completionStreamMaxLength() {
         return completionStreamMaxLength;
+    }
+
+    /** Whether this server runs the schedule timer (recurring tasks); {@link ScheduleRunner} in plain Java. */
+    public boolean schedulesEnabled() {
+        return schedulesEnabled;
+    }
+
+    /** How often the server's schedule timer fires due ticks (a tick fires at most this late while a node runs). */
+    public Duration schedulesInterval() {
+        return schedulesInterval;
+    }
+
+    /**
+     * How late a tick may be and still run on its own: a runner that finds a schedule due runs each tick that is
+     * at most this late (catching up); ticks older than that were missed, and run once together (see
+     * {@link ScheduleRunner}).
+     */
+    public Duration schedulesCatchUpWindow() {
+        return schedulesCatchUpWindow;
     }
 }

@@ -15,6 +15,9 @@ public interface TaskQueues {
     /** Every queue ever enqueued to, from the registry the managed workers serve. */
     List<TaskQueue> registeredQueues();
 
+    /** Every queue that has schedules ({@link TaskQueue#schedules()}), from the registry the schedule runners serve. */
+    List<TaskQueue> scheduledQueues();
+
     TaskQueueConfig config();
 
     /** Tasks waiting in the local buffer for Redis to come back. */

@@ -111,7 +111,7 @@ class TaskLogicTest {
                 tasks.put(k, file.getProperty(k));
             }
         }
-        assertEquals(17, tasks.size(), tasks.toString());
+        assertEquals(20, tasks.size(), tasks.toString());
         TaskQueueConfig fromFile = TaskQueueConfig.load(ConfigSource.of(tasks));
         TaskQueueConfig code = TaskQueueConfig.load(ConfigSource.of(Map.of()));
         assertEquals(code.lease(), fromFile.lease());
@@ -132,6 +132,9 @@ class TaskLogicTest {
         assertEquals(code.awaitPollInterval(), fromFile.awaitPollInterval());
         assertEquals(code.completionStreamEnabled(), fromFile.completionStreamEnabled());
         assertEquals(code.completionStreamMaxLength(), fromFile.completionStreamMaxLength());
+        assertEquals(code.schedulesEnabled(), fromFile.schedulesEnabled());
+        assertEquals(code.schedulesInterval(), fromFile.schedulesInterval());
+        assertEquals(code.schedulesCatchUpWindow(), fromFile.schedulesCatchUpWindow());
     }
 
     @Test

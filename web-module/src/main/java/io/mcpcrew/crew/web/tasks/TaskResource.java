@@ -275,7 +275,7 @@ public class TaskResource {
     }
 
     /** Stored JSON text as a JSON value (text that is not JSON, e.g. written by another client, as a string). */
-    private static JsonValue json(String text) {
+    static JsonValue json(String text) {
         if (text == null) {
             return JsonValue.NULL;
         }

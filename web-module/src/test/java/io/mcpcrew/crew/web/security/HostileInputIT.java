@@ -46,6 +46,12 @@ class HostileInputIT {
             new String[] {"POST", "/queues/{name}/resume", null},
             new String[] {"GET", "/queues/{name}/dead", null},
             new String[] {"POST", "/queues/{name}/dead/{name}/retry", null},
+            new String[] {"PUT", "/queues/{name}/schedules/{name}", "{\"taskName\":\"echo\",\"payload\":{\"a\":1},\"everySeconds\":3600}"},
+            new String[] {"GET", "/queues/{name}/schedules", null},
+            new String[] {"GET", "/queues/{name}/schedules/{name}", null},
+            new String[] {"POST", "/queues/{name}/schedules/{name}/pause", null},
+            new String[] {"POST", "/queues/{name}/schedules/{name}/resume", null},
+            new String[] {"DELETE", "/queues/{name}/schedules/{name}", null},
             new String[] {"POST", "/streams/{name}/events", "{\"type\":\"AGENT\",\"data\":{\"a\":1}}"},
             new String[] {"GET", "/streams/{name}/events?after=0-0&limit=10", null},
             new String[] {"GET", "/streams/{name}", null},
@@ -182,6 +188,8 @@ class HostileInputIT {
     static final List<Object[]> NUMBER_FIELDS = List.of(
             new Object[] {"POST", "/queues/ok/tasks", "{\"name\":\"echo\",\"delaySeconds\":$}", "delaySeconds", 0L, 31_622_400L},
             new Object[] {"POST", "/queues/ok/tasks", "{\"name\":\"echo\",\"maxAttempts\":$}", "maxAttempts", 1L, 1000L},
+            new Object[] {"PUT", "/queues/ok/schedules/ok", "{\"taskName\":\"echo\",\"everySeconds\":$}", "everySeconds", 1L,
+                    31_622_400L},
             new Object[] {"POST", "/sessions", "{\"userId\":\"u1\",\"data\":{\"k\":\"v\"},\"ttlSeconds\":$}", "ttlSeconds", 1L, 2_592_000L},
             new Object[] {"POST", "/sessions/nope/touch", "{\"ttlSeconds\":$}", "ttlSeconds", 1L, 2_592_000L},
             new Object[] {"POST", "/ratelimits/ok/check", "{\"maxRequests\":$}", "maxRequests", 1L, 100_000L},
@@ -203,6 +211,10 @@ class HostileInputIT {
             new String[] {"POST", "/queues/ok/tasks", "{\"name\":$}", "name"},
             new String[] {"POST", "/queues/ok/tasks", "{\"name\":\"echo\",\"priority\":$}", "priority"},
             new String[] {"POST", "/queues/ok/tasks", "{\"name\":\"echo\",\"idempotencyKey\":$}", "idempotencyKey"},
+            new String[] {"PUT", "/queues/ok/schedules/ok", "{\"taskName\":$,\"everySeconds\":60}", "taskName"},
+            new String[] {"PUT", "/queues/ok/schedules/ok", "{\"taskName\":\"echo\",\"cron\":$}", "cron"},
+            new String[] {"PUT", "/queues/ok/schedules/ok", "{\"taskName\":\"echo\",\"everySeconds\":60,\"timeZone\":$}", "timeZone"},
+            new String[] {"PUT", "/queues/ok/schedules/ok", "{\"taskName\":\"echo\",\"everySeconds\":60,\"priority\":$}", "priority"},
             new String[] {"POST", "/streams/ok/events", "{\"type\":$}", "type"},
             new String[] {"POST", "/streams/ok/events", "{\"type\":\"a\",\"priority\":$}", "priority"},
             new String[] {"POST", "/streams/ok/events", "{\"type\":\"a\",\"correlationId\":$}", "correlationId"},
@@ -224,6 +236,7 @@ class HostileInputIT {
     static final List<String[]> FREE_VALUES = List.of(
             new String[] {"POST", "/streams/ok/events", "{\"type\":\"a\",\"data\":{\"n\":$}}"},
             new String[] {"POST", "/queues/ok/tasks", "{\"name\":\"echo\",\"payload\":[$]}"},
+            new String[] {"PUT", "/queues/ok/schedules/ok", "{\"taskName\":\"echo\",\"everySeconds\":60,\"payload\":[$]}"},
             new String[] {"POST", "/sessions", "{\"userId\":\"u1\",\"data\":{\"n\":$}}"},
             new String[] {"PATCH", "/sessions/nope", "{\"n\":$}"});
 

@@ -192,6 +192,75 @@ class TasksMicroIT {
     }
 
     /**
+     * A schedule put over HTTP fires every second on the server's schedule timer; the managed workers run its
+     * {@code echo} tasks (ids {@code s.<name>.<tick>}, one per tick); paused, no tick fires; resumed, ticks fire
+     * again; deleted, it is gone. Bad schedules are 400 naming the value and the rule.
+     */
+    @Test
+    void aRecurringTaskFiresEverySecondUntilPausedAndIsDeleted() throws Exception {
+        String q = queueUrl("acme", "recurring");
+        String beat = q + "/schedules/beat";
+        HttpResponse<String> put = Http.send("PUT", beat, "{\"taskName\":\"echo\",\"payload\":{\"n\":1},"
+                + "\"everySeconds\":1}");
+        assertEquals(200, put.statusCode(), put.body());
+        JsonObject created = json(put);
+        assertEquals("beat", created.getString("name"));
+        assertEquals("echo", created.getString("taskName"));
+        assertEquals(1, created.getInt("everySeconds"));
+        assertTrue(created.isNull("cron"), created.toString());
+        assertEquals("UTC", created.getString("timeZone"));
+        assertFalse(created.getBoolean("paused"));
+        long first = millis(created, "nextRunAt");
+
+        JsonObject fired = awaitTask(beat, sc -> !sc.isNull("lastFiredAt") && millis(sc, "lastFiredAt") >= first + 2000);
+        for (long tick = first; tick <= first + 2000; tick += 1000) { // three ticks in a row, each one task, run
+            JsonObject task = awaitTask(q + "/tasks/s.beat." + tick, t -> t.getString("state").equals("SUCCEEDED"));
+            assertEquals(Json.createObjectBuilder().add("n", 1).build(), task.getJsonObject("result"), task.toString());
+            assertEquals("echo", task.getString("name"));
+        }
+        assertTrue(fired.getString("lastTaskId").startsWith("s.beat."), fired.toString());
+
+        HttpResponse<String> paused = Http.send("POST", beat + "/pause", null);
+        assertEquals(200, paused.statusCode(), paused.body());
+        assertTrue(json(paused).getBoolean("paused"));
+        assertTrue(json(paused).isNull("nextRunAt"));
+        long last = millis(json(Http.get(beat)), "lastFiredAt");
+        Thread.sleep(2500);
+        assertEquals(last, millis(json(Http.get(beat)), "lastFiredAt"), "no tick fires while paused");
+        assertEquals(404, Http.get(q + "/tasks/s.beat." + (last + 1000)).statusCode());
+        assertEquals(404, Http.get(q + "/tasks/s.beat." + (last + 2000)).statusCode());
+
+        HttpResponse<String> resumed = Http.send("POST", beat + "/resume", null);
+        assertEquals(200, resumed.statusCode(), resumed.body());
+        assertFalse(json(resumed).getBoolean("paused"));
+        assertTrue(millis(json(resumed), "nextRunAt") > last + 2000, resumed.body());
+        awaitTask(beat, sc -> millis(sc, "lastFiredAt") > last);
+        JsonObject list = json(Http.get(q + "/schedules"));
+        assertEquals("beat", list.getJsonArray("schedules").getJsonObject(0).getString("name"), list.toString());
+
+        HttpResponse<String> deleted = Http.send("DELETE", beat, null);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        assertTrue(json(deleted).getBoolean("deleted"));
+        assertEquals(404, Http.get(beat).statusCode());
+        assertEquals(404, Http.send("DELETE", beat, null).statusCode());
+        assertEquals(404, Http.send("POST", beat + "/pause", null).statusCode());
+        assertEquals(0, json(Http.get(q + "/schedules")).getJsonArray("schedules").size());
+
+        String bad = q + "/schedules/bad";
+        assertBadRequest(Http.send("PUT", bad, "{\"taskName\":\"echo\",\"cron\":\"61 * * * *\"}"), "61 * * * *");
+        assertBadRequest(Http.send("PUT", bad, "{\"taskName\":\"echo\",\"cron\":\"* * *\"}"),
+                "must be 5 fields (minute hour day-of-month month day-of-week");
+        assertBadRequest(Http.send("PUT", bad, "{\"taskName\":\"echo\",\"cron\":\"0 0 30 2 *\"}"), "never fires");
+        assertBadRequest(Http.send("PUT", bad, "{\"taskName\":\"echo\"}"), "exactly one");
+        assertBadRequest(Http.send("PUT", bad, "{\"taskName\":\"echo\",\"everySeconds\":0}"), "everySeconds");
+        assertBadRequest(Http.send("PUT", bad, "{\"taskName\":\"echo\",\"cron\":\"@daily\",\"timeZone\":\"Mars/Base\"}"),
+                "Mars/Base");
+        assertBadRequest(Http.send("PUT", q + "/schedules/no.dots", "{\"taskName\":\"echo\",\"everySeconds\":5}"),
+                "schedule name");
+        assertEquals(404, Http.get(bad).statusCode(), "nothing was stored");
+    }
+
+    /**
      * Tenant "hog" enqueues 50 two-second {@code sleep} tasks, then tenant "calm" one {@code echo}: calm's task starts
      * within one of hog's tasks' time of being enqueued (from the tasks' recorded times), because hog never holds
      * more than its share of the workers (the liveness check reports it) — checked over every hog task that ran.
