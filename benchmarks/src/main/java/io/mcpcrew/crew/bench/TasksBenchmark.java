@@ -23,7 +23,8 @@ import redis.clients.jedis.UnifiedJedis;
  * batches of 50 (the floor of a claim, without leases, acks or records).
  *
  * <p>{@code benchmarks/run.sh tasks [reps] [n]} (defaults 3 and 50000). Prints one line per figure: the median of
- * the repetitions.
+ * the repetitions. {@code JAVA_OPTS=-Dcrew.bench.completions=1} adds a completion listener (counting the notices),
+ * so the drain includes the completion notices.
  */
 public final class TasksBenchmark {
     private TasksBenchmark() {
@@ -34,6 +35,11 @@ public final class TasksBenchmark {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         try (RedisServer server = Bench.startRedis(); JedisRedisManager redis = Bench.manager(server, 64)) {
             RedisTaskQueues queues = new RedisTaskQueues(redis);
+            java.util.concurrent.atomic.LongAdder notices = new java.util.concurrent.atomic.LongAdder();
+            if (Boolean.getBoolean("crew.bench.completions")) {
+                queues.addCompletionListener(c -> notices.increment());
+                System.out.println("# completion notices on: a listener counts them");
+            }
             System.out.printf("# TasksBenchmark: %d tasks per run, median of %d runs, redis-server on port %d%n", n, reps,
                     server.port());
 
@@ -88,6 +94,9 @@ public final class TasksBenchmark {
                             "drain, concurrency " + concurrency + p, drain, drain / rawPop, Bench.median(drainCpu),
                             Bench.median(totalCpu), Bench.median(calls), Bench.median(inScripts));
                 }
+            }
+            if (Boolean.getBoolean("crew.bench.completions")) {
+                System.out.println("# completion notices heard: " + notices.sum());
             }
         }
     }
