@@ -6,7 +6,8 @@
 --     A task whose lease was lost (expired and reclaimed) is not touched. With the completion stream on, each
 --     success adds an entry (outcome SUCCEEDED) to it.
 -- When N > 0:
---  1. moves the ids left in pending lists of wire format 1 (one LIST per priority) to their name's list, at the head;
+--  1. when asked (with the served mark below, at most once a second), moves the ids left in pending lists of wire
+--     format 1 (one LIST per priority) to their name's list, at the head;
 --  2. promotes due SCHEDULED and FAILED (waiting retry) tasks to PENDING (appended to their list, lib.lua);
 --  3. reclaims RUNNING tasks whose lease expired (worker died): back to PENDING at the head of their list, or DEAD
 --     if that was their last attempt (a completion stream entry, outcome DEAD, when the stream is on);
@@ -71,7 +72,7 @@ if max < 1 then
   return { acks, {} }
 end
 
-if redis.call('EXISTS', KEYS[8], KEYS[9], KEYS[10], KEYS[11]) > 0 then
+if ARGV[9] == '1' and redis.call('EXISTS', KEYS[8], KEYS[9], KEYS[10], KEYS[11]) > 0 then
   for r = 11, 8, -1 do
     local old = redis.call('LRANGE', KEYS[r], 0, -1)
     for i = #old, 1, -1 do
