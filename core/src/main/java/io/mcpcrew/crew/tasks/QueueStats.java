@@ -21,11 +21,13 @@ import java.util.Map;
  *                               with their handler and never fail for want of one
  * @param oldestUnclaimedAgeMillis how long the oldest unclaimed task has been due (0 when none)
  * @param byTaskName             the pending tasks per task name, names in order
+ * @param waitingChildren        flow parents waiting for their children (state WAITING_CHILDREN)
  */
 public record QueueStats(String tenant, String queue, long pending, long scheduled, long failedWaitingRetry,
         long running, long dead, Map<TaskPriority, Long> pendingByPriority, long oldestPendingAgeMillis,
         boolean paused, long succeededTotal, long failedAttemptsTotal, long deadTotal, long cancelledTotal,
-        long expiredLeasesTotal, long unclaimed, long oldestUnclaimedAgeMillis, List<TaskNameStats> byTaskName) {
+        long expiredLeasesTotal, long unclaimed, long oldestUnclaimedAgeMillis, List<TaskNameStats> byTaskName,
+        long waitingChildren) {
 
     public QueueStats {
         pendingByPriority = Map.copyOf(pendingByPriority);
@@ -55,7 +57,7 @@ public record QueueStats(String tenant, String queue, long pending, long schedul
         long oldestDue = -1;
         long unclaimed = 0;
         long oldestUnclaimedDue = -1;
-        for (int i = 15; i + 3 < r.size(); i += 4) {
+        for (int i = 16; i + 3 < r.size(); i += 4) {
             long count = num(r.get(i + 1));
             long due = num(r.get(i + 2));
             boolean served = servedAll >= servedSince || num(r.get(i + 3)) >= servedSince;
@@ -68,7 +70,7 @@ public record QueueStats(String tenant, String queue, long pending, long schedul
         }
         return new QueueStats(tenant, queue, pending, scheduled, retry, running, dead, byPriority, age(oldestDue, now),
                 paused, num(r.get(9)), num(r.get(10)), num(r.get(11)), num(r.get(12)), num(r.get(13)), unclaimed,
-                age(oldestUnclaimedDue, now), names);
+                age(oldestUnclaimedDue, now), names, num(r.get(15)));
     }
 
     private static long num(Object o) {

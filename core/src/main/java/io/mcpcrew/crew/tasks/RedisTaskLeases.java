@@ -57,10 +57,8 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         return owner.notices();
     }
 
-    /** The completion stream's length as a script argument: "0" while the stream is off. */
     private String streamMaxLength() {
-        TaskQueueConfig c = owner.config();
-        return c.completionStreamEnabled() ? Integer.toString(c.completionStreamMaxLength()) : "0";
+        return owner.config().completionStreamArg();
     }
 
     @Override
@@ -100,12 +98,13 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
             servedMarkedAt = now;
         }
         List<Object> c = (List<Object>) r.get(1);
-        List<Task> claimed = new ArrayList<>(c.size() / 5);
-        for (int i = 0; i + 4 < c.size(); i += 5) {
+        List<Task> claimed = new ArrayList<>(c.size() / 6);
+        for (int i = 0; i + 5 < c.size(); i += 6) {
             TaskSpec spec = TaskSpec.parse(str(c.get(i + 3)));
             Task t = new Task(tenant(), queue, str(c.get(i)), spec.name(), str(c.get(i + 4)), spec.priority(),
                     (int) num(c.get(i + 2)), spec.maxAttempts(), str(c.get(i + 1)), spec.timeoutMillis(),
-                    spec.backoffBaseMillis(), spec.backoffCapMillis());
+                    spec.backoffBaseMillis(), spec.backoffCapMillis(),
+                    FlowChild.parseAll((List<?>) c.get(i + 5)));
             t.progressSink = directProgress;
             claimed.add(t);
         }
@@ -117,10 +116,11 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         long delay = Backoff.delayMillis(task.backoffBaseMillis, task.backoffCapMillis, task.attempt());
         boolean permanent = error instanceof PermanentTaskFailure;
         Object r = redis.eval(RedisTaskQueues.FAIL,
-                List.of(keys.running, keys.retry, keys.dead, keys.meta, keys.completions),
+                List.of(keys.running, keys.retry, keys.dead, keys.meta, keys.completions, keys.names),
                 List.of(keys.taskPrefix, task.id(), task.leaseToken, now(), Backoff.errorMessage(error),
                         Backoff.stackSummary(error), Long.toString(delay), ttlMillis(redis, DataType.DEAD_LETTER),
-                        permanent ? "1" : "0", streamMaxLength(), ttlMillis(redis, DataType.TASK_RESULT)));
+                        permanent ? "1" : "0", streamMaxLength(), ttlMillis(redis, DataType.TASK_RESULT),
+                        keys.pendingPrefix));
         return "LOST".equals(r) ? Optional.empty() : Optional.of(TaskState.valueOf((String) r));
     }
 

@@ -102,6 +102,43 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
         return out;
     }
 
+    @Override
+    @SuppressWarnings("unchecked")
+    public EnqueuedFlow enqueueFlow(NewFlow flow) {
+        Objects.requireNonNull(flow, "flow");
+        validate(flow.parent());
+        if (flow.parent().options().runAtMillis(0) != 0) {
+            throw new InvalidInputException("a flow's parent takes no delay or run-at time: it runs when its children"
+                    + " have finished");
+        }
+        int n = flow.children().size();
+        if (n < 1 || n > NewFlow.MAX_CHILDREN) {
+            throw new InvalidInputException("a flow of " + n + " children: must have 1 to " + NewFlow.MAX_CHILDREN);
+        }
+        for (NewTask c : flow.children()) {
+            validate(c);
+            if (c.options().idempotencyKey().isPresent()) {
+                throw new InvalidInputException("child task " + Names.quote(c.name()) + " has an idempotency key:"
+                        + " in a flow only the parent takes one (it covers the whole flow)");
+            }
+        }
+        long now = System.currentTimeMillis();
+        EnqueueItem parent = item(flow.parent(), newId(), now);
+        List<String> args = new ArrayList<>(11 + n * 4);
+        args.addAll(List.of(keys.taskPrefix, keys.idemPrefix, Long.toString(now),
+                Long.toString(redis.ttl(DataType.IDEMPOTENCY).toMillis()), keys.pendingPrefix,
+                flow.onChildFailure().name(), parent.id(), parent.spec(), parent.payload(), parent.idempotencyKey(),
+                Integer.toString(n)));
+        for (NewTask c : flow.children()) {
+            EnqueueItem i = item(c, newId(), now);
+            args.addAll(List.of(i.id(), i.spec(), i.payload(), Long.toString(i.runAt())));
+        }
+        owner.register(tenant(), queue);
+        List<String> ids = (List<String>) redis.eval(RedisTaskQueues.FLOW,
+                List.of(keys.scheduled, keys.names, keys.meta), args);
+        return new EnqueuedFlow(ids.get(0), ids.subList(1, ids.size()));
+    }
+
     private List<String> buffer(List<EnqueueItem> items, long now) {
         List<RedisTaskQueues.BufferedTask> batch = new ArrayList<>(items.size());
         List<String> ids = new ArrayList<>(items.size());
@@ -199,11 +236,13 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
 
     @Override
     public Optional<TaskState> cancel(String id) {
-        List<String> k = new ArrayList<>(7);
+        List<String> k = new ArrayList<>(10);
         k.addAll(List.of(keys.scheduled, keys.retry, keys.meta));
         k.addAll(keys.legacyPending);
+        k.addAll(List.of(keys.dead, keys.names, keys.completions));
         Object r = redis.eval(RedisTaskQueues.CANCEL, k, List.of(keys.taskPrefix, requireId(id), now(),
-                ttlMillis(redis, DataType.TASK_RESULT), keys.pendingPrefix));
+                ttlMillis(redis, DataType.TASK_RESULT), keys.pendingPrefix, ttlMillis(redis, DataType.DEAD_LETTER),
+                config().completionStreamArg()));
         Optional<TaskState> s = stateOf(r);
         if (s.equals(Optional.of(TaskState.CANCELLED))) {
             owner.waiters().settle(this, List.of(id)); // the callers waiting here hear of it at once

@@ -47,6 +47,7 @@ public class RedisTaskQueues implements TaskQueues {
     static final LuaScript STATS = LuaScript.fromResource(RedisTaskQueues.class, "stats.lua");
     static final LuaScript PROGRESS = LuaScript.fromResource(RedisTaskQueues.class, "progress.lua");
     static final LuaScript STATES = LuaScript.fromResource(RedisTaskQueues.class, "states.lua");
+    static final LuaScript FLOW = LuaScript.fromResource(RedisTaskQueues.class, "flow.lua");
 
     private RedisManager redis;
     private TaskQueueConfig config;
@@ -79,7 +80,8 @@ public class RedisTaskQueues implements TaskQueues {
         this.buffer = new FallbackBuffer<>("task", config.bufferCapacity(), redis.journal("tasks"), new BufferedTaskCodec());
         this.waiters = new TaskWaiters(redis.scheduler(), config.awaitPollInterval());
         this.notices = new CompletionNotices(events, waiters);
-        for (LuaScript s : List.of(ENQUEUE, CLAIM, FAIL, RENEW, RELEASE, CANCEL, RETRY_DEAD, STATS, PROGRESS, STATES)) {
+        for (LuaScript s : List.of(ENQUEUE, CLAIM, FAIL, RENEW, RELEASE, CANCEL, RETRY_DEAD, STATS, PROGRESS, STATES,
+                FLOW)) {
             redis.registerScript(s);
         }
         RedisTaskSchedules.SCRIPTS.forEach(redis::registerScript);

@@ -1,5 +1,7 @@
 package io.mcpcrew.crew.tasks;
 
+import java.util.List;
+
 /**
  * A task as a worker's handler sees it: claimed, leased to this worker, running its {@link #attempt()}-th attempt.
  * Returned by {@link TaskLeases#claim} for hand-written workers, which then {@link TaskLeases#ack ack},
@@ -20,6 +22,7 @@ public final class Task {
     private final TaskPriority priority;
     private final int attempt;
     private final int maxAttempts;
+    private final List<FlowChild> children;
     final String leaseToken;
     final long timeoutMillis;
     final long backoffBaseMillis;
@@ -31,7 +34,9 @@ public final class Task {
     volatile ProgressSink progressSink;
 
     Task(String tenant, String queue, String id, String name, String payload, TaskPriority priority, int attempt,
-            int maxAttempts, String leaseToken, long timeoutMillis, long backoffBaseMillis, long backoffCapMillis) {
+            int maxAttempts, String leaseToken, long timeoutMillis, long backoffBaseMillis, long backoffCapMillis,
+            List<FlowChild> children) {
+        this.children = List.copyOf(children);
         this.leaseToken = leaseToken;
         this.timeoutMillis = timeoutMillis;
         this.backoffBaseMillis = backoffBaseMillis;
@@ -79,6 +84,15 @@ public final class Task {
 
     public int maxAttempts() {
         return maxAttempts;
+    }
+
+    /**
+     * The children of a flow's parent ({@link TaskQueue#enqueueFlow}), in the order they were given, each with its
+     * outcome and result: every child has finished by the time the parent runs (under
+     * {@link FlowFailurePolicy#RUN_PARENT} some may be DEAD or CANCELLED). Empty for any other task.
+     */
+    public List<FlowChild> children() {
+        return children;
     }
 
     /** True if a failure of this attempt makes the task a dead letter. */

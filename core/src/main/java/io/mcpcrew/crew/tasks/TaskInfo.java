@@ -1,6 +1,8 @@
 package io.mcpcrew.crew.tasks;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,11 +17,19 @@ import java.util.Map;
  * @param result      the handler's result (JSON text) once SUCCEEDED
  * @param progress    what the handler of the current (or last) attempt reported with {@link Task#progress}; null
  *                    if it reported nothing (progress of an earlier attempt is not shown)
+ * @param parentId    the id of the flow parent this task is a child of, or null
+ * @param children    a flow parent's children in order, each with its outcome once finished; empty for any
+ *                    other task
+ * @param flowPolicy  a flow parent's policy on a child that does not succeed; null for any other task
  */
 public record TaskInfo(String id, String tenant, String queue, String name, String payload, TaskPriority priority,
         TaskState state, int attempts, int maxAttempts, Instant createdAt, Instant runAt, Instant startedAt,
         Instant finishedAt, String lastError, String errorStack, String result, String idempotencyKey,
-        TaskProgress progress) {
+        TaskProgress progress, String parentId, List<FlowChild> children, FlowFailurePolicy flowPolicy) {
+
+    public TaskInfo {
+        children = List.copyOf(children);
+    }
 
     /** The snapshot of the task record hash {@code h} (its fields as {@code docs/wire-format/tasks.md} lists them). */
     static TaskInfo fromRecord(String tenant, String queue, String id, Map<String, String> h) {
@@ -29,7 +39,25 @@ public record TaskInfo(String id, String tenant, String queue, String name, Stri
                 TaskState.valueOf(h.get("state")), parseInt(h.get("attempts")), spec.maxAttempts(), createdAt,
                 h.containsKey("runAt") ? instant(h.get("runAt")) : createdAt, instant(h.get("startedAt")),
                 instant(h.get("finishedAt")), emptyToNull(h.get("lastError")), emptyToNull(h.get("errorStack")),
-                emptyToNull(h.get("result")), emptyToNull(spec.idempotencyKey()), progress(h));
+                emptyToNull(h.get("result")), emptyToNull(spec.idempotencyKey()), progress(h),
+                emptyToNull(h.get("parent")), children(h),
+                h.containsKey("flowPolicy") ? FlowFailurePolicy.valueOf(h.get("flowPolicy")) : null);
+    }
+
+    /** A flow parent's {@code child:1} .. {@code child:<childCount>} values as children. */
+    private static List<FlowChild> children(Map<String, String> h) {
+        int n = parseInt(h.get("childCount"));
+        if (n == 0) {
+            return List.of();
+        }
+        List<FlowChild> out = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            String v = h.get("child:" + i);
+            if (v != null) {
+                out.add(FlowChild.parse(v));
+            }
+        }
+        return out;
     }
 
     /**

@@ -47,6 +47,21 @@ public interface TaskQueue {
     /** Enqueues many tasks with few round trips (one script per up to 500 tasks); ids in input order. */
     List<String> enqueueAll(List<NewTask> tasks);
 
+    /**
+     * Enqueues a flow in one script: the parent waits (state WAITING_CHILDREN) while its children run as tasks of
+     * this queue, and becomes PENDING when the last of them finishes; its handler then reads each child's outcome and
+     * result in {@link Task#children()}. A child that ends DEAD or CANCELLED makes the parent DEAD at once under
+     * {@link FlowFailurePolicy#FAIL_PARENT} (the default), or counts as finished under
+     * {@link FlowFailurePolicy#RUN_PARENT}. Cancelling the parent cancels the children that have not started. Not
+     * buffered while Redis is down: then it throws {@link io.mcpcrew.crew.redis.RedisUnavailableException} (give the
+     * parent an idempotency key, and a retry never enqueues the flow twice).
+     *
+     * @throws io.mcpcrew.crew.validation.InvalidInputException a bad name or payload, no children or more than
+     *                                                          {@value NewFlow#MAX_CHILDREN}, a parent with a delay,
+     *                                                          or a child with an idempotency key
+     */
+    EnqueuedFlow enqueueFlow(NewFlow flow);
+
     /** The task's record, or empty if there is no such task (never existed, or its record expired). */
     Optional<TaskInfo> get(String id);
 

@@ -180,6 +180,11 @@ public final class TaskQueueConfig {
         return completionStreamMaxLength;
     }
 
+    /** The completion stream's length as a script argument: "0" while the stream is off. */
+    String completionStreamArg() {
+        return completionStreamEnabled ? Integer.toString(completionStreamMaxLength) : "0";
+    }
+
     /** Whether this server runs the schedule timer (recurring tasks); {@link ScheduleRunner} in plain Java. */
     public boolean schedulesEnabled() {
         return schedulesEnabled;

@@ -6,6 +6,8 @@ public enum TaskState {
     PENDING,
     /** Enqueued with a delay or run-at time that has not come yet. */
     SCHEDULED,
+    /** A flow's parent waiting for its children to finish ({@link TaskQueue#enqueueFlow}); then PENDING. */
+    WAITING_CHILDREN,
     /** Claimed by a worker that holds its lease. */
     RUNNING,
     /** Finished; its result is kept for the task-result TTL. */

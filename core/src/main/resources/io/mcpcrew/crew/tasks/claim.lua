@@ -23,14 +23,22 @@
 -- prefix, ARGV[9] "1" = record the names as served, ARGV[10] offset of the first name to visit, ARGV[11] completion
 -- stream max length (0 = no stream), ARGV[12] A = acks, then A triples: id, lease, result ("" = none), then the
 -- served task names ("*" alone: every name in the names SET)
--- Returns {acks, claimed}: acks = one 1 (completed) or 0 (lease lost) per triple; claimed = 5 values per claimed
--- task: id, lease ("<id>|<token>"), attempts (this one included), spec, payload.
+-- Returns {acks, claimed}: acks = one 1 (completed) or 0 (lease lost) per triple; claimed = 6 values per claimed
+-- task: id, lease ("<id>|<token>"), attempts (this one included), spec, payload, and the outcomes of its children
+-- (the "child:<i>" values of a flow's parent, in order; empty for any other task).
+-- A flow child that succeeds here, or dies because its lease expired on its last attempt, is recorded in its
+-- parent (lib.lua childFinished): the last child makes the parent PENDING, a dead one under FAIL_PARENT makes the
+-- parent DEAD.
 local prefix, now, max, lease, tokenPrefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local pendingPrefix = ARGV[8]
 local streamMax = tonumber(ARGV[11])
 local ackCount = tonumber(ARGV[12])
 local firstName = 13 + ackCount * 3
 local streamAdded = false
+
+-- where a flow child's outcome goes (lib.lua)
+local flow = { prefix = prefix, pendingPrefix = pendingPrefix, names = KEYS[6], dead = KEYS[4], meta = KEYS[5],
+  now = now, deadTtl = tonumber(ARGV[6]), stream = KEYS[12], streamMax = streamMax }
 
 local acks = {}
 if ackCount > 0 then
@@ -51,9 +59,12 @@ if ackCount > 0 then
         redis.call('HSET', k, 'state', 'SUCCEEDED', 'finishedAt', now, 'result', ARGV[b + 2])
       end
       redis.call('PEXPIRE', k, ARGV[7])
+      local f = redis.call('HMGET', k, 'spec', 'attempts', 'parent')
       if streamMax > 0 then
-        local f = redis.call('HMGET', k, 'spec', 'attempts')
         streamAdded = addCompletion(KEYS[12], streamMax, ARGV[b], f[1], 'SUCCEEDED', f[2]) or streamAdded
+      end
+      if f[3] then
+        streamAdded = childFinished(flow, k, 'SUCCEEDED', ARGV[b + 2]) or streamAdded
       end
       done = done + 1
       acks[j] = 1
@@ -120,6 +131,7 @@ for _, member in ipairs(expired) do
       redis.call('ZADD', KEYS[4], now, id)
       redis.call('PEXPIRE', KEYS[4], deadTtl)
       redis.call('HINCRBY', KEYS[5], 'dead', 1)
+      streamAdded = childFinished(flow, k, 'DEAD', err) or streamAdded
     else
       redis.call('HSET', k, 'state', 'PENDING')
       pushPending(pendingPrefix, KEYS[6], f[2], id, true)
@@ -186,7 +198,7 @@ local deadline = now + lease
 for i = 1, #popped do
   local id = popped[i]
   local k = prefix .. id
-  local f = redis.call('HMGET', k, 'spec', 'payload', 'attempts')
+  local f = redis.call('HMGET', k, 'spec', 'payload', 'attempts', 'childCount')
   if f[1] then
     local attempts = tonumber(f[3] or '0') + 1
     local member = id .. '|' .. tokenPrefix .. i
@@ -198,6 +210,15 @@ for i = 1, #popped do
     out[#out + 1] = attempts
     out[#out + 1] = f[1]
     out[#out + 1] = f[2]
+    local children = {}
+    if f[4] then
+      local fields = {}
+      for c = 1, tonumber(f[4]) do
+        fields[c] = 'child:' .. c
+      end
+      children = redis.call('HMGET', k, unpack(fields))
+    end
+    out[#out + 1] = children
   end
 end
 if #leased > 0 then

@@ -5,7 +5,7 @@
 -- ARGV[1] task key prefix, ARGV[2] pending list prefix
 -- Returns: scheduled, retry, running, dead, pending per priority (4 values: critical .. low), paused (0/1),
 --   succeeded, failed, deadTotal, cancelled, expiredLeases, when every name was last served ("*", ms, -1 never),
---   then per task name in the names SET 4 values: name, pending, when the oldest of them became due (ms, -1 none),
+--   flow parents waiting for their children (WAITING_CHILDREN), then per task name in the names SET 4 values: name, pending, when the oldest of them became due (ms, -1 none),
 --   when the name was last served (ms, -1 never).
 local out = {}
 for i = 1, 4 do
@@ -51,6 +51,7 @@ for i = 2, 6 do
   out[#out + 1] = tonumber(m[i] or '0')
 end
 out[#out + 1] = tonumber(redis.call('HGET', KEYS[7], '*') or '-1')
+out[#out + 1] = tonumber(redis.call('HGET', KEYS[5], 'waitingChildren') or '0')
 for _, v in ipairs(perName) do
   out[#out + 1] = v
 end

@@ -29,7 +29,8 @@ import redis.clients.jedis.resps.StreamEntry;
 /**
  * The TaskQueue contract on what a caller hears of a task: completion notices of the node that finished it,
  * waiting for a result ({@link TaskQueue#await}: no thread per waiter, one poller), progress while it runs, and the
- * completion stream. Run on every topology with the rest of {@link TaskRoutingContract} by the same subclasses.
+ * completion stream. Run on every topology with the rest of {@link TaskRoutingContract} by the subclasses of
+ * {@link TaskFlowContract}.
  */
 abstract class TaskCompletionContract extends TaskRoutingContract {
 

@@ -165,13 +165,14 @@ class TaskLogicTest {
 
         Map<TaskPriority, Long> byPriority = Map.of(TaskPriority.CRITICAL, 1L, TaskPriority.HIGH, 0L,
                 TaskPriority.NORMAL, 2L, TaskPriority.LOW, 0L);
-        // scheduled, retry, running, dead, pending per priority, paused, 5 counters, "*" served at, then per name
-        List<Object> reply = List.of(4L, 5L, 6L, 7L, 1L, 0L, 2L, 0L, 1L, 11L, 12L, 13L, 14L, 15L, -1L,
+        // scheduled, retry, running, dead, pending per priority, paused, 5 counters, "*" served at, waiting flow
+        // parents, then per name
+        List<Object> reply = List.of(4L, 5L, 6L, 7L, 1L, 0L, 2L, 0L, 1L, 11L, 12L, 13L, 14L, 15L, -1L, 3L,
                 "mail", 2L, 1_000L, 1_240L, "resize", 1L, 1_200L, 200L, "zip", 0L, -1L, -1L);
         QueueStats s = QueueStats.fromReply("t1", "q", reply, 1_250, 20);
         assertEquals(new QueueStats("t1", "q", 3, 4, 5, 6, 7, byPriority, 250, true, 11, 12, 13, 14, 15, 1, 50,
                 List.of(new TaskNameStats("mail", 2, 250, true), new TaskNameStats("resize", 1, 50, false),
-                        new TaskNameStats("zip", 0, 0, false))), s);
+                        new TaskNameStats("zip", 0, 0, false)), 3), s);
         List<Object> allServed = new java.util.ArrayList<>(reply);
         allServed.set(14, 1_249L);
         allServed.set(8, 0L);
@@ -179,7 +180,7 @@ class TaskLogicTest {
         assertEquals(0, served.unclaimed(), "a worker serving every name serves them all");
         assertEquals(0, served.oldestUnclaimedAgeMillis());
         assertFalse(served.paused());
-        QueueStats empty = QueueStats.fromReply("t1", "q", reply.subList(0, 15), 1_250, 20);
+        QueueStats empty = QueueStats.fromReply("t1", "q", reply.subList(0, 16), 1_250, 20);
         assertEquals(0, empty.oldestPendingAgeMillis(), "nothing pending: age 0");
         assertEquals(List.of(), empty.byTaskName());
 
@@ -188,12 +189,40 @@ class TaskLogicTest {
                 "finishedAt", "", "lastError", "boom"));
         assertEquals(new TaskInfo("abc", "t1", "q", "send", "{}", TaskPriority.HIGH, TaskState.FAILED, 2, 5,
                 Instant.ofEpochMilli(1000), Instant.ofEpochMilli(3000), Instant.ofEpochMilli(2000), null, "boom", null,
-                null, "k", null), info);
+                null, "k", null, null, List.of(), null), info);
         TaskInfo fresh = TaskInfo.fromRecord("t1", "q", "abc", Map.of("spec", "send|HIGH|5|10|20|0|1000|",
                 "payload", "{}", "state", "PENDING"));
         assertEquals(Instant.ofEpochMilli(1000), fresh.runAt(), "no runAt: when it was created");
         assertEquals(0, fresh.attempts());
         assertEquals(null, fresh.idempotencyKey());
+    }
+
+    @Test
+    void aFlowParentsRecordListsItsChildrenInOrderWithTheirOutcomes() {
+        Map<String, String> h = new java.util.HashMap<>(Map.of("spec", "join|NORMAL|5|10|20|0|1000|", "payload", "{}",
+                "state", "WAITING_CHILDREN", "flowPolicy", "RUN_PARENT", "childCount", "3", "childrenLeft", "1"));
+        h.put("child:2", "c2|DEAD|resize|boom: a|b");
+        h.put("child:1", "c1|SUCCEEDED|resize|{\"ok\":true}");
+        h.put("child:3", "c3||zip|");
+        TaskInfo parent = TaskInfo.fromRecord("t1", "q", "p", h);
+        assertEquals(FlowFailurePolicy.RUN_PARENT, parent.flowPolicy());
+        assertEquals(List.of(new FlowChild("c1", "resize", TaskState.SUCCEEDED, "{\"ok\":true}", null),
+                new FlowChild("c2", "resize", TaskState.DEAD, null, "boom: a|b"),
+                new FlowChild("c3", "zip", null, null, null)), parent.children());
+        assertFalse(parent.children().get(2).isFinished());
+        assertEquals(null, parent.parentId());
+        assertEquals(new FlowChild("c4", "x", TaskState.CANCELLED, null, null), FlowChild.parse("c4|CANCELLED|x|"));
+        assertEquals(new FlowChild("c5", "x", TaskState.SUCCEEDED, null, null), FlowChild.parse("c5|SUCCEEDED|x|"),
+                "no result: null");
+        assertThrows(IllegalStateException.class, () -> FlowChild.parse("c6|DEAD"));
+
+        TaskInfo child = TaskInfo.fromRecord("t1", "q", "c1", Map.of("spec", "resize|NORMAL|5|10|20|0|1000|",
+                "payload", "{}", "state", "PENDING", "parent", "p", "childIndex", "1"));
+        assertEquals("p", child.parentId());
+        assertEquals(List.of(), child.children());
+        assertEquals(null, child.flowPolicy());
+        assertEquals(FlowFailurePolicy.FAIL_PARENT, new NewFlow(new NewTask("j", "{}", TaskPriority.LOW),
+                List.of(new NewTask("c", "{}", TaskPriority.LOW)), null).onChildFailure(), "the default policy");
     }
 
     @Test
@@ -218,7 +247,7 @@ class TaskLogicTest {
         record.put("progressAt", "3000");
         assertEquals(new TaskProgress(40, null, Instant.ofEpochMilli(3000)),
                 TaskInfo.fromRecord("t1", "q", "abc", record).progress());
-        Task loose = new Task("t1", "q", "abc", "send", "{}", TaskPriority.NORMAL, 1, 1, "abc|x", 0, 10, 40);
+        Task loose = new Task("t1", "q", "abc", "send", "{}", TaskPriority.NORMAL, 1, 1, "abc|x", 0, 10, 40, List.of());
         IllegalStateException nowhere = assertThrows(IllegalStateException.class, () -> loose.progress(1, "x"));
         assertTrue(nowhere.getMessage().contains("nowhere to go"), nowhere.getMessage());
         assertTrue(TaskCompletion.Outcome.DEAD.isFinal() && TaskCompletion.Outcome.SUCCEEDED.isFinal());

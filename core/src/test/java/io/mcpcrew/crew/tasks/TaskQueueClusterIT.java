@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * CROSSSLOT error would fail these tests), and the registry key lives in its own slot.
  */
 @ExtendWith(RedisServerExtension.class)
-class TaskQueueClusterIT extends TaskCompletionContract {
+class TaskQueueClusterIT extends TaskFlowContract {
     private RedisCluster cluster;
 
     @BeforeEach

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The TaskQueue contract on a standalone redis-server. */
 @ExtendWith(RedisServerExtension.class)
-class TaskQueueIT extends TaskCompletionContract {
+class TaskQueueIT extends TaskFlowContract {
     private RedisServer server;
 
     @BeforeEach

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * one Sentinel, started for this class) and runs every script and worker on it.
  */
 @ExtendWith(RedisServerExtension.class)
-class TaskQueueSentinelIT extends TaskCompletionContract {
+class TaskQueueSentinelIT extends TaskFlowContract {
     private static RedisSentinel sentinel;
 
     @BeforeAll

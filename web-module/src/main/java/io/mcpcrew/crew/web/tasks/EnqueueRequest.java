@@ -1,8 +1,13 @@
 package io.mcpcrew.crew.web.tasks;
 
+import io.mcpcrew.crew.tasks.NewTask;
+import io.mcpcrew.crew.tasks.TaskOptions;
+import io.mcpcrew.crew.tasks.TaskPriority;
+import io.mcpcrew.crew.validation.Names;
 import io.mcpcrew.crew.web.json.JsonBody;
 import io.mcpcrew.crew.web.json.JsonFields;
 import jakarta.json.JsonValue;
+import java.time.Duration;
 
 /**
  * Body of {@code POST .../queues/{queue}/tasks}: {@code {"name","payload","priority","delaySeconds","maxAttempts",
@@ -24,11 +29,30 @@ public record EnqueueRequest(String name, JsonValue payload, String priority, Lo
 
     /** Reads the body; wrong JSON types and numbers outside their range are a 400 naming the field. */
     static EnqueueRequest parse(String raw) {
-        JsonFields b = JsonBody.object(raw, "{\"name\":\"echo\",\"payload\":{...}}");
+        return of(JsonBody.object(raw, "{\"name\":\"echo\",\"payload\":{...}}"));
+    }
+
+    /** Reads one task object (the body, or a task of a flow's body). */
+    static EnqueueRequest of(JsonFields b) {
         JsonValue payload = b.value("payload");
         return new EnqueueRequest(b.requiredString("name", "the task name, e.g. \"echo\""),
                 payload == null ? JsonValue.NULL : payload, b.string("priority"),
                 b.integer("delaySeconds", 0, MAX_DELAY_SECONDS, "366 days"), b.int32("maxAttempts", 1, MAX_ATTEMPTS),
                 b.string("idempotencyKey"));
+    }
+
+    /** The task to enqueue; the name is checked here, the payload size when it is enqueued. */
+    NewTask task() {
+        TaskOptions options = TaskOptions.defaults();
+        if (delaySeconds != null) {
+            options = options.withDelay(Duration.ofSeconds(delaySeconds));
+        }
+        if (maxAttempts != null) {
+            options = options.withMaxAttempts(maxAttempts);
+        }
+        if (idempotencyKey != null) {
+            options = options.withIdempotencyKey(idempotencyKey);
+        }
+        return new NewTask(Names.require("task name", name), payload.toString(), TaskPriority.parse(priority), options);
     }
 }

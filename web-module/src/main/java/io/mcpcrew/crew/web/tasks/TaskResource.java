@@ -1,9 +1,11 @@
 package io.mcpcrew.crew.web.tasks;
 
+import io.mcpcrew.crew.tasks.EnqueuedFlow;
+import io.mcpcrew.crew.tasks.FlowChild;
+import io.mcpcrew.crew.tasks.NewTask;
 import io.mcpcrew.crew.tasks.QueueStats;
 import io.mcpcrew.crew.tasks.TaskNameStats;
 import io.mcpcrew.crew.tasks.TaskInfo;
-import io.mcpcrew.crew.tasks.TaskOptions;
 import io.mcpcrew.crew.tasks.TaskProgress;
 import io.mcpcrew.crew.tasks.TaskPriority;
 import io.mcpcrew.crew.tasks.TaskQueue;
@@ -49,7 +51,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
- * {@code /api/v1/tenants/{tenant}/queues/{queue}}: enqueue a task, read it (or wait for it to finish: a long poll
+ * {@code /api/v1/tenants/{tenant}/queues/{queue}}: enqueue a task or a flow, read it (or wait for it to finish: a long poll
  * that holds no thread) or cancel it, queue statistics, pause/resume, dead letters and their retry. Bad input is 400 (through the one exception mapper), an unknown
  * task id 404, a state that forbids the operation 409.
  */
@@ -90,22 +92,30 @@ public class TaskResource {
             + " JSON, \"priority\": \"critical\" | \"high\" | \"normal\" | \"low\", \"delaySeconds\": integer 0..31622400,"
             + " \"maxAttempts\": integer 1..1000, \"idempotencyKey\": string}", content = @Content(
             mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        EnqueueRequest body = EnqueueRequest.parse(raw);
-        String name = Names.require("task name", body.name());
-        TaskPriority priority = TaskPriority.parse(body.priority());
-        TaskOptions options = TaskOptions.defaults();
-        if (body.delaySeconds() != null) {
-            options = options.withDelay(Duration.ofSeconds(body.delaySeconds()));
-        }
-        if (body.maxAttempts() != null) {
-            options = options.withMaxAttempts(body.maxAttempts());
-        }
-        if (body.idempotencyKey() != null) {
-            options = options.withIdempotencyKey(body.idempotencyKey());
-        }
-        String id = queue().enqueue(name, body.payload().toString(), priority, options);
+        NewTask t = EnqueueRequest.parse(raw).task();
+        String id = queue().enqueue(t.name(), t.payload(), t.priority(), t.options());
         return Response.created(uri.getAbsolutePathBuilder().path(id).build())
                 .entity(Json.createObjectBuilder().add("id", id).build()).build();
+    }
+
+    /**
+     * Enqueues a flow: a parent task that runs once its children have finished (all of this queue). 201
+     * {@code {"parentId","childIds"}} with a Location header naming the parent.
+     */
+    @POST
+    @Path("flows")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response enqueueFlow(@RequestBody(required = true, description = "{\"parent\": task (required),"
+            + " \"children\": [task, ...] (1..1000, required), \"onChildFailure\": \"FAIL_PARENT\" (default) |"
+            + " \"RUN_PARENT\"}, each task as the body of POST .../tasks (the parent takes no delaySeconds, children no"
+            + " idempotencyKey)", content = @Content(mediaType = MediaType.APPLICATION_JSON)) String raw) {
+        EnqueuedFlow flow = queue().enqueueFlow(FlowRequest.parse(raw));
+        JsonArrayBuilder children = Json.createArrayBuilder();
+        flow.childIds().forEach(children::add);
+        return Response.created(uri.getBaseUriBuilder().path("v1/tenants/{tenant}/queues/{queue}/tasks/{id}")
+                .build(tenant, queueName, flow.parentId()))
+                .entity(Json.createObjectBuilder().add("parentId", flow.parentId()).add("childIds", children).build())
+                .build();
     }
 
     /**
@@ -239,6 +249,17 @@ public class TaskResource {
         text(b, "lastError", t.lastError());
         text(b, "errorStack", t.errorStack());
         text(b, "idempotencyKey", t.idempotencyKey());
+        text(b, "parentId", t.parentId());
+        text(b, "flowPolicy", t.flowPolicy() == null ? null : t.flowPolicy().name());
+        JsonArrayBuilder children = Json.createArrayBuilder();
+        for (FlowChild c : t.children()) {
+            JsonObjectBuilder cb = Json.createObjectBuilder().add("id", c.id()).add("name", c.name());
+            text(cb, "outcome", c.outcome() == null ? null : c.outcome().name());
+            cb.add("result", json(c.result()));
+            text(cb, "error", c.error());
+            children.add(cb);
+        }
+        b.add("children", children);
         TaskProgress p = t.progress();
         if (p == null) {
             b.addNull("progress");
@@ -270,6 +291,7 @@ public class TaskResource {
                 .add("succeededTotal", s.succeededTotal()).add("failedAttemptsTotal", s.failedAttemptsTotal())
                 .add("deadTotal", s.deadTotal()).add("cancelledTotal", s.cancelledTotal())
                 .add("expiredLeasesTotal", s.expiredLeasesTotal())
+                .add("waitingChildren", s.waitingChildren())
                 .add("unclaimed", s.unclaimed()).add("oldestUnclaimedAgeMillis", s.oldestUnclaimedAgeMillis())
                 .add("byTaskName", byName).build();
     }

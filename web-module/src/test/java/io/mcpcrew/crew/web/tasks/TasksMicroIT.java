@@ -42,7 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * tenant's long tasks do not hold every worker, the API answers 400/404/409 as documented, every thread the
  * components start (for the built-in workers and for an application's own worker and subscriptions,
  * {@link ThreadsProbeResource}) is the server's managed thread, a CDI bean of the deployment ({@link TaskProbe})
- * hears of each outcome and reports progress, and long polls ({@code ?wait}) hold no HTTP thread.
+ * hears of each outcome and reports progress, long polls ({@code ?wait}) hold no HTTP thread, and a flow's parent
+ * ({@link FlowJoinProbe}) runs once after its last child.
  */
 @ExtendWith(RedisServerExtension.class) // before Arquillian: Redis is up when Micro starts
 @ExtendWith(ArquillianExtension.class)
@@ -55,7 +56,7 @@ class TasksMicroIT {
                 new StringAsset(FtProbeHandler.BULKHEAD_KEY + "=" + FtProbeHandler.BULKHEAD + "\n"),
                 "microprofile-config.properties");
         return Http.crewWar().addClasses(ThreadsProbeResource.class, FtProbeHandler.class, FtProbeResource.class,
-                TaskProbe.class, TaskProbeResource.class).addAsLibraries(ftConfig);
+                TaskProbe.class, TaskProbeResource.class, FlowJoinProbe.class).addAsLibraries(ftConfig);
     }
 
     @ArquillianResource
@@ -501,6 +502,58 @@ class TasksMicroIT {
         assertEquals("DEAD", json(deadWait).getString("state"), deadWait.body());
         assertEquals(List.of("DEAD#1 sleep acme/probe"), awaitHeard(dead, 1).stream()
                 .map(h -> h.substring(0, h.lastIndexOf(' '))).toList());
+    }
+
+    /**
+     * A flow of 1 parent ({@code join}, {@link FlowJoinProbe}) and 10 {@code echo} children enqueued over HTTP: the
+     * parent runs once, after the last child finished, with each child's result; bad flow bodies are 400s naming the
+     * field.
+     */
+    @Test
+    void aFlowOfTenChildrenRunsItsParentOnceAfterTheLastChild() throws Exception {
+        String q = queueUrl("acme", "flow");
+        StringBuilder children = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            children.append(i == 0 ? "" : ",").append("{\"name\":\"echo\",\"payload\":{\"i\":").append(i).append("}}");
+        }
+        HttpResponse<String> r = Http.send("POST", q + "/flows", "{\"parent\":{\"name\":\"join\",\"payload\":"
+                + "{\"order\":7},\"priority\":\"high\"},\"children\":[" + children + "]}");
+        assertEquals(201, r.statusCode(), r.body());
+        String parent = json(r).getString("parentId");
+        List<String> childIds = json(r).getJsonArray("childIds").getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString).toList();
+        assertEquals(10, childIds.size(), r.body());
+        assertEquals(q + "/tasks/" + parent, r.headers().firstValue("Location").orElseThrow());
+
+        HttpResponse<String> waited = Http.get(q + "/tasks/" + parent + "?wait=60");
+        JsonObject done = json(waited);
+        assertEquals("SUCCEEDED", done.getString("state"), waited.body());
+        assertEquals("FAIL_PARENT", done.getString("flowPolicy"), waited.body());
+        JsonObject result = done.getJsonObject("result");
+        assertEquals(1, result.getInt("runs"), "the parent ran once: " + waited.body());
+        Instant parentStarted = Instant.parse(done.getString("startedAt"));
+        for (int i = 0; i < 10; i++) {
+            JsonObject seen = result.getJsonArray("children").getJsonObject(i);
+            assertEquals(childIds.get(i), seen.getString("id"), "the children in the order given");
+            assertEquals("SUCCEEDED", seen.getString("outcome"), seen.toString());
+            assertEquals(i, seen.getJsonObject("result").getInt("i"), "the child's result reached the parent");
+            JsonObject child = json(Http.get(q + "/tasks/" + childIds.get(i)));
+            assertEquals(parent, child.getString("parentId"), child.toString());
+            assertFalse(parentStarted.isBefore(Instant.parse(child.getString("finishedAt"))),
+                    "the parent started after child " + i + " finished: " + child + " / " + done);
+            assertEquals("SUCCEEDED", done.getJsonArray("children").getJsonObject(i).getString("outcome"));
+        }
+
+        String flows = q + "/flows";
+        assertBadRequest(Http.send("POST", flows, "{\"parent\":{\"name\":\"join\"},\"children\":[]}"),
+                "must have 1 to 1000");
+        assertBadRequest(Http.send("POST", flows, "{\"children\":[{\"name\":\"echo\"}]}"), "the parent task");
+        assertBadRequest(Http.send("POST", flows, "{\"parent\":{\"name\":\"join\"},\"children\":[{\"name\":\"echo\"},"
+                + "{\"payload\":1}]}"), "children[1].name");
+        assertBadRequest(Http.send("POST", flows, "{\"parent\":{\"name\":\"join\"},\"children\":[{\"name\":\"echo\"}],"
+                + "\"onChildFailure\":\"MAYBE\"}"), "MAYBE");
+        assertBadRequest(Http.send("POST", flows, "{\"parent\":{\"name\":\"join\",\"delaySeconds\":5},"
+                + "\"children\":[{\"name\":\"echo\"}]}"), "no delay");
     }
 
     /** What the observer heard of task {@code id}, once it heard {@code n} notices (or the deadline passed). */
