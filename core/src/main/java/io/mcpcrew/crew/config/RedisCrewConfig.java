@@ -24,10 +24,13 @@ public final class RedisCrewConfig {
     private final Optional<String> password;
     private final int database;
     private final boolean ssl;
+    private final TlsSettings tls;
     private final Duration connectTimeout;
     private final Duration timeout;
     private final RedisMode mode;
     private final String sentinelMaster;
+    private final Optional<String> sentinelUsername;
+    private final Optional<String> sentinelPassword;
     private final List<HostPort> nodes;
     private final int poolMaxTotal;
     private final int poolMaxIdle;
@@ -53,10 +56,23 @@ public final class RedisCrewConfig {
         password = c.raw(PREFIX + "password");
         database = c.integer(PREFIX + "database", 0, 0, 65535);
         ssl = c.bool(PREFIX + "ssl", false);
+        tls = TlsSettings.load(c, ssl);
         connectTimeout = c.duration(PREFIX + "connect-timeout", Duration.ofSeconds(2), Duration.ofMillis(1));
         timeout = c.duration(PREFIX + "timeout", Duration.ofSeconds(2), Duration.ofMillis(1));
         mode = c.enumValue(PREFIX + "mode", RedisMode.class, RedisMode.STANDALONE);
         sentinelMaster = c.string(PREFIX + "sentinel.master", "mymaster");
+        sentinelUsername = c.raw(PREFIX + "sentinel.username");
+        sentinelPassword = c.raw(PREFIX + "sentinel.password");
+        if (mode != RedisMode.SENTINEL && (sentinelUsername.isPresent() || sentinelPassword.isPresent())) {
+            String k = PREFIX + (sentinelUsername.isPresent() ? "sentinel.username" : "sentinel.password");
+            throw new ConfigurationException(k, sentinelUsername.isPresent() ? sentinelUsername.get() : "***",
+                    "is set but redis.crew.mode is " + mode.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": Sentinel credentials apply only with redis.crew.mode=sentinel");
+        }
+        if (sentinelUsername.isPresent() && sentinelPassword.isEmpty()) {
+            throw new ConfigurationException(PREFIX + "sentinel.username", sentinelUsername.get(),
+                    "needs redis.crew.sentinel.password (an ACL user authenticates with its password)");
+        }
         nodes = parseNodes(c, PREFIX + "nodes");
         poolMaxTotal = c.integer(PREFIX + "pool.max-total", 32, 1, 10_000);
         poolMaxIdle = c.integer(PREFIX + "pool.max-idle", 16, 0, 10_000);
@@ -222,6 +238,24 @@ public final class RedisCrewConfig {
 
     public RedisMode mode() {
         return mode;
+    }
+
+    /** TLS trust, client certificate and verification ({@code redis.crew.ssl.*}); the defaults when TLS is off. */
+    public TlsSettings tls() {
+        return tls;
+    }
+
+    /** The ACL user the client authenticates as to the Sentinels ({@code redis.crew.sentinel.username}). */
+    public Optional<String> sentinelUsername() {
+        return sentinelUsername;
+    }
+
+    /**
+     * The password of the Sentinels ({@code redis.crew.sentinel.password}: their {@code requirepass}, or the
+     * password of {@link #sentinelUsername()}); the Redis nodes' own is {@link #password()}.
+     */
+    public Optional<String> sentinelPassword() {
+        return sentinelPassword;
     }
 
     public String sentinelMaster() {

@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.redis;
 
 import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.mcpcrew.crew.config.TlsSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,6 +16,8 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -43,6 +46,10 @@ final class JedisClients {
                 .clientName("crew-redis");
         config.username().ifPresent(cb::user);
         config.password().ifPresent(cb::password);
+        SslOptions tls = sslOptions(config);
+        if (tls != null) {
+            cb.sslOptions(tls);
+        }
         JedisClientConfig clientConfig = cb.build();
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(config.poolMaxTotal());
@@ -56,11 +63,9 @@ final class JedisClients {
         config.nodes().forEach(n -> nodes.add(new HostAndPort(n.host(), n.port())));
         switch (config.mode()) {
             case SENTINEL:
-                DefaultJedisClientConfig.Builder sb = DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).ssl(config.ssl())
-                        .autoNegotiateProtocol(false); // sentinel connections speak RESP2
                 return RedisSentinelClient.builder().masterName(config.sentinelMaster()).sentinels(nodes)
-                        .clientConfig(clientConfig).sentinelClientConfig(sb.build()).poolConfig(pool).build();
+                        .clientConfig(clientConfig).sentinelClientConfig(sentinelClientConfig(config))
+                        .poolConfig(pool).build();
             case CLUSTER:
                 return RedisClusterClient.builder().nodes(nodes).clientConfig(clientConfig).poolConfig(pool)
                         .maxAttempts(3).build();
@@ -68,6 +73,67 @@ final class JedisClients {
                 return RedisClient.builder().hostAndPort(config.host(), config.port()).clientConfig(clientConfig)
                         .poolConfig(pool).build();
         }
+    }
+
+    /** How the client talks to the Sentinels: their credentials, TLS as for the nodes, RESP2. */
+    private static JedisClientConfig sentinelClientConfig(RedisCrewConfig config) {
+        int timeout = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
+        DefaultJedisClientConfig.Builder sb = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).ssl(config.ssl())
+                .autoNegotiateProtocol(false); // sentinel connections speak RESP2
+        config.sentinelUsername().ifPresent(sb::user);
+        config.sentinelPassword().ifPresent(sb::password);
+        SslOptions tls = sslOptions(config);
+        if (tls != null) {
+            sb.sslOptions(tls);
+        }
+        return sb.build();
+    }
+
+    /**
+     * Why the Sentinels of {@code config} could not name a master, when Jedis only says "All sentinels down": each
+     * Sentinel's own answer to a PING with the configured credentials (e.g. {@code NOAUTH Authentication
+     * required}), or empty when every one answers (or the mode is not Sentinel).
+     */
+    static String diagnoseSentinels(RedisCrewConfig config) {
+        if (config.mode() != io.mcpcrew.crew.config.RedisMode.SENTINEL) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        JedisClientConfig sc = sentinelClientConfig(config);
+        for (RedisCrewConfig.HostPort n : config.nodes()) {
+            try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(new HostAndPort(n.host(), n.port()), sc)) {
+                j.ping();
+            } catch (RuntimeException e) {
+                out.append(out.length() == 0 ? "" : "; ").append("sentinel ").append(n).append(": ")
+                        .append(e.getMessage());
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * The TLS options of {@code config}'s trust store, key store and verification, or null to keep Jedis's default
+     * (the JVM's trust, host name checked) when none is set or TLS is off.
+     */
+    static SslOptions sslOptions(RedisCrewConfig config) {
+        TlsSettings t = config.tls();
+        if (!config.ssl() || !t.isCustom()) {
+            return null;
+        }
+        SslOptions.Builder b = SslOptions.builder()
+                .sslVerifyMode(t.verify() == TlsSettings.Verify.CA ? SslVerifyMode.CA : SslVerifyMode.FULL);
+        if (t.truststore() != null) {
+            b.truststore(t.truststore().toFile(), chars(t.truststorePassword())).trustStoreType(t.truststoreType());
+        }
+        if (t.keystore() != null) {
+            b.keystore(t.keystore().toFile(), chars(t.keystorePassword())).keyStoreType(t.keystoreType());
+        }
+        return b.build();
+    }
+
+    private static char[] chars(String password) {
+        return password == null ? null : password.toCharArray();
     }
 
     /**

@@ -385,8 +385,9 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
                     client = JedisClients.create(config);
                 } catch (JedisException e) {
                     breaker.recordFailure(e);
-                    throw new RedisUnavailableException("cannot connect to Redis " + config.target() + ": " + e.getMessage(), e,
-                            false);
+                    String why = JedisClients.diagnoseSentinels(config);
+                    throw new RedisUnavailableException("cannot connect to Redis " + config.target() + ": " + e.getMessage()
+                            + (why.isEmpty() ? "" : " (" + why + ")"), e, false);
                 }
             }
             return client;

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.redis.DataType;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RedisCrewConfigTest {
 
@@ -160,5 +165,57 @@ class RedisCrewConfigTest {
         assertThrows(IllegalArgumentException.class, () -> Durations.parse("-1"));
         assertThrows(IllegalArgumentException.class, () -> Durations.parse("PT-1S"));
         assertThrows(IllegalArgumentException.class, () -> Durations.parse("soon"));
+    }
+
+    @Test
+    void tlsStoresAreCheckedAtStartUp(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("trust.p12");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        try (OutputStream out = Files.newOutputStream(store)) {
+            ks.store(out, "right".toCharArray());
+        }
+        TlsSettings ok = RedisCrewConfig.load(Map.of("redis.crew.ssl", "true", "redis.crew.ssl.truststore",
+                store.toString(), "redis.crew.ssl.truststore-password", "right", "redis.crew.ssl.verify", "ca")).tls();
+        assertEquals(store, ok.truststore());
+        assertEquals(TlsSettings.Verify.CA, ok.verify());
+        assertEquals("PKCS12", ok.truststoreType());
+        assertTrue(ok.isCustom());
+        assertEquals(TlsSettings.defaults(), RedisCrewConfig.load(Map.of("redis.crew.ssl", "true")).tls());
+
+        ConfigurationException wrong = assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(Map.of(
+                "redis.crew.ssl", "true", "redis.crew.ssl.truststore", store.toString(),
+                "redis.crew.ssl.truststore-password", "wrong")));
+        assertTrue(wrong.getMessage().startsWith("redis.crew.ssl.truststore (env REDIS_CREW_SSL_TRUSTSTORE) = \""
+                + store + "\": cannot be opened as a PKCS12 store"), wrong.getMessage());
+        ConfigurationException missing = assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(Map.of(
+                "redis.crew.ssl", "true", "redis.crew.ssl.keystore", dir.resolve("none.p12").toString())));
+        assertTrue(missing.getMessage().endsWith("no readable file at this path"), missing.getMessage());
+        ConfigurationException off = assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(Map.of(
+                "redis.crew.ssl.truststore", store.toString())));
+        assertTrue(off.getMessage().contains("is set but redis.crew.ssl is false"), off.getMessage());
+        ConfigurationException secret = assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(Map.of(
+                "redis.crew.ssl.keystore-password", "hunter2")));
+        assertTrue(!secret.getMessage().contains("hunter2"), "a password is never in a message: " + secret.getMessage());
+        ConfigurationException type = assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(Map.of(
+                "redis.crew.ssl", "true", "redis.crew.ssl.truststore-type", "PEM")));
+        assertTrue(type.getMessage().endsWith("must be PKCS12 or JKS"), type.getMessage());
+    }
+
+    @Test
+    void sentinelCredentialsNeedSentinelModeAndAPassword() {
+        Map<String, String> sentinel = Map.of("redis.crew.mode", "sentinel", "redis.crew.nodes", "h:26379",
+                "redis.crew.sentinel.username", "watcher", "redis.crew.sentinel.password", "pw");
+        RedisCrewConfig c = RedisCrewConfig.load(sentinel);
+        assertEquals("watcher", c.sentinelUsername().orElseThrow());
+        assertEquals("pw", c.sentinelPassword().orElseThrow());
+        ConfigurationException standalone = assertThrows(ConfigurationException.class,
+                () -> RedisCrewConfig.load(Map.of("redis.crew.sentinel.password", "pw")));
+        assertTrue(standalone.getMessage().contains("apply only with redis.crew.mode=sentinel"), standalone.getMessage());
+        assertTrue(!standalone.getMessage().contains("\"pw\""), standalone.getMessage());
+        ConfigurationException noPassword = assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(
+                Map.of("redis.crew.mode", "sentinel", "redis.crew.nodes", "h:26379", "redis.crew.sentinel.username",
+                        "watcher")));
+        assertTrue(noPassword.getMessage().contains("needs redis.crew.sentinel.password"), noPassword.getMessage());
     }
 }

@@ -60,6 +60,21 @@ public final class RedisSentinel implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the Sentinel require a login: adds the ACL user {@code user} with {@code password} and every right, then
+     * turns the default user off, so a client without these credentials is refused ({@code NOAUTH}). The harness
+     * itself does not talk to the Sentinel afterwards.
+     */
+    public RedisSentinel requireLogin(String user, String password) {
+        String ok = RedisServer.Resp.call("127.0.0.1", sentinelPort, "ACL", "SETUSER", user, "on", ">" + password,
+                "+@all", "~*", "&*");
+        String off = RedisServer.Resp.call("127.0.0.1", sentinelPort, "ACL", "SETUSER", "default", "off");
+        if (!ok.startsWith("+OK") || !off.startsWith("+OK")) {
+            throw new IllegalStateException("the sentinel refused ACL SETUSER: " + ok + " / " + off);
+        }
+        return this;
+    }
+
     public RedisServer master() {
         return master;
     }

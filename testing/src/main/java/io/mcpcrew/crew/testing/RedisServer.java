@@ -238,7 +238,8 @@ public final class RedisServer implements AutoCloseable {
                 + "'brew install redis' (macOS) or 'sudo dnf install redis' (Fedora), then run the tests again.";
     }
 
-    static int freePort() {
+    /** A free loopback port (for a second port of a server, e.g. its TLS port). */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
