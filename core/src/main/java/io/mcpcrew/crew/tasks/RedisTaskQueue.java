@@ -115,8 +115,14 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
         if (n < 1 || n > NewFlow.MAX_CHILDREN) {
             throw new InvalidInputException("a flow of " + n + " children: must have 1 to " + NewFlow.MAX_CHILDREN);
         }
+        long total = flow.parent().payload().getBytes(StandardCharsets.UTF_8).length;
         for (NewTask c : flow.children()) {
             validate(c);
+            total += c.payload().getBytes(StandardCharsets.UTF_8).length;
+            if (total > NewFlow.MAX_TOTAL_PAYLOAD_BYTES) {
+                throw new InvalidInputException("a flow's payloads add up to more than " + NewFlow.MAX_TOTAL_PAYLOAD_BYTES
+                        + " bytes: parent and children together must stay within that (one script writes them)");
+            }
             if (c.options().idempotencyKey().isPresent()) {
                 throw new InvalidInputException("child task " + Names.quote(c.name()) + " has an idempotency key:"
                         + " in a flow only the parent takes one (it covers the whole flow)");
