@@ -10,7 +10,9 @@ import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -98,13 +100,17 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
             servedMarkedAt = now;
         }
         List<Object> c = (List<Object>) r.get(1);
-        List<Task> claimed = new ArrayList<>(c.size() / 6);
-        for (int i = 0; i + 5 < c.size(); i += 6) {
+        List<Object> parents = r.size() > 2 ? (List<Object>) r.get(2) : List.of();
+        Map<Integer, List<FlowChild>> children = new HashMap<>();
+        for (int i = 0; i + 1 < parents.size(); i += 2) {
+            children.put((int) num(parents.get(i)), FlowChild.parseAll((List<?>) parents.get(i + 1)));
+        }
+        List<Task> claimed = new ArrayList<>(c.size() / 5);
+        for (int i = 0; i + 4 < c.size(); i += 5) {
             TaskSpec spec = TaskSpec.parse(str(c.get(i + 3)));
             Task t = new Task(tenant(), queue, str(c.get(i)), spec.name(), str(c.get(i + 4)), spec.priority(),
                     (int) num(c.get(i + 2)), spec.maxAttempts(), str(c.get(i + 1)), spec.timeoutMillis(),
-                    spec.backoffBaseMillis(), spec.backoffCapMillis(),
-                    FlowChild.parseAll((List<?>) c.get(i + 5)));
+                    spec.backoffBaseMillis(), spec.backoffCapMillis(), children.getOrDefault(i / 5, List.of()));
             t.progressSink = directProgress;
             claimed.add(t);
         }
