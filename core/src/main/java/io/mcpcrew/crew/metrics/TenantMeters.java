@@ -41,7 +41,7 @@ public final class TenantMeters<M> {
         this.maxNames = maxNames;
         this.factory = factory;
         this.remover = remover;
-        this.untracked = new Handle<>(policy.untracked(), TenantPolicy.OTHER, true);
+        this.untracked = new Handle<>(this, policy.untracked(), TenantPolicy.OTHER, true);
         policy.onChange(this::rebind);
     }
 
@@ -50,7 +50,6 @@ public final class TenantMeters<M> {
         PerTenant t = tenants.get(tenant);
         if (t == null) {
             if (tenants.size() >= TenantPolicy.MAX_TRACKED) {
-                bind(untracked);
                 return untracked;
             }
             t = tenants.computeIfAbsent(tenant, k -> new PerTenant(policy.tenant(k)));
@@ -65,13 +64,21 @@ public final class TenantMeters<M> {
                 if (t.names.size() >= maxNames) {
                     h = t.overflow;
                 } else {
-                    h = new Handle<>(t.tenant, name, false);
+                    h = new Handle<>(this, t.tenant, name, false);
                     t.names.put(name, h);
                 }
-                bind(h);
             }
             return h;
         }
+    }
+
+    /** A handle's first operation: its tenant may be chosen now; the handle gets its meters. */
+    private synchronized M firstUse(Handle<M> h) {
+        if (h.current == null) {
+            policy.claim(h.tenant);
+            bind(h);
+        }
+        return h.current;
     }
 
     /** Points a handle at the meters its tenant's selection gives it (under this object's lock). */
@@ -117,8 +124,12 @@ public final class TenantMeters<M> {
         }
     }
 
-    /** The meters of one tenant and name: {@link #get()} on each operation. */
+    /**
+     * The meters of one tenant and name: {@link #get()} on each operation. Bound to its meters on its first
+     * operation (then its tenant may be chosen), rebound when the choice changes.
+     */
     public static final class Handle<M> {
+        private final TenantMeters<M> owner;
         private final TenantPolicy.Tenant tenant;
         private final String name;
         /** The tenant's {@code _other} name (its names past the cap), or the untracked tenants. */
@@ -126,7 +137,8 @@ public final class TenantMeters<M> {
         private M own;
         private volatile M current;
 
-        Handle(TenantPolicy.Tenant tenant, String name, boolean shared) {
+        Handle(TenantMeters<M> owner, TenantPolicy.Tenant tenant, String name, boolean shared) {
+            this.owner = owner;
             this.tenant = tenant;
             this.name = name;
             this.shared = shared;
@@ -135,12 +147,8 @@ public final class TenantMeters<M> {
         /** The meters to record an operation on now; counts the operation as activity of the tenant. */
         public M get() {
             tenant.activity.increment();
-            return current;
-        }
-
-        /** The meters, without counting activity. */
-        public M peek() {
-            return current;
+            M m = current;
+            return m != null ? m : owner.firstUse(this);
         }
     }
 
@@ -151,7 +159,7 @@ public final class TenantMeters<M> {
 
         PerTenant(TenantPolicy.Tenant tenant) {
             this.tenant = tenant;
-            this.overflow = new Handle<>(tenant, TenantPolicy.OTHER, true);
+            this.overflow = new Handle<>(TenantMeters.this, tenant, TenantPolicy.OTHER, true);
         }
     }
 }

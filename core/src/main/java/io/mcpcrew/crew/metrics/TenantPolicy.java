@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The cardinality policy of the per-node meters: which tenants have series of their own. Every operation a component
- * meters counts as activity of its tenant. The first {@code maxTenants} tenants seen are selected at once; every
+ * meters counts as activity of its tenant. The first {@code maxTenants} tenants with an operation are selected at
+ * once; every
  * {@code redis.crew.metrics.tenant-reselect-interval} (checked when metrics are scraped) the selection becomes the
  * {@code maxTenants} tenants with the most activity since the last choice (ties keep the tenants already selected).
  * The meters of a tenant that is not selected go to the aggregate series {@code tenant="_other"}; those of a tenant
@@ -43,6 +44,8 @@ public final class TenantPolicy {
         final String name;
         final LongAdder activity = new LongAdder();
         volatile boolean selected;
+        /** Had an operation ({@link #claim}): from then on only reselection changes its choice. */
+        boolean claimed;
 
         Tenant(String name) {
             this.name = name;
@@ -53,7 +56,7 @@ public final class TenantPolicy {
         }
     }
 
-    /** The tenant's entry (created on first sight, selected then while fewer than {@code maxTenants} are). */
+    /** The tenant's entry (created on first sight; chosen by {@link #claim} on its first operation). */
     Tenant tenant(String name) {
         Tenant t = tenants.get(name);
         if (t != null) {
@@ -66,13 +69,24 @@ public final class TenantPolicy {
             t = tenants.get(name);
             if (t == null) {
                 t = new Tenant(name);
-                if (selectedCount < maxTenants) {
-                    t.selected = true;
-                    selectedCount++;
-                }
                 tenants.put(name, t);
             }
             return t;
+        }
+    }
+
+    /**
+     * Called on a tenant's first recorded operation (under the caller's lock): chooses it while fewer than
+     * {@code maxTenants} are chosen. A tenant seen but never active (a worker's view of a queue it found in the
+     * registry) takes no place.
+     */
+    synchronized void claim(Tenant t) {
+        if (!t.claimed && t != untracked) {
+            t.claimed = true;
+            if (!t.selected && selectedCount < maxTenants) {
+                t.selected = true;
+                selectedCount++;
+            }
         }
     }
 

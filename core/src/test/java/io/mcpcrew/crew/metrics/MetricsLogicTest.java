@@ -78,6 +78,20 @@ class MetricsLogicTest {
     }
 
     @Test
+    void aTenantIsChosenByItsFirstOperationNotByBeingSeen() {
+        CrewMetrics m = metrics(2, 5);
+        TenantMeters<Counter> c = counters(m);
+        c.handle("idle-1", "x"); // resolved (a worker's view of a queue in the registry) but never used
+        c.handle("idle-2", "x");
+        c.handle("a", "x").get().increment();
+        c.handle("b", "x").get().increment();
+        assertEquals(List.of("a", "b"), m.tenants().selected());
+        PrometheusText s = scrape(m);
+        assertFalse(s.has("test_ops_total", "tenant", "idle-1"));
+        assertEquals(1, s.value("test_ops_total", "tenant", "a", "name", "x"));
+    }
+
+    @Test
     void zeroTenantsMeansEverythingIsOther() {
         CrewMetrics m = metrics(0, 5);
         TenantMeters<Counter> c = counters(m);
