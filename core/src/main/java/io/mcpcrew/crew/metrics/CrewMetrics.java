@@ -54,6 +54,7 @@ public final class CrewMetrics implements AutoCloseable {
     private final RedisServerReader server;
     private final Counter readFailures;
     private volatile ScrapeReport lastRead;
+    private volatile ExpositionFormats formats;
     private long lastReadNanos;
     private long lastMemoryNanos;
     private boolean everRead;
@@ -257,7 +258,7 @@ public final class CrewMetrics implements AutoCloseable {
             throw new MetricsDisabledException();
         }
         refresh();
-        ExpositionFormats formats = ExpositionFormats.init();
+        ExpositionFormats formats = formats();
         ExpositionFormatWriter w = accept != null && accept.contains("application/openmetrics-text")
                 ? formats.getOpenMetricsTextFormatWriter() : formats.getPrometheusTextFormatWriter();
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
@@ -267,6 +268,15 @@ public final class CrewMetrics implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return new Scrape(w.getContentType(), out.toString(StandardCharsets.UTF_8));
+    }
+
+    private ExpositionFormats formats() {
+        ExpositionFormats f = formats;
+        if (f == null) {
+            f = ExpositionFormats.init(); // reads the prometheus-metrics properties once
+            formats = f;
+        }
+        return f;
     }
 
     @Override
