@@ -101,8 +101,9 @@ public class RedisEmbeddingCache implements EmbeddingCache {
         String id = tenant + '\u0000' + modelPart;
         ModelState state = models.get(id);
         if (state == null) {
-            state = models.size() < MAX_TRACKED_MODELS ? models.computeIfAbsent(id, k -> new ModelState())
-                    : new ModelState();
+            var meters = EmbeddingMetrics.of(redis.metrics()).model(tenant, modelPart);
+            state = models.size() < MAX_TRACKED_MODELS ? models.computeIfAbsent(id, k -> new ModelState(meters))
+                    : new ModelState(meters);
         }
         return state;
     }

@@ -39,6 +39,8 @@ final class EventPublisher {
     private final EventSettings settings;
     private final StreamTrimmer trimmer;
     private final FallbackBuffer<Pending> buffer;
+    private final StreamRegistry registry;
+    private final EventMetrics metrics;
 
     EventPublisher(RedisManager redis, EventSettings settings, StreamTrimmer trimmer) {
         this.redis = redis;
@@ -48,6 +50,13 @@ final class EventPublisher {
                 new PendingCodec());
         redis.registerScript(PUBLISH_ONCE);
         redis.addWriteBack(WriteBack.of("events", buffer::size, this::writeBack));
+        this.registry = new StreamRegistry(redis);
+        this.metrics = EventMetrics.of(redis.metrics());
+        redis.metrics().fallback("events", buffer::size, buffer::journaled);
+    }
+
+    StreamRegistry registry() {
+        return registry;
     }
 
     /**
@@ -122,10 +131,12 @@ final class EventPublisher {
             writeBack(); // events accepted earlier go first: the order of acceptance is kept
         }
         long attemptedAt = System.currentTimeMillis();
-        return redis.withFallback(() -> {
+        boolean[] buffered = {false};
+        List<String> ids = redis.withFallback(() -> {
             buffer.requireEmpty();
             return all.size() == 1 ? List.of(xadd(t, stream, all.get(0)).toString()) : xaddAll(t, stream, all);
         }, maybeWritten -> {
+            buffered[0] = true;
             // a pipeline cut mid-way may have written some of them: each replay checks its publish id
             List<Pending> p = new ArrayList<>(all.size());
             for (Map<String, String> f : all) {
@@ -134,9 +145,12 @@ final class EventPublisher {
             buffer.addAll(p);
             return Collections.nCopies(p.size(), TenantEvents.BUFFERED);
         });
+        metrics.published(t.tenant(), stream, ids.size(), buffered[0]);
+        return ids;
     }
 
     private List<String> xaddAll(TenantRedis t, String stream, List<Map<String, String>> all) {
+        registry.register(t, stream);
         String key = StreamKeys.stream(t, stream);
         XAddParams params = addParams(stream);
         List<String> ids = t.execute(j -> {
@@ -158,6 +172,7 @@ final class EventPublisher {
     }
 
     private StreamEntryID xadd(TenantRedis t, String stream, Map<String, String> fields) {
+        registry.register(t, stream);
         String key = StreamKeys.stream(t, stream);
         XAddParams params = addParams(stream);
         StreamEntryID id = t.execute(j -> j.xadd(key, params, fields));
@@ -192,6 +207,7 @@ final class EventPublisher {
     }
 
     private void xaddOnce(Pending p) {
+        registry.register(p.tenant(), p.stream());
         String key = StreamKeys.stream(p.tenant(), p.stream());
         List<String> args = new ArrayList<>(3 + p.fields().size() * 2);
         args.add(Math.max(0, p.attemptedAt() - REPLAY_SKEW_MS) + "-0");

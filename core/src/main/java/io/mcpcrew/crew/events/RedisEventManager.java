@@ -78,7 +78,10 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         this.cdi = beans == null ? null : new CdiBridge(beans);
         this.trimmer = new StreamTrimmer(settings);
         this.publisher = new EventPublisher(redis, settings, trimmer);
-        this.subscriptions = new SubscriptionContainer(redis, settings, threads != null ? threads : CrewThreads.factory("events"));
+        this.subscriptions = new SubscriptionContainer(redis, settings, threads != null ? threads : CrewThreads.factory("events"),
+                publisher.registry());
+        redis.metrics().addWorkKey(StreamRegistry.key(redis.config().keyPrefix()));
+        redis.metrics().addReader("events", new StreamGauges(redis, redis.metrics().registry()));
         this.queries = new StreamQueries(publisher);
     }
 

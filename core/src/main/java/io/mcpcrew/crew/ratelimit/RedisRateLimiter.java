@@ -51,6 +51,7 @@ public class RedisRateLimiter implements RateLimiter {
     private final Map<String, TenantLimiter> tenants = new ConcurrentHashMap<>();
     private final Map<String, Optional<Quota>> configured = new ConcurrentHashMap<>();
     private Quota configuredDefault;
+    private RateLimitMetrics metrics;
 
     /** For the CDI proxy only. */
     protected RedisRateLimiter() {
@@ -69,6 +70,12 @@ public class RedisRateLimiter implements RateLimiter {
         redis.registerScript(QuotaScript.LUA);
         redis.onRecovery(local::clear);
         redis.onRecovery(localQuotas::clear);
+        this.metrics = RateLimitMetrics.of(redis.metrics());
+    }
+
+    /** This node's rate-limit meters. */
+    RateLimitMetrics metrics() {
+        return metrics;
     }
 
     public RateLimitSettings settings() {

@@ -48,6 +48,8 @@ public class RedisSessionManager implements SessionManager {
         SessionScripts.registerAll(redis);
         redis.onRecovery(registry::forget);
         redis.addWriteBack(WriteBack.of("sessions", local::size, this::writeBack));
+        redis.metrics().fallback("sessions", local::size, null);
+        redis.metrics().addReader("sessions", new SessionGauges(redis, redis.metrics().registry()));
     }
 
     /**

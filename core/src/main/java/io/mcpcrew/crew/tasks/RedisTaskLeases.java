@@ -34,6 +34,8 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
     /** Progress of a task claimed by hand: written at once. */
     private final ProgressSink directProgress = (t, p) -> progress(List.of(t), List.of(p));
     private volatile long servedMarkedAt;
+    /** This queue's meters (null with metrics off). */
+    private final io.mcpcrew.crew.metrics.TenantMeters.Handle<TaskMetrics.QueueMeters> meters;
     private int offset;
 
     /** @param taskNames the names to claim (valid names), empty for every name */
@@ -42,6 +44,12 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         this.owner = owner;
         this.taskNames = Set.copyOf(taskNames);
         this.nameArgs = taskNames.isEmpty() ? List.of("*") : List.copyOf(new TreeSet<>(taskNames));
+        this.meters = owner.metrics().queue(redis.tenant(), queue);
+    }
+
+    /** This queue's meters; null with metrics off. */
+    io.mcpcrew.crew.metrics.TenantMeters.Handle<TaskMetrics.QueueMeters> meters() {
+        return meters;
     }
 
     @Override
@@ -113,6 +121,9 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
                     spec.backoffBaseMillis(), spec.backoffCapMillis(), children.getOrDefault(i / 5, List.of()));
             t.progressSink = directProgress;
             claimed.add(t);
+            if (meters != null && t.attempt() == 1) {
+                meters.get().wait.record(Math.max(0, now - spec.createdAtMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         }
         return new ClaimBatch(flags((List<Object>) r.get(0)), claimed);
     }

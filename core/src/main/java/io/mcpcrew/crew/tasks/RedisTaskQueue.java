@@ -99,6 +99,7 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
                 break;
             }
         }
+        owner.metrics().enqueued(tenant(), queue, out.size());
         return out;
     }
 

@@ -54,6 +54,7 @@ public class RedisTaskQueues implements TaskQueues {
     private FallbackBuffer<BufferedTask> buffer;
     private TaskWaiters waiters;
     private CompletionNotices notices;
+    private TaskMetrics metrics;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /** For the CDI proxy. */
@@ -87,6 +88,15 @@ public class RedisTaskQueues implements TaskQueues {
         RedisTaskSchedules.SCRIPTS.forEach(redis::registerScript);
         redis.onRecovery(registered::clear); // Redis may have come back empty: register queues again on their next write
         redis.addWriteBack(WriteBack.of("tasks", buffer::size, this::flushBuffer));
+        this.metrics = TaskMetrics.of(redis.metrics());
+        redis.metrics().addWorkKey(TaskKeys.registryKey(redis.config().keyPrefix()));
+        redis.metrics().addReader("tasks", new QueueGauges(redis, redis.metrics().registry(), config));
+        redis.metrics().fallback("tasks", buffer::size, buffer::journaled);
+    }
+
+    /** This node's task meters. */
+    TaskMetrics metrics() {
+        return metrics;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.mcpcrew.crew.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpcrew.crew.testing.PrometheusText;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import jakarta.json.Json;
@@ -260,6 +261,47 @@ public abstract class EarContainerSuite {
         assertTrue(c.getString("handledOn").matches(own + "\\d+ managed=true"),
                 "the handler ran on the worker's own managed pool: " + c);
         assertTrue(c.getBoolean("ok"), c.toString());
+    }
+
+    /**
+     * {@code GET /crew/api/v1/metrics} of the EAR: the scrape group's token gets the Prometheus text of Crew's meters
+     * (Micrometer and its Prometheus registry packaged in the EAR's lib/, whatever metrics the server has of its own);
+     * a task run through the API and the built-in workers moves the task counters; readiness carries Redis memory.
+     */
+    @Test
+    @Order(12)
+    void metricsAreScrapedAndCountATaskRun() throws InterruptedException {
+        String url = api("v1/metrics");
+        expect(401, send("GET", url, null, null));
+        expect(403, send("GET", url, null, TestTokens.forTenant("acme")));
+        HttpResponse<String> first = expect(200, send("GET", url, null, TestTokens.scraper()));
+        // Payara keeps the writer's "text/plain; version=0.0.4; charset=utf-8", WildFly drops the spaces
+        assertTrue(first.headers().firstValue("Content-Type").orElse("").replace(" ", "")
+                .startsWith("text/plain;version=0.0.4"), first.headers().toString());
+        PrometheusText before = PrometheusText.parse(first.body());
+        double enqueued = before.sum("crew_tasks_enqueued_total", "tenant", "acme", "queue", "metrics");
+        double succeeded = before.sum("crew_tasks_attempts_total", "tenant", "acme", "queue", "metrics", "outcome",
+                "succeeded");
+        String t = TestTokens.forTenant("acme");
+        String id = json(expect(201, send("POST", api("v1/tenants/acme/queues/metrics/tasks"),
+                "{\"name\":\"echo\",\"payload\":{\"n\":1}}", t))).getString("id");
+        assertTrue(expect(200, send("GET", api("v1/tenants/acme/queues/metrics/tasks/" + id + "?wait=30"), null, t))
+                .body().contains("\"SUCCEEDED\""));
+        PrometheusText after = before;
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (after.sum("crew_tasks_attempts_total", "tenant", "acme", "queue", "metrics", "outcome", "succeeded")
+                < succeeded + 1) {
+            assertTrue(System.nanoTime() < end, "the success was not counted: " + after.find("crew_tasks_attempts_total"));
+            Thread.sleep(100);
+            after = PrometheusText.parse(expect(200, send("GET", url, null, TestTokens.scraper())).body());
+        }
+        assertEquals(enqueued + 1, after.value("crew_tasks_enqueued_total", "tenant", "acme", "queue", "metrics"));
+        assertTrue(after.value("crew_tasks_handler_duration_seconds_count", "tenant", "acme", "queue", "metrics") >= 1);
+        assertTrue(after.sum("crew_redis_memory_used_bytes") > 0, "the Redis memory gauge");
+        assertEquals(1, after.value("crew_redis_breaker_state", "state", "closed"));
+        JsonObject redisCheck = check(json(expect(200, get(health("/ready")))), "redis");
+        assertTrue(redisCheck.getJsonObject("data").containsKey("usedMemoryBytes"), redisCheck.toString());
+        assertEquals("noeviction", redisCheck.getJsonObject("data").getString("maxMemoryPolicy"), redisCheck.toString());
     }
 
     /** Writes one HTTP/1.1 request with an unencoded target; returns the status and the (de-chunked) body. */
