@@ -1,0 +1,109 @@
+package io.mcpcrew.crew.tenancy;
+
+import io.mcpcrew.crew.paging.Cursors;
+import io.mcpcrew.crew.paging.Page;
+import io.mcpcrew.crew.redis.RedisManager;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * The registries the listing API reads, written on first use: per tenant the names of its objects of one kind (a
+ * component's queues, streams or models) in one sorted set, and across tenants the tenant ids in
+ * {@code <prefix>:_sys:tenants}. A component calls {@link #register} on the write that creates an object; each
+ * (key, name) is written once per process ({@code ZADD key 0 name}, and {@code ZADD <prefix>:_sys:tenants 0 <tenant>}
+ * once per tenant), and again after Redis recovered from an outage (it may have come back empty). Members are never
+ * removed: a name stays listed after its data expired or was removed.
+ *
+ * <p>Every score is 0, so a set is in byte order of its members and {@link #page} reads it with
+ * {@code ZRANGE key (<last> + BYLEX LIMIT 0 n}: the cursor is the last member returned, and it stays valid whatever is
+ * added meanwhile (a name added before the cursor is not returned, one added after it is).
+ */
+public final class NameRegistry {
+    /** How many (key, name) pairs a process remembers as written before it forgets them all (and writes again). */
+    private static final int MEMO_LIMIT = 100_000;
+
+    private final RedisManager redis;
+    private final String tenantsKey;
+    private final Set<String> written = ConcurrentHashMap.newKeySet();
+
+    /** One per component: the memo of what this process wrote is the component's own. */
+    public NameRegistry(RedisManager redis) {
+        this.redis = redis;
+        this.tenantsKey = tenantsKey(redis.config().keyPrefix());
+        redis.onRecovery(written::clear);
+    }
+
+    /** {@code <prefix>:_sys:tenants}: a sorted set of every tenant id that wrote through a component (score 0). */
+    public static String tenantsKey(String keyPrefix) {
+        return TenantKeys.systemKey(keyPrefix, "tenants");
+    }
+
+    /**
+     * Records {@code name} in the tenant's registry {@code key} (a key of the tenant, built with its
+     * {@link TenantKeys}) and the tenant in the tenants registry, unless this process did so before. Throws what
+     * {@link RedisManager#execute} throws: the caller's write has not happened yet and fails (or goes to its fallback)
+     * like any write.
+     */
+    public void register(TenantRedis tenant, String key, String name) {
+        if (!tenant.keys().owns(key)) {
+            throw new IllegalArgumentException("registry key " + key + " is outside tenant " + tenant.tenant());
+        }
+        String memo = key + '\u0000' + name;
+        if (written.contains(memo)) {
+            return;
+        }
+        registerTenant(tenant.tenant());
+        redis.execute(j -> j.zadd(key, 0, name));
+        remember(memo);
+    }
+
+    /** Records a tenant in {@code <prefix>:_sys:tenants}, unless this process did so before. */
+    public void registerTenant(String tenant) {
+        String memo = "\u0000" + tenant;
+        if (written.contains(memo)) {
+            return;
+        }
+        redis.execute(j -> j.zadd(tenantsKey, 0, tenant));
+        remember(memo);
+    }
+
+    private void remember(String memo) {
+        if (written.size() >= MEMO_LIMIT) {
+            written.clear();
+        }
+        written.add(memo);
+    }
+
+    /**
+     * One page of a registry: at most {@code limit} members after the cursor's, in byte order. {@code kind} names the
+     * list in cursors and their errors; {@code check} validates a member taken from a cursor (throws for a bad one).
+     */
+    public Page<String> page(String key, String kind, String cursor, int limit, int maxLimit,
+            UnaryOperator<String> check) {
+        Page.requireLimit(limit, maxLimit);
+        String min = "-";
+        if (cursor != null && !cursor.isEmpty()) {
+            String last = Cursors.decode(kind, cursor, 1).get(0);
+            try {
+                check.apply(last);
+            } catch (IllegalArgumentException e) {
+                throw Cursors.invalid(cursor, kind);
+            }
+            min = "(" + last;
+        }
+        String from = min;
+        List<String> found = redis.execute(j -> j.zrangeByLex(key, from, "+", 0, limit + 1));
+        if (found.size() <= limit) {
+            return new Page<>(found, null);
+        }
+        List<String> items = found.subList(0, limit);
+        return new Page<>(items, Cursors.encode(kind, items.get(limit - 1)));
+    }
+
+    /** How many members a registry holds ({@code ZCARD}). */
+    public long count(String key) {
+        return redis.execute(j -> j.zcard(key));
+    }
+}
