@@ -108,6 +108,14 @@ public class TaskResource {
                 .entity(Json.createObjectBuilder().add("id", id).build()).build();
     }
 
+    /** The queue's tasks in one state ({@code ?state=pending|scheduled|running|failed|dead&cursor=&limit=}). */
+    @GET
+    @Path("tasks")
+    public JsonObject tasks(@QueryParam("state") String state, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") String limit) {
+        return TaskListJson.page(queue(), state, cursor, limit);
+    }
+
     /**
      * The task: 200 with its representation. With {@code ?wait=N} (seconds, 0 to {@value #MAX_WAIT_SECONDS}) the
      * answer waits until the task finishes (SUCCEEDED, DEAD or CANCELLED) or N seconds pass, then 200 with the task
