@@ -89,15 +89,6 @@ public final class EmbeddingKeys {
         return keys.key(COMPONENT, modelPart, DIMENSION_SUFFIX);
     }
 
-    /**
-     * {@code <prefix>:<tenant>:embeddings:_models}: the tenant's model names (a sorted set, all scores 0), written when
-     * a node first establishes a model's dimension. No model part starts with {@code _} but the hashed form
-     * ({@code _} and 64 hex digits), so this is no model's key and no model's SCAN pattern matches it.
-     */
-    public static String modelsRegistryKey(TenantKeys keys) {
-        return keys.key(COMPONENT, "_models");
-    }
-
     /** SCAN pattern matching every key (vectors and dimension) of the tenant and model, and nothing else. */
     public static String scanPattern(TenantKeys keys, String modelPart) {
         return keys.scanPattern(COMPONENT, modelPart);

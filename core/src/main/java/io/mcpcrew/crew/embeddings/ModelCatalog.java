@@ -15,7 +15,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 
 /**
- * What exists of a tenant's embeddings: its models (the registry {@code <prefix>:<tenant>:embeddings:_models}, written
+ * What exists of a tenant's embeddings: its models (the registry {@code <prefix>:<tenant>:catalog:models}, written
  * when a node first establishes a model's dimension) with their dimensions, and how many vectors a model holds (a
  * bounded SCAN of every master, {@link KeyspaceScan}).
  */
@@ -33,12 +33,12 @@ final class ModelCatalog {
 
     /** Puts the model in the tenant's registry (once per process). */
     void register(TenantRedis t, String model) {
-        registry.register(t, EmbeddingKeys.modelsRegistryKey(t.keys()), model);
+        registry.register(t, NameRegistry.MODELS, model);
     }
 
     /** A page of the tenant's models, each with its dimension (one pipeline of GETs for the page). */
     Page<CachedModel> models(TenantRedis t, String cursor, int limit) {
-        Page<String> names = registry.page(EmbeddingKeys.modelsRegistryKey(t.keys()), "models", cursor, limit,
+        Page<String> names = registry.page(t, NameRegistry.MODELS, cursor, limit,
                 MAX_PAGE, EmbeddingKeys::requireModel);
         if (names.items().isEmpty()) {
             return new Page<>(List.of(), names.nextCursor());

@@ -146,7 +146,7 @@ final class EventPublisher {
 
     /** Puts the stream in the tenant's registry (once per process) before its first write. */
     private void register(TenantRedis t, String stream) {
-        catalog.register(t, StreamKeys.registry(t), stream);
+        catalog.register(t, NameRegistry.STREAMS, stream);
     }
 
     private List<String> xaddAll(TenantRedis t, String stream, List<Map<String, String>> all) {

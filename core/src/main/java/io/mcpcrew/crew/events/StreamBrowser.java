@@ -12,7 +12,7 @@ import redis.clients.jedis.resps.StreamConsumerInfo;
 import redis.clients.jedis.resps.StreamGroupInfo;
 
 /**
- * What exists of a tenant's events: its streams (the registry {@code <prefix>:<tenant>:events:_streams} the publisher
+ * What exists of a tenant's events: its streams (the registry {@code <prefix>:<tenant>:catalog:streams} the publisher
  * writes on a stream's first write per process) and a stream's consumer groups with their consumers
  * ({@code XINFO GROUPS}, then {@code XINFO CONSUMERS} per group, in one connection).
  */
@@ -27,7 +27,7 @@ final class StreamBrowser {
     }
 
     Page<String> streams(TenantRedis t, String cursor, int limit) {
-        return catalog.page(StreamKeys.registry(t), "streams", cursor, limit, MAX_PAGE,
+        return catalog.page(t, NameRegistry.STREAMS, cursor, limit, MAX_PAGE,
                 s -> Names.require("stream name", s));
     }
 

@@ -16,14 +16,6 @@ final class StreamKeys {
         return t.keys().tagged(COMPONENT, stream);
     }
 
-    /**
-     * {@code <prefix>:<tenant>:events:_streams}: the tenant's stream names (a sorted set, all scores 0), written on a
-     * stream's first write per process. No stream key has it: stream keys are hash tags {@code {<tenant>.<stream>}}.
-     */
-    static String registry(TenantRedis t) {
-        return t.keys().key(COMPONENT, "_streams");
-    }
-
     static String dead(TenantRedis t, String stream) {
         return t.keys().tagged(COMPONENT, stream, "dead");
     }

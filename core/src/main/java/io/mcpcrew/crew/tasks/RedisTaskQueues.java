@@ -204,8 +204,7 @@ public class RedisTaskQueues implements TaskQueues {
         }
         String key = TaskKeys.registryKey(redis.config().keyPrefix());
         redis.execute(j -> j.sadd(key, member));
-        TenantRedis t = redis.forTenant(tenant);
-        catalog.register(t, TaskKeys.tenantQueuesKey(t.keys()), queue); // the tenant's queues, for the listing
+        catalog.register(redis.forTenant(tenant), NameRegistry.QUEUES, queue); // the tenant's queues, for the listing
         registered.add(member);
     }
 
@@ -275,7 +274,7 @@ public class RedisTaskQueues implements TaskQueues {
 
         @Override
         public Page<String> queueNames(String cursor, int limit) {
-            return catalog.page(TaskKeys.tenantQueuesKey(tenantRedis.keys()), "queues", cursor, limit, MAX_PAGE,
+            return catalog.page(tenantRedis, NameRegistry.QUEUES, cursor, limit, MAX_PAGE,
                     name -> Names.require("queue name", name));
         }
 

@@ -106,15 +106,6 @@ public final class TaskKeys {
         return TenantKeys.systemKey(keyPrefix, COMPONENT, "scheduled-queues");
     }
 
-    /**
-     * {@code <keyPrefix>:<tenant>:tasks:_queues}: a sorted set (all scores 0) of the tenant's queue names, written with
-     * the registry on a queue's first write per process ({@link io.mcpcrew.crew.tenancy.NameRegistry}); the listing
-     * of a tenant's queues reads it. {@code _queues} can never be a queue's hash tag, so it is no queue's key.
-     */
-    static String tenantQueuesKey(TenantKeys keys) {
-        return keys.key(COMPONENT, "_queues");
-    }
-
     /** The registry member of a queue: {@code "<tenant>/<queue>"}. */
     static String registryMember(String tenant, String queue) {
         return tenant + "/" + queue;

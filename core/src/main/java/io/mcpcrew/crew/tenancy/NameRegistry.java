@@ -9,18 +9,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
- * The registries the listing API reads, written on first use: per tenant the names of its objects of one kind (a
- * component's queues, streams or models) in one sorted set, and across tenants the tenant ids in
- * {@code <prefix>:_sys:tenants}. A component calls {@link #register} on the write that creates an object; each
- * (key, name) is written once per process ({@code ZADD key 0 name}, and {@code ZADD <prefix>:_sys:tenants 0 <tenant>}
- * once per tenant), and again after Redis recovered from an outage (it may have come back empty). Members are never
- * removed: a name stays listed after its data expired or was removed.
+ * The registries the listing API reads, written on first use: per tenant the names of its objects of one kind in
+ * {@code <prefix>:<tenant>:catalog:<kind>} ({@link #QUEUES}, {@link #STREAMS}, {@link #MODELS}), and across tenants
+ * the tenant ids in {@code <prefix>:_sys:catalog:tenants}: sorted sets, apart from the components' own keys (whose
+ * rules, such as "every key has a TTL", they keep). A component calls {@link #register} on the write that creates an
+ * object; each (tenant, kind, name) is written once per process ({@code ZADD <registry> 0 <name>}, and
+ * {@code ZADD <prefix>:_sys:catalog:tenants 0 <tenant>} once per tenant), and again after Redis recovered from an
+ * outage (it may have come back empty). Members are never removed and the keys have no TTL: a name stays listed after
+ * its data expired or was removed.
  *
  * <p>Every score is 0, so a set is in byte order of its members and {@link #page} reads it with
  * {@code ZRANGE key (<last> + BYLEX LIMIT 0 n}: the cursor is the last member returned, and it stays valid whatever is
  * added meanwhile (a name added before the cursor is not returned, one added after it is).
  */
 public final class NameRegistry {
+    /** The key component of the registries: {@code <prefix>:<tenant>:catalog:<kind>}. */
+    public static final String COMPONENT = "catalog";
+    /** The kind of a tenant's task queues. */
+    public static final String QUEUES = "queues";
+    /** The kind of a tenant's event streams. */
+    public static final String STREAMS = "streams";
+    /** The kind of a tenant's embedding models (names as given, e.g. {@code BAAI/bge-small-en-v1.5}). */
+    public static final String MODELS = "models";
     /** How many (key, name) pairs a process remembers as written before it forgets them all (and writes again). */
     private static final int MEMO_LIMIT = 100_000;
 
@@ -35,21 +45,23 @@ public final class NameRegistry {
         redis.onRecovery(written::clear);
     }
 
-    /** {@code <prefix>:_sys:tenants}: a sorted set of every tenant id that wrote through a component (score 0). */
+    /** {@code <prefix>:_sys:catalog:tenants}: every tenant id that wrote through a component (a sorted set, score 0). */
     public static String tenantsKey(String keyPrefix) {
-        return TenantKeys.systemKey(keyPrefix, "tenants");
+        return TenantKeys.systemKey(keyPrefix, COMPONENT, "tenants");
+    }
+
+    /** {@code <prefix>:<tenant>:catalog:<kind>}: the tenant's names of one kind (a sorted set, score 0). */
+    public static String key(TenantKeys keys, String kind) {
+        return keys.key(COMPONENT, kind);
     }
 
     /**
-     * Records {@code name} in the tenant's registry {@code key} (a key of the tenant, built with its
-     * {@link TenantKeys}) and the tenant in the tenants registry, unless this process did so before. Throws what
-     * {@link RedisManager#execute} throws: the caller's write has not happened yet and fails (or goes to its fallback)
-     * like any write.
+     * Records {@code name} in the tenant's registry of {@code kind} and the tenant in the tenants registry, unless this
+     * process did so before. Throws what {@link RedisManager#execute} throws: the caller's write has not happened yet
+     * and fails (or goes to its fallback) like any write.
      */
-    public void register(TenantRedis tenant, String key, String name) {
-        if (!tenant.keys().owns(key)) {
-            throw new IllegalArgumentException("registry key " + key + " is outside tenant " + tenant.tenant());
-        }
+    public void register(TenantRedis tenant, String kind, String name) {
+        String key = key(tenant.keys(), kind);
         String memo = key + '\u0000' + name;
         if (written.contains(memo)) {
             return;
@@ -59,7 +71,7 @@ public final class NameRegistry {
         remember(memo);
     }
 
-    /** Records a tenant in {@code <prefix>:_sys:tenants}, unless this process did so before. */
+    /** Records a tenant in {@code <prefix>:_sys:catalog:tenants}, unless this process did so before. */
     public void registerTenant(String tenant) {
         String memo = "\u0000" + tenant;
         if (written.contains(memo)) {
@@ -77,9 +89,16 @@ public final class NameRegistry {
     }
 
     /**
-     * One page of a registry: at most {@code limit} members after the cursor's, in byte order. {@code kind} names the
-     * list in cursors and their errors; {@code check} validates a member taken from a cursor (throws for a bad one).
+     * One page of the tenant's registry of {@code kind}: at most {@code limit} (1 to {@code maxLimit}) names after the
+     * cursor's, in byte order. {@code kind} names the list in cursors and their errors; {@code check} validates a name
+     * taken from a cursor (throws for a bad one).
      */
+    public Page<String> page(TenantRedis tenant, String kind, String cursor, int limit, int maxLimit,
+            UnaryOperator<String> check) {
+        return page(key(tenant.keys(), kind), kind, cursor, limit, maxLimit, check);
+    }
+
+    /** {@link #page(TenantRedis, String, String, int, int, UnaryOperator)} of any registry key. */
     public Page<String> page(String key, String kind, String cursor, int limit, int maxLimit,
             UnaryOperator<String> check) {
         Page.requireLimit(limit, maxLimit);

@@ -6,7 +6,7 @@ import io.mcpcrew.crew.validation.Names;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** {@link TenantDirectory} on the registry {@code <prefix>:_sys:tenants}: one {@code ZRANGE BYLEX} per page. */
+/** {@link TenantDirectory} on the registry {@code <prefix>:_sys:catalog:tenants}: one {@code ZRANGE BYLEX} per page. */
 @ApplicationScoped
 public class RedisTenantDirectory implements TenantDirectory {
     private NameRegistry registry;

@@ -5,7 +5,7 @@ import io.mcpcrew.crew.paging.Page;
 /**
  * The tenants of the application: every tenant id that wrote through a component (enqueued a task, published an
  * event, stored a vector, created a session, stored a rate-limit policy), from the registry
- * {@code <prefix>:_sys:tenants} the components write on first use ({@link NameRegistry}). Inject it
+ * {@code <prefix>:_sys:catalog:tenants} the components write on first use ({@link NameRegistry}). Inject it
  * ({@code @Inject TenantDirectory tenants}) or build {@link RedisTenantDirectory} on a manager.
  */
 public interface TenantDirectory {

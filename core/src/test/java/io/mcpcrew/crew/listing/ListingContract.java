@@ -520,7 +520,7 @@ abstract class ListingContract {
         assertEquals(sum(exact, "filler:"), e.outside().bytes());
         assertEquals(50, e.outside().keys());
         assertEquals(sum(exact, "crew:_sys:"), e.system().bytes());
-        assertEquals(List.of("tasks", "tenants"), e.system().components().stream().map(MemoryEstimate.Share::name)
+        assertEquals(List.of("catalog", "tasks"), e.system().components().stream().map(MemoryEstimate.Share::name)
                 .sorted().toList());
         assertEquals(List.of("big", "mixed", "small"), e.tenants().stream().map(MemoryEstimate.TenantShare::tenant)
                 .toList());

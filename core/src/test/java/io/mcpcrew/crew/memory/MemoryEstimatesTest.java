@@ -18,7 +18,8 @@ class MemoryEstimatesTest {
         assertEquals(new KeyOwner("acme", "tasks"), KeyOwner.of("crew", "crew:acme:tasks:{acme.q}:pending:normal:x"));
         assertEquals(new KeyOwner("acme", "ratelimit-policy"), KeyOwner.of("crew", "crew:acme:ratelimit-policy"));
         assertEquals(new KeyOwner("_sys", "tasks"), KeyOwner.of("crew", "crew:_sys:tasks:queues"));
-        assertEquals(new KeyOwner("_sys", "tenants"), KeyOwner.of("crew", "crew:_sys:tenants"));
+        assertEquals(new KeyOwner("_sys", "catalog"), KeyOwner.of("crew", "crew:_sys:catalog:tenants"));
+        assertEquals(new KeyOwner("acme", "catalog"), KeyOwner.of("crew", "crew:acme:catalog:queues"));
         assertEquals(new KeyOwner("acme", "_other"), KeyOwner.of("crew", "crew:acme:Weird:x"));
         for (String outside : List.of("other:acme:tasks", "crewx:acme:tasks:1", "crew:", "crew:acme", "crew:a:b:c".substring(4),
                 "crew:bad tenant:tasks:x", "crew::tasks", "plain")) {
