@@ -4,8 +4,10 @@ import io.mcpcrew.crew.paging.Cursors;
 import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.redis.RedisManager;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,18 +33,21 @@ public final class NameRegistry {
     public static final String STREAMS = "streams";
     /** The kind of a tenant's embedding models (names as given, e.g. {@code BAAI/bge-small-en-v1.5}). */
     public static final String MODELS = "models";
-    /** How many (key, name) pairs a process remembers as written before it forgets them all (and writes again). */
+    /** How many names a process remembers as written before it forgets them all (and writes them again). */
     private static final int MEMO_LIMIT = 100_000;
 
     private final RedisManager redis;
     private final String tenantsKey;
-    private final Set<String> written = ConcurrentHashMap.newKeySet();
+    /** What this process wrote: kind → tenant → names. */
+    private final Map<String, Map<String, Set<String>>> written = new ConcurrentHashMap<>();
+    private final Set<String> tenants = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger remembered = new AtomicInteger();
 
     /** One per component: the memo of what this process wrote is the component's own. */
     public NameRegistry(RedisManager redis) {
         this.redis = redis;
         this.tenantsKey = tenantsKey(redis.config().keyPrefix());
-        redis.onRecovery(written::clear);
+        redis.onRecovery(this::forget);
     }
 
     /** {@code <prefix>:_sys:catalog:tenants}: every tenant id that wrote through a component (a sorted set, score 0). */
@@ -61,31 +66,38 @@ public final class NameRegistry {
      * and fails (or goes to its fallback) like any write.
      */
     public void register(TenantRedis tenant, String kind, String name) {
-        String key = key(tenant.keys(), kind);
-        String memo = key + '\u0000' + name;
-        if (written.contains(memo)) {
-            return;
+        Set<String> names = written.computeIfAbsent(kind, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(tenant.tenant(), t -> ConcurrentHashMap.newKeySet());
+        if (names.contains(name)) {
+            return; // the common case, on every write of an object: no allocation, no key built
         }
         registerTenant(tenant.tenant());
+        String key = key(tenant.keys(), kind);
         redis.execute(j -> j.zadd(key, 0, name));
-        remember(memo);
+        remember(names, name);
     }
 
     /** Records a tenant in {@code <prefix>:_sys:catalog:tenants}, unless this process did so before. */
     public void registerTenant(String tenant) {
-        String memo = "\u0000" + tenant;
-        if (written.contains(memo)) {
+        if (tenants.contains(tenant)) {
             return;
         }
         redis.execute(j -> j.zadd(tenantsKey, 0, tenant));
-        remember(memo);
+        remember(tenants, tenant);
     }
 
-    private void remember(String memo) {
-        if (written.size() >= MEMO_LIMIT) {
-            written.clear();
+    private void remember(Set<String> set, String member) {
+        if (remembered.incrementAndGet() > MEMO_LIMIT) {
+            forget();
         }
-        written.add(memo);
+        set.add(member);
+    }
+
+    /** Forgets what this process wrote: the next write of each object writes its registry entry again. */
+    private void forget() {
+        written.clear();
+        tenants.clear();
+        remembered.set(0);
     }
 
     /**
