@@ -5,6 +5,7 @@ import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.redis.LuaScript;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.validation.Names;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,9 +20,10 @@ import java.util.logging.Logger;
  * ({@code browse_pending.lua}: claim order, CRITICAL first, names in byte order, each list from its head); SCHEDULED
  * from the scheduled set (soonest first), FAILED (waiting retry) from the retry set (soonest retry first), RUNNING
  * from the running set (soonest lease expiry first), DEAD from the dead set (latest death first), all by
- * {@code browse_sorted.lua}. A page reads at most {@code limit + 1} index entries and {@code limit} records; nothing
- * reads a whole queue. Cursors name the last task returned and its position (see the scripts for how a page resumes
- * while tasks move).
+ * {@code browse_sorted.lua}. A page reads {@code limit + 1} index entries and at most {@code limit} records, besides
+ * finding where the previous page ended (pending: an {@code LRANGE} of at most {@value #PENDING_WINDOW} × 2 + 1 ids
+ * around its old place, rarely an {@code LPOS}; sorted: a {@code ZRANK}, or about log2(n) single-member reads);
+ * nothing reads a whole queue. Cursors name the last task returned and its position.
  */
 final class RedisTaskBrowser {
     private static final Logger LOG = Logger.getLogger(RedisTaskBrowser.class.getName());
@@ -83,7 +85,7 @@ final class RedisTaskBrowser {
             List<String> f = Cursors.decode(kind, cursor, 4);
             long r = Cursors.number(f.get(0), cursor, kind);
             long i = Cursors.number(f.get(3), cursor, kind);
-            if (r < 1 || r > 4 || i < 0 || !io.mcpcrew.crew.validation.Names.isValid(f.get(1))
+            if (r < 1 || r > 4 || i < 0 || !Names.isValid(f.get(1))
                     || !f.get(2).matches("[A-Za-z0-9_.-]{1,128}")) {
                 throw Cursors.invalid(cursor, kind);
             }
