@@ -8,6 +8,7 @@ import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
 import io.mcpcrew.crew.resilience.FallbackBuffer;
 import io.mcpcrew.crew.resilience.WriteBack;
+import io.mcpcrew.crew.tenancy.NameRegistry;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
@@ -41,11 +42,13 @@ final class EventPublisher {
     private final FallbackBuffer<Pending> buffer;
     private final StreamRegistry registry;
     private final EventMetrics metrics;
+    private final NameRegistry catalog;
 
     EventPublisher(RedisManager redis, EventSettings settings, StreamTrimmer trimmer) {
         this.redis = redis;
         this.settings = settings;
         this.trimmer = trimmer;
+        this.catalog = new NameRegistry(redis);
         this.buffer = new FallbackBuffer<>("events", settings.bufferCapacity(), redis.journal("events"),
                 new PendingCodec());
         redis.registerScript(PUBLISH_ONCE);
@@ -149,8 +152,19 @@ final class EventPublisher {
         return ids;
     }
 
+    /** The registry of the tenant's streams, which {@link StreamBrowser} reads. */
+    NameRegistry catalog() {
+        return catalog;
+    }
+
+    /** Puts the stream in the tenant's registry (once per process) before its first write. */
+    private void register(TenantRedis t, String stream) {
+        catalog.register(t, NameRegistry.STREAMS, stream);
+    }
+
     private List<String> xaddAll(TenantRedis t, String stream, List<Map<String, String>> all) {
         registry.register(t, stream);
+        register(t, stream);
         String key = StreamKeys.stream(t, stream);
         XAddParams params = addParams(stream);
         List<String> ids = t.execute(j -> {
@@ -173,6 +187,7 @@ final class EventPublisher {
 
     private StreamEntryID xadd(TenantRedis t, String stream, Map<String, String> fields) {
         registry.register(t, stream);
+        register(t, stream);
         String key = StreamKeys.stream(t, stream);
         XAddParams params = addParams(stream);
         StreamEntryID id = t.execute(j -> j.xadd(key, params, fields));
@@ -208,6 +223,7 @@ final class EventPublisher {
 
     private void xaddOnce(Pending p) {
         registry.register(p.tenant(), p.stream());
+        register(p.tenant(), p.stream());
         String key = StreamKeys.stream(p.tenant(), p.stream());
         List<String> args = new ArrayList<>(3 + p.fields().size() * 2);
         args.add(Math.max(0, p.attemptedAt() - REPLAY_SKEW_MS) + "-0");

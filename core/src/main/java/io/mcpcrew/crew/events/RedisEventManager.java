@@ -44,6 +44,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
     private final EventPublisher publisher;
     private final SubscriptionContainer subscriptions;
     private final StreamQueries queries;
+    private final StreamBrowser browser;
 
     /** For the CDI proxy only. */
     protected RedisEventManager() {
@@ -54,6 +55,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         this.publisher = null;
         this.subscriptions = null;
         this.queries = null;
+        this.browser = null;
     }
 
     /** The CDI constructor: reader threads from {@link CrewThreads}, CDI bridge through {@code beans}. */
@@ -83,6 +85,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         redis.metrics().addWorkKey(StreamRegistry.key(redis.config().keyPrefix()));
         redis.metrics().addReader("events", new StreamGauges(redis, redis.metrics().registry()));
         this.queries = new StreamQueries(publisher);
+        this.browser = new StreamBrowser(publisher.catalog());
     }
 
     /** Starts the CDI bridges listed in {@code redis.crew.events.cdi.streams} when the application starts. */
@@ -95,7 +98,8 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
 
     @Override
     public TenantEvents forTenant(String tenant) {
-        return new RedisTenantEvents(redis.forTenant(tenant), publisher, subscriptions, queries, trimmer);
+        return new RedisTenantEvents(redis.forTenant(tenant), publisher, subscriptions, queries, browser,
+                trimmer);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.ratelimit;
 
 import io.mcpcrew.crew.config.Durations;
+import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.redis.BatchScript;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.LuaScript;
@@ -150,6 +151,12 @@ public class RedisRateLimiter implements RateLimiter {
     private static void requireNames(String tenant, String resource) {
         Names.tenant(tenant);
         Names.require("resource", resource);
+    }
+
+    @Override
+    public Page<StoredPolicy> storedPolicies(String tenant, String cursor, int limit) {
+        Names.tenant(tenant);
+        return policies.page(tenant, cursor, limit);
     }
 
     @Override

@@ -76,6 +76,11 @@ public class RedisSessionManager implements SessionManager {
     }
 
     @Override
+    public SessionCounts counts(String tenant, int maxUsers) {
+        return new SessionCounter(redis).count(redis.forTenant(tenant), maxUsers);
+    }
+
+    @Override
     public List<String> tenantsWithSessions() {
         return registry.tenants();
     }

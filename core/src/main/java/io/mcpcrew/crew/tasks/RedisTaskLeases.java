@@ -87,7 +87,7 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         args.add(Long.toString(now));
         args.add(Integer.toString(Math.max(0, max)));
         args.add(Long.toString(lease.toMillis()));
-        args.add(max > 0 ? RedisTaskQueue.newId().substring(0, 12) + "." : "");
+        args.add(max > 0 ? LeaseHolder.ID + "." + RedisTaskQueue.newId().substring(0, 12) + "." : "");
         args.add(ttlMillis(redis, DataType.DEAD_LETTER));
         args.add(ttlMillis(redis, DataType.TASK_RESULT));
         args.add(keys.pendingPrefix);

@@ -3,6 +3,7 @@ package io.mcpcrew.crew.tasks;
 import static io.mcpcrew.crew.tasks.ScriptValues.now;
 import static io.mcpcrew.crew.tasks.ScriptValues.ttlMillis;
 
+import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.validation.InvalidInputException;
@@ -287,6 +288,11 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
 
     private static Optional<TaskState> stateOf(Object r) {
         return "MISSING".equals(r) ? Optional.empty() : Optional.of(TaskState.valueOf((String) r));
+    }
+
+    @Override
+    public Page<ListedTask> tasks(TaskState state, String cursor, int limit) {
+        return new RedisTaskBrowser(redis, keys, queue).page(state, cursor, limit);
     }
 
     @Override

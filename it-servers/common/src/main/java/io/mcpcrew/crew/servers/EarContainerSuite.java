@@ -218,6 +218,44 @@ public abstract class EarContainerSuite {
     }
 
     /**
+     * The listing API and the admin endpoints on this server (JAX-RS path matching differs between servers: the lists
+     * at {@code /tenants/{t}/queues} and {@code /streams} sit beside the resources of one queue and one stream): what a
+     * tenant wrote is listed, the admin group lists tenants and estimates memory, a tenant token gets 403 there.
+     */
+    @Test
+    @Order(9)
+    void theListingAndAdminEndpointsAnswer() {
+        String t = TestTokens.forTenant("lister");
+        String admin = TestTokens.admin();
+        String tenant = api("v1/tenants/lister/");
+        String id = json(expect(201, send("POST", tenant + "queues/jobs/tasks", "{\"name\":\"unserved\"}", t)))
+                .getString("id");
+        expect(201, send("POST", tenant + "streams/orders/events", "{\"type\":\"x\",\"data\":{}}", t));
+        expect(204, send("PUT", tenant + "embeddings/m1", "{\"items\":[{\"text\":\"hi\",\"vector\":[0.5]}]}", t));
+        assertTrue(expect(200, send("GET", tenant + "queues?stats=true", null, t)).body()
+                .contains("{\"queue\":\"jobs\",\"stats\":{\"paused\":false,\"pending\":1"));
+        JsonObject pending = json(expect(200, send("GET", tenant + "queues/jobs/tasks?state=pending", null, t)));
+        assertEquals(id, pending.getJsonArray("tasks").getJsonObject(0).getString("id"), pending.toString());
+        assertTrue(pending.isNull("nextCursor"), pending.toString());
+        assertTrue(expect(200, send("GET", tenant + "streams", null, t)).body().contains("\"streams\":[\"orders\"]"));
+        expect(200, send("GET", tenant + "streams/orders/groups", null, t));
+        assertTrue(expect(200, send("GET", tenant + "embeddings", null, t)).body().contains("\"model\":\"m1\""));
+        assertEquals(1, json(expect(200, send("GET", tenant + "embeddings/m1/entries", null, t))).getInt("entries"));
+        expect(200, send("GET", tenant + "sessions", null, t));
+        expect(200, send("GET", tenant + "ratelimits", null, t));
+        HttpResponse<String> bad = expect(400, send("GET", tenant + "queues/jobs/tasks?state=done", null, t));
+        assertTrue(json(bad).getString("message").contains("invalid state"), bad.body());
+
+        assertTrue(expect(200, send("GET", api("v1/admin/tenants?limit=1000"), null, admin)).body().contains("\"lister\""));
+        JsonObject memory = json(expect(200, send("GET", api("v1/admin/memory?tenant=lister"), null, admin)));
+        assertEquals("lister", memory.getJsonArray("tenants").getJsonObject(0).getString("tenant"), memory.toString());
+        assertTrue(memory.getJsonObject("cost").getInt("roundTrips") > 0, memory.toString());
+        HttpResponse<String> forbidden = expect(403, send("GET", api("v1/admin/memory"), null, t));
+        assertTrue(forbidden.body().contains("admin group"), forbidden.body());
+        expect(403, send("GET", api("v1/tenants/other/queues"), null, t));
+    }
+
+    /**
      * What the server answers itself is the API's JSON error too: a raw {@code {x}} in a path segment (a malformed
      * request target, refused before JAX-RS runs; java.net.http will not send it, so it goes over a socket) and
      * an unknown path of the application.
