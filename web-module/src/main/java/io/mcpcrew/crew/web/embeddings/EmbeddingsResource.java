@@ -3,7 +3,6 @@ package io.mcpcrew.crew.web.embeddings;
 import io.mcpcrew.crew.embeddings.EmbeddingCache;
 import io.mcpcrew.crew.embeddings.EmbeddingStats;
 import io.mcpcrew.crew.embeddings.ModelEmbeddingCache;
-import io.mcpcrew.crew.validation.InvalidInputException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -17,11 +16,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -49,14 +45,7 @@ public class EmbeddingsResource {
     public Response store(@PathParam("tenant") String tenant, @PathParam("model") String model,
             @RequestBody(required = true, description = StoreRequest.SHAPE, content = @Content(
                     mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        ModelEmbeddingCache cache = embeddings.forTenant(tenant).model(model);
-        StoreRequest body = StoreRequest.parse(raw);
-        requireBatchSize("items", body.items().size());
-        Map<String, float[]> vectors = new LinkedHashMap<>();
-        for (StoreRequest.Item item : body.items()) {
-            vectors.put(item.text(), item.vector());
-        }
-        cache.batchStore(vectors);
+        EmbeddingCalls.store(embeddings, tenant, model, raw);
         return Response.noContent().build();
     }
 
@@ -67,13 +56,7 @@ public class EmbeddingsResource {
     public LookupResponse lookup(@PathParam("tenant") String tenant, @PathParam("model") String model,
             @RequestBody(required = true, description = LookupRequest.SHAPE, content = @Content(
                     mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        ModelEmbeddingCache cache = embeddings.forTenant(tenant).model(model);
-        LookupRequest body = LookupRequest.parse(raw);
-        requireBatchSize("texts", body.texts().size());
-        List<Optional<float[]>> found = cache.batchRetrieve(body.texts());
-        List<float[]> vectors = new ArrayList<>(found.size());
-        found.forEach(v -> vectors.add(v.orElse(null)));
-        return new LookupResponse(vectors);
+        return new LookupResponse(EmbeddingCalls.lookup(embeddings, tenant, model, raw));
     }
 
     /** Removes every vector of the tenant's model (and its dimension): {@code {"removed":n}}. */
@@ -112,13 +95,5 @@ public class EmbeddingsResource {
         m.put("bytesRead", s.bytesRead());
         m.put("bytesWritten", s.bytesWritten());
         return m;
-    }
-
-    private void requireBatchSize(String what, int size) {
-        int max = embeddings.config().maxBatchSize();
-        if (size > max) {
-            throw new InvalidInputException("too many " + what + ": " + size + ", at most " + max
-                    + " per request (redis.crew.embeddings.max-batch-size)");
-        }
     }
 }

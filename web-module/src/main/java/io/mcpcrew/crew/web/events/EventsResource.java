@@ -3,16 +3,10 @@ package io.mcpcrew.crew.web.events;
 import io.mcpcrew.crew.events.DeadLetter;
 import io.mcpcrew.crew.events.Event;
 import io.mcpcrew.crew.events.EventManager;
-import io.mcpcrew.crew.events.EventPriority;
-import io.mcpcrew.crew.events.EventType;
 import io.mcpcrew.crew.events.StreamInfo;
 import io.mcpcrew.crew.events.Subscription;
 import io.mcpcrew.crew.events.TenantEvents;
-import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
-import io.mcpcrew.crew.web.json.JsonBody;
-import io.mcpcrew.crew.web.json.JsonFields;
-import io.mcpcrew.crew.web.json.Params;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -22,12 +16,10 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -38,7 +30,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.io.StringReader;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +46,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class EventsResource {
-    static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = TenantEvents.MAX_READ;
     static final long HEARTBEAT_SECONDS = 15;
 
     @Inject
@@ -78,25 +67,7 @@ public class EventsResource {
     public Response publish(@RequestBody(required = true, description = "{\"type\": string (required), \"data\": any"
             + " JSON, \"priority\": string, \"correlationId\": string, \"source\": string}", content = @Content(
             mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        TenantEvents t = tenantEvents();
-        JsonFields body = JsonBody.object(raw, "{\"type\", \"data\", ...}");
-        String type = body.requiredString("type", "the event type, e.g. \"agent\" or \"task.done\"");
-        Event.Builder b = Event.builder(EventType.of(type));
-        JsonValue data = body.value("data");
-        b.dataJson(data == null ? "null" : data.toString());
-        String priority = body.string("priority");
-        if (priority != null) {
-            b.priority(EventPriority.of(priority));
-        }
-        String correlationId = body.string("correlationId");
-        if (correlationId != null) {
-            b.correlationId(correlationId);
-        }
-        String source = body.string("source");
-        if (source != null) {
-            b.source(source);
-        }
-        String id = t.publish(b.build(), stream);
+        String id = EventCalls.publish(tenantEvents(), stream, raw);
         if (TenantEvents.BUFFERED.equals(id)) {
             return Response.status(Response.Status.ACCEPTED).entity(Json.createObjectBuilder().addNull("id")
                     .add("buffered", true).build()).build();
@@ -109,15 +80,7 @@ public class EventsResource {
     @Path("/events")
     public JsonArray replay(@QueryParam("after") String after, @QueryParam("since") String since,
             @QueryParam("limit") String limitParam) {
-        TenantEvents t = tenantEvents();
-        int limit = limit(limitParam);
-        if (after != null && since != null) {
-            throw new InvalidInputException("give either after (an event id) or since (a time), not both");
-        }
-        List<Event> found = since != null ? t.replaySince(stream, Params.instant("since", since), limit) : t.replay(stream, after, limit);
-        if (found.isEmpty()) {
-            requireStream(t);
-        }
+        List<Event> found = EventCalls.replay(tenantEvents(), stream, after, since, limitParam);
         JsonArrayBuilder out = Json.createArrayBuilder();
         found.forEach(e -> out.add(json(e)));
         return out.build();
@@ -215,21 +178,11 @@ public class EventsResource {
     }
 
     private StreamInfo requireStream(TenantEvents t) {
-        return t.info(stream).orElseThrow(() -> new NotFoundException("stream " + Names.quote(stream)
-                + " of tenant " + Names.quote(tenant) + " does not exist (no event was ever published to it)"));
+        return EventCalls.info(t, stream);
     }
 
     static JsonObject json(Event e) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("id", nullable(e.id())).add("type", e.type().name())
-                .add("tenant", nullable(e.tenant())).add("timestamp", e.timestamp().toString())
-                .add("priority", e.priority().name()).add("source", nullable(e.source()))
-                .add("correlationId", nullable(e.correlationId()));
-        try (jakarta.json.JsonReader r = Json.createReader(new StringReader(e.dataJson()))) {
-            b.add("data", r.readValue());
-        } catch (RuntimeException bad) {
-            b.add("data", e.dataJson()); // written by another service as plain text: pass it on as a string
-        }
-        return b.build();
+        return EventCalls.json(e);
     }
 
     private static JsonValue nullable(String s) {
@@ -237,6 +190,6 @@ public class EventsResource {
     }
 
     private static int limit(String raw) {
-        return Params.integer("limit", raw, 1, MAX_LIMIT, DEFAULT_LIMIT);
+        return EventCalls.limit(raw);
     }
 }

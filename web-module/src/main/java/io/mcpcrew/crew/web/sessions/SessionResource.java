@@ -1,10 +1,7 @@
 package io.mcpcrew.crew.web.sessions;
 
-import io.mcpcrew.crew.sessions.SessionImportance;
 import io.mcpcrew.crew.sessions.SessionManager;
 import io.mcpcrew.crew.sessions.TenantSessions;
-import io.mcpcrew.crew.validation.InvalidInputException;
-import io.mcpcrew.crew.web.json.JsonBody;
 import io.mcpcrew.crew.web.json.JsonFields;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -60,36 +57,21 @@ public class SessionResource {
     @POST
     public Response create(@RequestBody(required = true, description = BODY_CREATE, content = @Content(
             mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        CreateSessionRequest request = CreateSessionRequest.parse(raw, maxTtlSeconds());
-        String id;
-        if (request.ttlSeconds() != null && request.importance() != null) {
-            throw new InvalidInputException("give either ttlSeconds or importance, not both");
-        } else if (request.ttlSeconds() != null) {
-            id = tenantSessions().createSession(request.userId(), request.data(), Duration.ofSeconds(request.ttlSeconds()));
-        } else {
-            SessionImportance importance = request.importance() == null ? SessionImportance.STANDARD
-                    : SessionImportance.parse(request.importance());
-            id = tenantSessions().createSession(request.userId(), request.data(), importance);
-        }
+        String id = SessionCalls.create(sessions, tenant, raw);
         return Response.created(uri.getAbsolutePathBuilder().path(id).build()).entity(Map.of("id", id)).build();
     }
 
     @GET
     @Path("{id}")
     public SessionView get(@PathParam("id") String id) {
-        return SessionView.of(tenantSessions().getSession(id).orElseThrow(() -> notFound(id)));
+        return SessionCalls.get(sessions, tenant, id);
     }
 
     @PATCH
     @Path("{id}")
     public SessionView update(@PathParam("id") String id, @RequestBody(required = true, description = BODY_UPDATE,
             content = @Content(mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        Map<String, Object> changes = JsonBody.object(raw, "of the fields to change (null removes a field)").toMap();
-        TenantSessions s = tenantSessions();
-        if (!s.updateSession(id, changes)) {
-            throw notFound(id);
-        }
-        return SessionView.of(s.getSession(id).orElseThrow(() -> notFound(id)));
+        return SessionCalls.update(sessions, tenant, id, raw);
     }
 
     @POST
@@ -120,10 +102,10 @@ public class SessionResource {
     }
 
     private long maxTtlSeconds() {
-        return Math.max(1, sessions.maxTtl().getSeconds());
+        return SessionCalls.maxTtlSeconds(sessions);
     }
 
     private NotFoundException notFound(String id) {
-        return new NotFoundException("no session " + id + " in tenant " + tenant + " (unknown or expired)");
+        return SessionCalls.notFound(tenant, id);
     }
 }
