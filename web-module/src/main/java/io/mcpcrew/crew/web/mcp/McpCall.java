@@ -16,12 +16,19 @@ public final class McpCall {
     private final Caller caller;
     private final String sessionId;
     private final String requestId;
+    private final String arguments;
     private final CompletableFuture<Void> cancelled = new CompletableFuture<>();
 
-    McpCall(Caller caller, String sessionId, String requestId) {
+    McpCall(Caller caller, String sessionId, String requestId, String arguments) {
         this.caller = caller;
         this.sessionId = sessionId;
         this.requestId = requestId;
+        this.arguments = arguments;
+    }
+
+    /** A tool call's arguments as the JSON text the client sent, or null. */
+    public String arguments() {
+        return arguments;
     }
 
     public Caller caller() {

@@ -1,7 +1,7 @@
 package io.mcpcrew.crew.web.mcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcpcrew.crew.web.json.JsonBody;
 import io.mcpcrew.crew.web.security.RequestBodyGuard;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -38,8 +38,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  *       and subject that opened the session, else 404 as for an unknown session;</li>
  *   <li><b>caps</b>: {@code initialize} is admitted by {@link McpSessions} (503 past the session caps), and at most
  *       {@code redis.crew.mcp.max-concurrent-requests} requests are answered at once (503 past it, with
- *       {@code Retry-After}); bodies over {@code redis.crew.http.max-body-bytes} are 413, JSON nested deeper than
- *       {@code redis.crew.http.max-json-depth} (plus the two levels of a message's {@code params.arguments}) 400;</li>
+ *       {@code Retry-After}); bodies over {@code redis.crew.http.max-body-bytes} are 413, a message nested deeper than the API's JSON reader
+ *       reads at all ({@link JsonBody#MAX_DEPTH} plus the message and its params) 400 (tool arguments deeper than
+ *       {@code redis.crew.http.max-json-depth} are a tool error: {@link ToolRunner});</li>
  *   <li><b>cancellation</b>: {@code notifications/cancelled} ends the wait of the call it names ({@link McpCall});</li>
  *   <li><b>subscriptions</b>: {@code resources/subscribe} is admitted for the caller's own streams only
  *       ({@link StreamWatch}), else answered with a JSON-RPC error;</li>
@@ -123,16 +124,16 @@ final class McpGate implements Filter {
             error(response, 413, "Payload Too Large", tooLarge(-1));
             return;
         }
-        int depth = settings.maxJsonDepth() + 2; // the message object and its params hold the tool's arguments
+        // the parser's bound: deeper than any JSON the API reads (a tool's arguments: redis.crew.http.max-json-depth,
+        // checked by ToolRunner with the HTTP API's message) plus the message object and its params
+        int depth = JsonBody.MAX_DEPTH + 2;
         if (RequestBodyGuard.jsonDepth(body, depth) > depth) {
-            error(response, 400, "Bad Request", "JSON-RPC message nested deeper than " + depth + " levels"
-                    + " (redis.crew.http.max-json-depth, plus the message and its params)");
+            error(response, 400, "Bad Request", "JSON-RPC message nested deeper than " + depth + " levels");
             return;
         }
         HttpServletRequest cached = new CachedBody(request, body);
-        JsonNode message = parse(body);
-        String method = message == null ? null : message.path("method").asText(null);
-        JsonNode id = message == null ? null : message.get("id");
+        JsonRpcPeek message = JsonRpcPeek.of(body);
+        String method = message.method();
         if (session == null) {
             if ("initialize".equals(method)) {
                 initialize(cached, response, chain, caller);
@@ -142,22 +143,21 @@ final class McpGate implements Filter {
             return;
         }
         if ("notifications/cancelled".equals(method)) {
-            JsonNode cancelled = message.path("params").path("requestId");
-            if (!cancelled.isMissingNode() && !cancelled.isNull()) {
-                sessions.cancel(session.id, cancelled.asText());
+            if (message.requestId() != null) {
+                sessions.cancel(session.id, message.requestId());
             }
             response.setStatus(202);
             return;
         }
-        String uri = message == null ? null : message.path("params").path("uri").asText(null);
-        if ("resources/subscribe".equals(method) && id != null) {
+        String uri = message.uri();
+        if ("resources/subscribe".equals(method) && message.id() != null) {
             String refusal = watch.refusal(caller, uri);
             if (refusal != null) {
-                rpcError(response, id, -32602, refusal);
+                rpcError(response, message.id(), -32602, refusal);
                 return;
             }
         }
-        if (id == null || method == null) {
+        if (message.id() == null || method == null) {
             chain.doFilter(cached, response); // a notification or a response to the server
             return;
         }
@@ -167,7 +167,7 @@ final class McpGate implements Filter {
                     + settings.maxConcurrentRequests() + ", redis.crew.mcp.max-concurrent-requests); retry");
             return;
         }
-        McpCall call = new McpCall(caller, session.id, id.asText());
+        McpCall call = new McpCall(caller, session.id, message.idText(), message.arguments());
         sessions.callStarted(call);
         cached.setAttribute(McpCall.KEY, call);
         try {
@@ -269,15 +269,6 @@ final class McpGate implements Filter {
         }
     }
 
-    private JsonNode parse(byte[] body) {
-        try {
-            JsonNode n = mapper.readTree(body);
-            return n != null && n.isObject() ? n : null;
-        } catch (IOException e) {
-            return null; // the SDK answers a malformed message
-        }
-    }
-
     private String tooLarge(long declared) {
         return "request body " + (declared > 0 ? "of " + declared + " bytes " : "") + "exceeds the maximum of "
                 + settings.maxBodyBytes() + " bytes (redis.crew.http.max-body-bytes)";
@@ -293,7 +284,7 @@ final class McpGate implements Filter {
     }
 
     /** A JSON-RPC error answering request {@code id}. */
-    private void rpcError(HttpServletResponse response, JsonNode id, int code, String message) throws IOException {
+    private void rpcError(HttpServletResponse response, Object id, int code, String message) throws IOException {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);

@@ -39,8 +39,8 @@ import reactor.core.publisher.Mono;
  * Runs every tool the same way, so that a tool call is an HTTP API call in another envelope:
  * <ol>
  *   <li>the caller comes from the request ({@link McpCall}, put there by {@link McpGate}): no call, no tool;</li>
- *   <li>the arguments are read by the HTTP API's JSON reader (deeper than {@code redis.crew.http.max-json-depth}:
- *       the same 400 as a body);</li>
+ *   <li>the arguments, as the text the client sent, are read by the HTTP API's JSON reader (deeper than
+ *       {@code redis.crew.http.max-json-depth}: the same 400 as a body);</li>
  *   <li>the tenant is the token's, or the one an admin token names ({@link Caller#tenantFor});</li>
  *   <li>the call is charged to the budgets of the HTTP method it mirrors ({@link RateLimitBinding#budgets}: every
  *       write to {@value Budget#API_WRITES}), refused as the HTTP API refuses;</li>
@@ -83,8 +83,10 @@ final class ToolRunner {
             if (call == null) {
                 return error(401, "Unauthorized", "no caller: the request did not pass the MCP endpoint's authentication");
             }
-            Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
-            String argsJson = mapper.writeValueAsString(arguments);
+            // the client's own text of the arguments (McpGate took it from the message the SDK parsed): the HTTP API's
+            // reader sees the numbers as sent; without it, the SDK's parsed arguments written back
+            String argsJson = call.arguments() != null ? call.arguments()
+                    : mapper.writeValueAsString(request.arguments() == null ? Map.of() : request.arguments());
             if (RequestBodyGuard.jsonDepth(argsJson.getBytes(StandardCharsets.UTF_8), settings.maxJsonDepth())
                     > settings.maxJsonDepth()) {
                 throw new InvalidInputException("JSON body nested deeper than " + settings.maxJsonDepth()
@@ -175,9 +177,10 @@ final class ToolRunner {
     /** A handler's result as the structured content (a JSON object) of the tool result. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> structured(Object result) {
-        // a map is taken as it is (float[] vectors stay float32 and are written as such); records are converted
-        Object value = result instanceof Map ? result
-                : result instanceof JsonValue ? java((JsonValue) result) : mapper.convertValue(result, Object.class);
+        // JSON-P values first (a JsonObject is a Map too); a map of plain values is taken as it is (float[] vectors
+        // stay float32 and are written as such); records are converted
+        Object value = result instanceof JsonValue ? java((JsonValue) result)
+                : result instanceof Map ? result : mapper.convertValue(result, Object.class);
         if (!(value instanceof Map)) {
             throw new IllegalStateException("a tool answered " + (value == null ? "null" : value.getClass().getName())
                     + ", not a JSON object");
