@@ -30,7 +30,9 @@ import jakarta.servlet.annotation.WebListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,27 @@ public class McpEndpoint implements ServletContextListener {
     /** Where the MCP endpoint is, under the application's context root. */
     public static final String PATH = "/mcp";
     static final String SERVLET = "crew-mcp";
+    /** The servlet context attribute holding the running endpoint's {@link State}. */
+    static final String STATE = McpEndpoint.class.getName() + ".state";
+
+    /** What {@link McpStatusResource} reports of the running endpoint. */
+    record State(McpSettings settings, McpSessions sessions, StreamWatch watch, int tools, String sdk, String json) {
+        Map<String, Object> view(String contextPath) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("enabled", true);
+            m.put("path", contextPath + PATH);
+            m.put("tools", tools);
+            m.put("sdk", sdk);
+            m.put("json", json);
+            m.put("sessions", sessions.size());
+            m.put("maxSessions", settings.maxSessions());
+            m.put("maxSessionsPerTenant", settings.maxSessionsPerTenant());
+            m.put("maxConcurrentRequests", settings.maxConcurrentRequests());
+            m.put("watchedStreams", watch.size());
+            m.put("maxSubscriptions", settings.maxSubscriptions());
+            return m;
+        }
+    }
 
     @Inject
     RedisManager redis;
@@ -126,8 +149,11 @@ public class McpEndpoint implements ServletContextListener {
         } else {
             LOG.warning("no managed scheduler: MCP stream subscriptions are not watched");
         }
-        LOG.info("MCP endpoint at " + context.getContextPath() + PATH + ": " + tools.size() + " tools, SDK "
-                + McpSchema.class.getPackage().getImplementationVersion() + ", JSON " + jackson());
+        State state = new State(settings, sessions, watch, tools.size(),
+                "MCP Java SDK " + McpSchema.class.getPackage().getImplementationVersion(), jackson());
+        context.setAttribute(STATE, state);
+        LOG.info("MCP endpoint at " + context.getContextPath() + PATH + ": " + tools.size() + " tools, " + state.sdk()
+                + ", JSON " + state.json());
     }
 
     List<ToolDef> tools(McpSettings settings) {

@@ -516,6 +516,17 @@ class McpMicroIT {
         assertEquals(List.of(), reactorOwn, "threads of Reactor's own pools");
         assertTrue(crewReactor.stream().anyMatch(n -> n.startsWith("crew-mcp-reactor-single-")), crewReactor.toString());
         assertTrue(crewReactor.stream().noneMatch(n -> n.endsWith("(NOT MANAGED)")), crewReactor.toString());
+        // the admin status of the endpoint says the same, and is for the admin group only
+        HttpResponse<String> status = Http.get(base + "api/v1/mcp", TestTokens.admin());
+        assertEquals(200, status.statusCode(), status.body());
+        JsonNode s = JSON.readTree(status.body());
+        assertEquals(base.getPath() + "mcp", s.get("path").asText());
+        assertEquals(14, s.get("tools").asInt());
+        assertEquals(jackson, s.get("json").asText());
+        assertEquals("MCP Java SDK 2.2.0", s.get("sdk").asText());
+        assertEquals(4, s.get("maxSessionsPerTenant").asInt());
+        assertEquals(403, Http.get(base + "api/v1/mcp", TestTokens.forTenant("acme")).statusCode());
+        assertEquals(401, Http.get(base + "api/v1/mcp", null).statusCode());
     }
 
     // ---- a third-party client
