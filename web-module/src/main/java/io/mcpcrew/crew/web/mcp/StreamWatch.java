@@ -91,11 +91,10 @@ final class StreamWatch {
     }
 
     void unsubscribed(String sessionId, String uri) {
-        Watched w = watched.get(uri);
-        if (w != null) {
+        watched.computeIfPresent(uri, (k, w) -> {
             w.sessionIds.remove(sessionId);
-            watched.remove(uri, w.sessionIds.isEmpty() ? w : null);
-        }
+            return w.sessionIds.isEmpty() ? null : w;
+        });
     }
 
     void sessionClosed(String sessionId) {
