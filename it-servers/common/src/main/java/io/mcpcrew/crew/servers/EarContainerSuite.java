@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.servers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcpcrew.crew.testing.PrometheusText;
@@ -340,6 +341,92 @@ public abstract class EarContainerSuite {
         JsonObject redisCheck = check(json(expect(200, get(health("/ready")))), "redis");
         assertTrue(redisCheck.getJsonObject("data").containsKey("usedMemoryBytes"), redisCheck.toString());
         assertEquals("noeviction", redisCheck.getJsonObject("data").getString("maxMemoryPolicy"), redisCheck.toString());
+    }
+
+    /**
+     * The MCP endpoint ({@code /crew/mcp}, docs/mcp.md) in the EAR: no token → 401; a tenant's token opens a session,
+     * {@code publish_event} appends to that tenant's stream (read back over the HTTP API), another tenant is refused;
+     * the SDK runs on the Jackson of the EAR's {@code lib/}, not the server's ({@code GET /api/v1/mcp}, admin only).
+     */
+    @Test
+    @Order(13)
+    void anMcpToolRunsForTheTokensTenantOnTheEarsOwnLibraries() throws IOException {
+        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"ear-suite\",\"version\":\"1\"}}}";
+        HttpResponse<String> anonymous = mcp(init, null, null);
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        String token = TestTokens.forTenant("acme");
+        HttpResponse<String> opened = expect(200, mcp(init, token, null));
+        String session = opened.headers().firstValue("Mcp-Session-Id")
+                .orElseThrow(() -> new AssertionError("no Mcp-Session-Id: " + opened.headers().map()));
+        assertEquals("crew-redis", rpc(opened).getJsonObject("result").getJsonObject("serverInfo").getString("name"));
+        expect(202, mcp("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", token, session));
+        JsonObject result = rpc(expect(200, mcp("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"publish_event\",\"arguments\":{\"stream\":\"mcp\",\"type\":\"ear.suite\","
+                + "\"data\":{\"via\":\"mcp\"}}}}", token, session))).getJsonObject("result");
+        assertFalse(result.getBoolean("isError"), result.toString());
+        String id = result.getJsonObject("structuredContent").getString("id");
+        HttpResponse<String> events = expect(200, send("GET", api("v1/tenants/acme/streams/mcp/events"), null, token));
+        assertTrue(events.body().contains("\"id\":\"" + id + "\"") && events.body().contains("\"via\":\"mcp\""), events.body());
+        JsonObject refused = rpc(expect(200, mcp("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"publish_event\",\"arguments\":{\"tenant\":\"globex\",\"stream\":\"mcp\",\"type\":\"x\"}}}",
+                token, session))).getJsonObject("result");
+        assertTrue(refused.getBoolean("isError"), refused.toString());
+        assertTrue(refused.getJsonArray("content").getJsonObject(0).getString("text").contains("\"status\":403"), refused.toString());
+        HttpResponse<String> deleted = mcpDelete(token, session);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+
+        JsonObject status = json(expect(200, send("GET", api("v1/mcp"), null, TestTokens.admin())));
+        assertEquals(base.getPath() + "mcp", status.getString("path"), status.toString());
+        assertEquals(14, status.getInt("tools"), status.toString());
+        String json = status.getString("json");
+        assertTrue(json.startsWith("jackson-databind 2.22.4 from ") && json.contains("jackson-databind-2.22.4.jar"),
+                "the SDK must run on the EAR's Jackson, not the server's: " + json);
+        expect(403, send("GET", api("v1/mcp"), null, token));
+    }
+
+    /** A JSON-RPC message POSTed to {@code /crew/mcp} (token and session: null for none). */
+    private HttpResponse<String> mcp(String body, String token, String session) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "mcp")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (session != null) {
+            b.header("Mcp-Session-Id", session);
+        }
+        return exchange(b);
+    }
+
+    private HttpResponse<String> mcpDelete(String token, String session) {
+        return exchange(HttpRequest.newBuilder(URI.create(base + "mcp")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Mcp-Session-Id", session).DELETE());
+    }
+
+    private static HttpResponse<String> exchange(HttpRequest.Builder b) {
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The JSON-RPC message of an MCP answer: a JSON body, or the {@code data:} line of its SSE event. */
+    private static JsonObject rpc(HttpResponse<String> r) {
+        String body = r.body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("data:")) {
+                body = line.substring(5).trim();
+                break;
+            }
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            return reader.readObject();
+        }
     }
 
     /** Writes one HTTP/1.1 request with an unencoded target; returns the status and the (de-chunked) body. */

@@ -26,11 +26,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -62,14 +59,7 @@ public class EmbeddingsResource {
     public Response store(@PathParam("tenant") String tenant, @PathParam("model") String model,
             @RequestBody(required = true, description = StoreRequest.SHAPE, content = @Content(
                     mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        ModelEmbeddingCache cache = embeddings.forTenant(tenant).model(model);
-        StoreRequest body = StoreRequest.parse(raw);
-        requireBatchSize("items", body.items().size());
-        Map<String, float[]> vectors = new LinkedHashMap<>();
-        for (StoreRequest.Item item : body.items()) {
-            vectors.put(item.text(), item.vector());
-        }
-        cache.batchStore(vectors);
+        EmbeddingCalls.store(embeddings, tenant, model, raw);
         return Response.noContent().build();
     }
 
@@ -80,13 +70,7 @@ public class EmbeddingsResource {
     public LookupResponse lookup(@PathParam("tenant") String tenant, @PathParam("model") String model,
             @RequestBody(required = true, description = LookupRequest.SHAPE, content = @Content(
                     mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        ModelEmbeddingCache cache = embeddings.forTenant(tenant).model(model);
-        LookupRequest body = LookupRequest.parse(raw);
-        requireBatchSize("texts", body.texts().size());
-        List<Optional<float[]>> found = cache.batchRetrieve(body.texts());
-        List<float[]> vectors = new ArrayList<>(found.size());
-        found.forEach(v -> vectors.add(v.orElse(null)));
-        return new LookupResponse(vectors);
+        return new LookupResponse(EmbeddingCalls.lookup(embeddings, tenant, model, raw));
     }
 
     /** Removes every vector of the tenant's model (and its dimension): {@code {"removed":n}}. */
@@ -167,13 +151,5 @@ public class EmbeddingsResource {
         m.put("bytesRead", s.bytesRead());
         m.put("bytesWritten", s.bytesWritten());
         return m;
-    }
-
-    private void requireBatchSize(String what, int size) {
-        int max = embeddings.config().maxBatchSize();
-        if (size > max) {
-            throw new InvalidInputException("too many " + what + ": " + size + ", at most " + max
-                    + " per request (redis.crew.embeddings.max-batch-size)");
-        }
     }
 }

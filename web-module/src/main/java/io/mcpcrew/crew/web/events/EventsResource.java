@@ -4,15 +4,10 @@ import io.mcpcrew.crew.events.ConsumerGroup;
 import io.mcpcrew.crew.events.DeadLetter;
 import io.mcpcrew.crew.events.Event;
 import io.mcpcrew.crew.events.EventManager;
-import io.mcpcrew.crew.events.EventPriority;
-import io.mcpcrew.crew.events.EventType;
 import io.mcpcrew.crew.events.StreamInfo;
 import io.mcpcrew.crew.events.Subscription;
 import io.mcpcrew.crew.events.TenantEvents;
-import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
-import io.mcpcrew.crew.web.json.JsonBody;
-import io.mcpcrew.crew.web.json.JsonFields;
 import io.mcpcrew.crew.web.json.Params;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
@@ -23,7 +18,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -39,7 +33,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.io.StringReader;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +50,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class EventsResource {
-    static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = TenantEvents.MAX_READ;
     static final long HEARTBEAT_SECONDS = 15;
     static final int DEFAULT_CONSUMERS = 100;
 
@@ -81,25 +72,7 @@ public class EventsResource {
     public Response publish(@RequestBody(required = true, description = "{\"type\": string (required), \"data\": any"
             + " JSON, \"priority\": string, \"correlationId\": string, \"source\": string}", content = @Content(
             mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        TenantEvents t = tenantEvents();
-        JsonFields body = JsonBody.object(raw, "{\"type\", \"data\", ...}");
-        String type = body.requiredString("type", "the event type, e.g. \"agent\" or \"task.done\"");
-        Event.Builder b = Event.builder(EventType.of(type));
-        JsonValue data = body.value("data");
-        b.dataJson(data == null ? "null" : data.toString());
-        String priority = body.string("priority");
-        if (priority != null) {
-            b.priority(EventPriority.of(priority));
-        }
-        String correlationId = body.string("correlationId");
-        if (correlationId != null) {
-            b.correlationId(correlationId);
-        }
-        String source = body.string("source");
-        if (source != null) {
-            b.source(source);
-        }
-        String id = t.publish(b.build(), stream);
+        String id = EventCalls.publish(tenantEvents(), stream, raw);
         if (TenantEvents.BUFFERED.equals(id)) {
             return Response.status(Response.Status.ACCEPTED).entity(Json.createObjectBuilder().addNull("id")
                     .add("buffered", true).build()).build();
@@ -112,15 +85,7 @@ public class EventsResource {
     @Path("/events")
     public JsonArray replay(@QueryParam("after") String after, @QueryParam("since") String since,
             @QueryParam("limit") String limitParam) {
-        TenantEvents t = tenantEvents();
-        int limit = limit(limitParam);
-        if (after != null && since != null) {
-            throw new InvalidInputException("give either after (an event id) or since (a time), not both");
-        }
-        List<Event> found = since != null ? t.replaySince(stream, Params.instant("since", since), limit) : t.replay(stream, after, limit);
-        if (found.isEmpty()) {
-            requireStream(t);
-        }
+        List<Event> found = EventCalls.replay(tenantEvents(), stream, after, since, limitParam);
         JsonArrayBuilder out = Json.createArrayBuilder();
         found.forEach(e -> out.add(json(e)));
         return out.build();
@@ -241,7 +206,7 @@ public class EventsResource {
     }
 
     private StreamInfo requireStream(TenantEvents t) {
-        return t.info(stream).orElseThrow(this::noStream);
+        return EventCalls.info(t, stream);
     }
 
     private NotFoundException noStream() {
@@ -250,16 +215,7 @@ public class EventsResource {
     }
 
     static JsonObject json(Event e) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("id", nullable(e.id())).add("type", e.type().name())
-                .add("tenant", nullable(e.tenant())).add("timestamp", e.timestamp().toString())
-                .add("priority", e.priority().name()).add("source", nullable(e.source()))
-                .add("correlationId", nullable(e.correlationId()));
-        try (jakarta.json.JsonReader r = Json.createReader(new StringReader(e.dataJson()))) {
-            b.add("data", r.readValue());
-        } catch (RuntimeException bad) {
-            b.add("data", e.dataJson()); // written by another service as plain text: pass it on as a string
-        }
-        return b.build();
+        return EventCalls.json(e);
     }
 
     private static JsonValue nullable(String s) {
@@ -271,6 +227,6 @@ public class EventsResource {
     }
 
     private static int limit(String raw) {
-        return Params.integer("limit", raw, 1, MAX_LIMIT, DEFAULT_LIMIT);
+        return EventCalls.limit(raw);
     }
 }

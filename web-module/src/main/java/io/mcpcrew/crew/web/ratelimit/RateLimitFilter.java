@@ -1,9 +1,6 @@
 package io.mcpcrew.crew.web.ratelimit;
 
-import io.mcpcrew.crew.ratelimit.Limit;
-import io.mcpcrew.crew.ratelimit.Quota;
 import io.mcpcrew.crew.ratelimit.QuotaDecision;
-import io.mcpcrew.crew.ratelimit.RateLimitPolicy;
 import io.mcpcrew.crew.ratelimit.RateLimiter;
 import io.mcpcrew.crew.web.ErrorResponse;
 import jakarta.ws.rs.Priorities;
@@ -13,7 +10,6 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -48,21 +44,12 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
             if (tenant == null) {
                 tenant = RateLimited.GLOBAL_TENANT;
             }
-            Quota callerDefault = b.maxRequests() > 0
-                    ? Quota.of(b.resource(), RateLimitPolicy.of(b.maxRequests(), Duration.ofSeconds(b.windowSeconds())))
-                    : null;
-            Quota quota = limits.quota(tenant, b.resource(), callerDefault);
-            QuotaDecision d = limits.forTenant(tenant).consume(b.resource(), quota, Math.min(b.cost(), quota.maxCost()));
+            QuotaDecision d = RateLimitCalls.charge(limits, b, tenant);
             request.setProperty(DECISION, d);
             request.setProperty(RESOURCE, b.resource());
             if (!d.allowed()) {
-                Limit l = d.binding().limit();
                 Response response = Response.status(429).type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(new ErrorResponse(429, "Too Many Requests", "rate limit exceeded for resource '"
-                                + b.resource() + "' of tenant '" + tenant + "': "
-                                + (d.limits().size() > 1 ? "limit '" + l.name() + "', " : "") + l.max() + " per "
-                                + RateLimitHeaders.secondsCeil(l.window()) + "s; retry after "
-                                + Math.max(1, RateLimitHeaders.secondsCeil(d.retryAfter())) + "s")).build();
+                        .entity(new ErrorResponse(429, "Too Many Requests", RateLimitCalls.refusal(b, tenant, d))).build();
                 RateLimitHeaders.add(response.getHeaders(), b.resource(), d);
                 request.abortWith(response);
                 return;

@@ -55,23 +55,7 @@ public class RateLimitResource {
             @RequestBody(required = false, description = "{\"maxRequests\": integer, \"windowSeconds\": integer,"
                     + " \"cost\": integer}, each optional", content = @Content(
                     mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        LimitRequest req = LimitRequest.parse(raw, true);
-        long cost = req.cost() == null ? 1 : req.cost();
-        Quota quota;
-        if (req.maxRequests() == null && req.windowSeconds() == null) {
-            quota = limiter.quota(tenant, resource);
-        } else {
-            Quota effective = limiter.quota(tenant, resource);
-            if ((req.maxRequests() == null || req.windowSeconds() == null) && !effective.isExactLog()) {
-                throw new InvalidInputException("resource '" + resource + "' has a policy of " + effective.limits().size()
-                        + " token-bucket or sliding-counter limit(s): give both \"maxRequests\" and \"windowSeconds\""
-                        + " to check an exact log, or neither to check the policy");
-            }
-            RateLimitPolicy p = effective.isExactLog() ? effective.toPolicy() : null;
-            quota = Quota.of(resource, RateLimitPolicy.of(req.maxRequests() == null ? p.maxRequests() : req.maxRequests(),
-                    req.windowSeconds() == null ? p.window() : Duration.ofSeconds(req.windowSeconds())));
-        }
-        return answer(tenant, resource, limiter.forTenant(tenant).consume(resource, quota, cost));
+        return answer(tenant, resource, RateLimitCalls.check(limiter, tenant, resource, raw));
     }
 
     /**

@@ -83,7 +83,7 @@ public class RequestBodyGuard implements ContainerRequestFilter {
     }
 
     /** The deepest nesting of objects and arrays, outside strings; stops counting past {@code limit}. */
-    static int jsonDepth(byte[] json, int limit) {
+    public static int jsonDepth(byte[] json, int limit) {
         int depth = 0;
         int max = 0;
         boolean inString = false;

@@ -4,8 +4,6 @@ import io.mcpcrew.crew.sessions.SessionCounts;
 import io.mcpcrew.crew.sessions.SessionImportance;
 import io.mcpcrew.crew.sessions.SessionManager;
 import io.mcpcrew.crew.sessions.TenantSessions;
-import io.mcpcrew.crew.validation.InvalidInputException;
-import io.mcpcrew.crew.web.json.JsonBody;
 import io.mcpcrew.crew.web.json.JsonFields;
 import io.mcpcrew.crew.web.json.Params;
 import jakarta.annotation.security.RolesAllowed;
@@ -66,17 +64,7 @@ public class SessionResource {
     @POST
     public Response create(@RequestBody(required = true, description = BODY_CREATE, content = @Content(
             mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        CreateSessionRequest request = CreateSessionRequest.parse(raw, maxTtlSeconds());
-        String id;
-        if (request.ttlSeconds() != null && request.importance() != null) {
-            throw new InvalidInputException("give either ttlSeconds or importance, not both");
-        } else if (request.ttlSeconds() != null) {
-            id = tenantSessions().createSession(request.userId(), request.data(), Duration.ofSeconds(request.ttlSeconds()));
-        } else {
-            SessionImportance importance = request.importance() == null ? SessionImportance.STANDARD
-                    : SessionImportance.parse(request.importance());
-            id = tenantSessions().createSession(request.userId(), request.data(), importance);
-        }
+        String id = SessionCalls.create(sessions, tenant, raw);
         return Response.created(uri.getAbsolutePathBuilder().path(id).build()).entity(Map.of("id", id)).build();
     }
 
@@ -104,19 +92,14 @@ public class SessionResource {
     @GET
     @Path("{id}")
     public SessionView get(@PathParam("id") String id) {
-        return SessionView.of(tenantSessions().getSession(id).orElseThrow(() -> notFound(id)));
+        return SessionCalls.get(sessions, tenant, id);
     }
 
     @PATCH
     @Path("{id}")
     public SessionView update(@PathParam("id") String id, @RequestBody(required = true, description = BODY_UPDATE,
             content = @Content(mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        Map<String, Object> changes = JsonBody.object(raw, "of the fields to change (null removes a field)").toMap();
-        TenantSessions s = tenantSessions();
-        if (!s.updateSession(id, changes)) {
-            throw notFound(id);
-        }
-        return SessionView.of(s.getSession(id).orElseThrow(() -> notFound(id)));
+        return SessionCalls.update(sessions, tenant, id, raw);
     }
 
     @POST
@@ -147,10 +130,10 @@ public class SessionResource {
     }
 
     private long maxTtlSeconds() {
-        return Math.max(1, sessions.maxTtl().getSeconds());
+        return SessionCalls.maxTtlSeconds(sessions);
     }
 
     private NotFoundException notFound(String id) {
-        return new NotFoundException("no session " + id + " in tenant " + tenant + " (unknown or expired)");
+        return SessionCalls.notFound(tenant, id);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 public record SessionView(String id, String userId, Map<String, Object> data, String createdAt, String lastAccessedAt,
         String expiresAt, Number ttlSeconds) {
 
-    static SessionView of(Session session) {
+    public static SessionView of(Session session) {
         long ms = session.ttl().toMillis();
         return new SessionView(session.id(), session.userId(), session.data(), session.createdAt().toString(),
                 session.lastAccessedAt().toString(), session.expiresAt().toString(),

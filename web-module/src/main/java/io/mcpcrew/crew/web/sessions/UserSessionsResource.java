@@ -12,7 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * {@code /api/v1/tenants/{tenant}/users/{userId}/sessions}: GET lists the user's live sessions (soonest-expiring
@@ -34,8 +33,7 @@ public class UserSessionsResource {
 
     @GET
     public List<SessionView> list() {
-        return sessions.forTenant(tenant).listSessions(userId).stream().map(SessionView::of)
-                .collect(Collectors.toList());
+        return SessionCalls.list(sessions, tenant, userId);
     }
 
     @DELETE

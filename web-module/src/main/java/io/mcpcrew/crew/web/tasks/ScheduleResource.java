@@ -118,7 +118,7 @@ public class ScheduleResource {
     static JsonObject view(TaskSchedule s) {
         JsonObjectBuilder b = Json.createObjectBuilder().add("name", s.name()).add("tenant", s.tenant())
                 .add("queue", s.queue()).add("taskName", s.spec().taskName())
-                .add("payload", TaskResource.json(s.spec().payload())).add("priority", s.spec().priority().name());
+                .add("payload", TaskCalls.json(s.spec().payload())).add("priority", s.spec().priority().name());
         if (s.spec().cron() != null) {
             b.add("cron", s.spec().cron()).addNull("everySeconds");
         } else {

@@ -1,17 +1,11 @@
 package io.mcpcrew.crew.web.tasks;
 
 import io.mcpcrew.crew.tasks.EnqueuedFlow;
-import io.mcpcrew.crew.tasks.FlowChild;
-import io.mcpcrew.crew.tasks.NewTask;
 import io.mcpcrew.crew.tasks.QueueStats;
-import io.mcpcrew.crew.tasks.TaskNameStats;
 import io.mcpcrew.crew.tasks.TaskInfo;
-import io.mcpcrew.crew.tasks.TaskProgress;
-import io.mcpcrew.crew.tasks.TaskPriority;
 import io.mcpcrew.crew.tasks.TaskQueue;
 import io.mcpcrew.crew.tasks.TaskQueues;
 import io.mcpcrew.crew.tasks.TaskState;
-import io.mcpcrew.crew.validation.Names;
 import io.mcpcrew.crew.web.json.Params;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
@@ -21,9 +15,6 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -40,9 +31,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.StringReader;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -60,8 +49,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class TaskResource {
-    /** The longest {@code ?wait} of a task read, in seconds. */
-    static final int MAX_WAIT_SECONDS = 60;
     /** How long past its wait a suspended request may stay before the server answers it anyway. */
     static final int WAIT_MARGIN_SECONDS = 30;
     @Inject
@@ -92,8 +79,7 @@ public class TaskResource {
             + " JSON, \"priority\": \"critical\" | \"high\" | \"normal\" | \"low\", \"delaySeconds\": integer 0..31622400,"
             + " \"maxAttempts\": integer 1..1000, \"idempotencyKey\": string}", content = @Content(
             mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        NewTask t = EnqueueRequest.parse(raw).task();
-        String id = queue().enqueue(t.name(), t.payload(), t.priority(), t.options());
+        String id = TaskCalls.enqueue(queue(), raw);
         return Response.created(uri.getAbsolutePathBuilder().path(id).build())
                 .entity(Json.createObjectBuilder().add("id", id).build()).build();
     }
@@ -117,17 +103,13 @@ public class TaskResource {
             + " \"children\": [task, ...] (1..1000, required), \"onChildFailure\": \"FAIL_PARENT\" (default) |"
             + " \"RUN_PARENT\"}, each task as the body of POST .../tasks (the parent takes no delaySeconds, children no"
             + " idempotencyKey)", content = @Content(mediaType = MediaType.APPLICATION_JSON)) String raw) {
-        EnqueuedFlow flow = queue().enqueueFlow(FlowRequest.parse(raw));
-        JsonArrayBuilder children = Json.createArrayBuilder();
-        flow.childIds().forEach(children::add);
+        EnqueuedFlow flow = TaskCalls.enqueueFlow(queue(), raw);
         return Response.created(uri.getBaseUriBuilder().path("v1/tenants/{tenant}/queues/{queue}/tasks/{id}")
-                .build(tenant, queueName, flow.parentId()))
-                .entity(Json.createObjectBuilder().add("parentId", flow.parentId()).add("childIds", children).build())
-                .build();
+                .build(tenant, queueName, flow.parentId())).entity(TaskCalls.view(flow)).build();
     }
 
     /**
-     * The task: 200 with its representation. With {@code ?wait=N} (seconds, 0 to {@value #MAX_WAIT_SECONDS}) the
+     * The task: 200 with its representation. With {@code ?wait=N} (seconds, 0 to {@value TaskCalls#MAX_WAIT_SECONDS}) the
      * answer waits until the task finishes (SUCCEEDED, DEAD or CANCELLED) or N seconds pass, then 200 with the task
      * as it is (a long poll). The request holds no thread while it waits ({@link TaskQueue#awaitAsync}); the answer
      * is written on the server's managed executor.
@@ -136,7 +118,7 @@ public class TaskResource {
     @Path("tasks/{id}")
     public void task(@PathParam("id") String id, @QueryParam("wait") String wait,
             @Suspended AsyncResponse response) {
-        int seconds = Params.integer("wait", wait, 0, MAX_WAIT_SECONDS, 0);
+        int seconds = TaskCalls.waitSeconds(wait);
         TaskQueue q = queue();
         String t = tenant;
         String qn = queueName;
@@ -170,11 +152,7 @@ public class TaskResource {
     @DELETE
     @Path("tasks/{id}")
     public JsonObject cancel(@PathParam("id") String id) {
-        TaskState s = queue().cancel(id).orElseThrow(() -> notFound(id));
-        if (s != TaskState.CANCELLED) {
-            throw conflict("task " + id + " is " + s + ": only PENDING, SCHEDULED or FAILED tasks can be cancelled");
-        }
-        return Json.createObjectBuilder().add("id", id).add("state", s.name()).build();
+        return TaskCalls.cancel(queue(), id);
     }
 
     @GET
@@ -231,12 +209,11 @@ public class TaskResource {
     }
 
     private NotFoundException notFound(String id) {
-        return notFound(tenant, queueName, id);
+        return TaskCalls.notFound(tenant, queueName, id);
     }
 
     private static NotFoundException notFound(String tenant, String queueName, String id) {
-        return new NotFoundException("no task " + Names.quote(id) + " in queue " + queueName + " of tenant " + tenant
-                + " (unknown, or its record expired)");
+        return TaskCalls.notFound(tenant, queueName, id);
     }
 
     private static ClientErrorException conflict(String message) {
@@ -244,87 +221,10 @@ public class TaskResource {
     }
 
     static JsonObject view(TaskInfo t) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("id", t.id()).add("tenant", t.tenant())
-                .add("queue", t.queue()).add("name", t.name()).add("state", t.state().name())
-                .add("priority", t.priority().name()).add("attempts", t.attempts())
-                .add("maxAttempts", t.maxAttempts());
-        b.add("payload", json(t.payload()));
-        b.add("result", json(t.result()));
-        instant(b, "createdAt", t.createdAt());
-        instant(b, "runAt", t.runAt());
-        instant(b, "startedAt", t.startedAt());
-        instant(b, "finishedAt", t.finishedAt());
-        text(b, "lastError", t.lastError());
-        text(b, "errorStack", t.errorStack());
-        text(b, "idempotencyKey", t.idempotencyKey());
-        text(b, "parentId", t.parentId());
-        text(b, "flowPolicy", t.flowPolicy() == null ? null : t.flowPolicy().name());
-        JsonArrayBuilder children = Json.createArrayBuilder();
-        for (FlowChild c : t.children()) {
-            JsonObjectBuilder cb = Json.createObjectBuilder().add("id", c.id()).add("name", c.name());
-            text(cb, "outcome", c.outcome() == null ? null : c.outcome().name());
-            cb.add("result", json(c.result()));
-            text(cb, "error", c.error());
-            children.add(cb);
-        }
-        b.add("children", children);
-        TaskProgress p = t.progress();
-        if (p == null) {
-            b.addNull("progress");
-        } else {
-            JsonObjectBuilder pb = Json.createObjectBuilder().add("percent", p.percent());
-            text(pb, "message", p.message());
-            instant(pb, "at", p.at());
-            b.add("progress", pb);
-        }
-        return b.build();
+        return TaskCalls.view(t);
     }
 
     static JsonObject view(QueueStats s) {
-        JsonObjectBuilder byPriority = Json.createObjectBuilder();
-        for (TaskPriority p : TaskPriority.values()) {
-            byPriority.add(p.name(), s.pendingByPriority().get(p));
-        }
-        JsonArrayBuilder byName = Json.createArrayBuilder();
-        for (TaskNameStats n : s.byTaskName()) {
-            byName.add(Json.createObjectBuilder().add("taskName", n.taskName()).add("pending", n.pending())
-                    .add("oldestPendingAgeMillis", n.oldestPendingAgeMillis()).add("served", n.served()));
-        }
-        return Json.createObjectBuilder().add("tenant", s.tenant()).add("queue", s.queue())
-                .add("paused", s.paused())
-                .add("pending", s.pending()).add("pendingByPriority", byPriority)
-                .add("scheduled", s.scheduled()).add("failedWaitingRetry", s.failedWaitingRetry())
-                .add("running", s.running()).add("dead", s.dead())
-                .add("oldestPendingAgeMillis", s.oldestPendingAgeMillis())
-                .add("succeededTotal", s.succeededTotal()).add("failedAttemptsTotal", s.failedAttemptsTotal())
-                .add("deadTotal", s.deadTotal()).add("cancelledTotal", s.cancelledTotal())
-                .add("expiredLeasesTotal", s.expiredLeasesTotal())
-                .add("waitingChildren", s.waitingChildren())
-                .add("unclaimed", s.unclaimed()).add("oldestUnclaimedAgeMillis", s.oldestUnclaimedAgeMillis())
-                .add("byTaskName", byName).build();
-    }
-
-    /** Stored JSON text as a JSON value (text that is not JSON, e.g. written by another client, as a string). */
-    static JsonValue json(String text) {
-        if (text == null) {
-            return JsonValue.NULL;
-        }
-        try (JsonReader r = Json.createReader(new StringReader(text))) {
-            return r.readValue();
-        } catch (RuntimeException e) {
-            return Json.createValue(text);
-        }
-    }
-
-    private static void instant(JsonObjectBuilder b, String name, Instant i) {
-        text(b, name, i == null ? null : i.toString());
-    }
-
-    private static void text(JsonObjectBuilder b, String name, String s) {
-        if (s == null) {
-            b.addNull(name);
-        } else {
-            b.add(name, s);
-        }
+        return TaskCalls.view(s);
     }
 }

@@ -30,7 +30,7 @@ public class FlowJoinProbe implements NamedTaskHandler {
         JsonArrayBuilder children = Json.createArrayBuilder();
         for (FlowChild c : task.children()) {
             children.add(Json.createObjectBuilder().add("id", c.id()).add("name", c.name())
-                    .add("outcome", String.valueOf(c.outcome())).add("result", TaskResource.json(c.result())));
+                    .add("outcome", String.valueOf(c.outcome())).add("result", TaskCalls.json(c.result())));
         }
         return Json.createObjectBuilder().add("runs", n).add("children", children).build().toString();
     }
