@@ -44,6 +44,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
     private final EventPublisher publisher;
     private final SubscriptionContainer subscriptions;
     private final StreamQueries queries;
+    private final DeadLetterRedrive redrive;
 
     /** For the CDI proxy only. */
     protected RedisEventManager() {
@@ -54,6 +55,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         this.publisher = null;
         this.subscriptions = null;
         this.queries = null;
+        this.redrive = null;
     }
 
     /** The CDI constructor: reader threads from {@link CrewThreads}, CDI bridge through {@code beans}. */
@@ -80,6 +82,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         this.publisher = new EventPublisher(redis, settings, trimmer);
         this.subscriptions = new SubscriptionContainer(redis, settings, threads != null ? threads : CrewThreads.factory("events"));
         this.queries = new StreamQueries(publisher);
+        this.redrive = new DeadLetterRedrive(redis, settings, trimmer);
     }
 
     /** Starts the CDI bridges listed in {@code redis.crew.events.cdi.streams} when the application starts. */
@@ -92,7 +95,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
 
     @Override
     public TenantEvents forTenant(String tenant) {
-        return new RedisTenantEvents(redis.forTenant(tenant), publisher, subscriptions, queries, trimmer);
+        return new RedisTenantEvents(redis.forTenant(tenant), publisher, subscriptions, queries, trimmer, redrive);
     }
 
     @Override

@@ -12,14 +12,16 @@ final class RedisTenantEvents implements TenantEvents {
     private final SubscriptionContainer subscriptions;
     private final StreamQueries queries;
     private final StreamTrimmer trimmer;
+    private final DeadLetterRedrive redrive;
 
     RedisTenantEvents(TenantRedis redis, EventPublisher publisher, SubscriptionContainer subscriptions,
-            StreamQueries queries, StreamTrimmer trimmer) {
+            StreamQueries queries, StreamTrimmer trimmer, DeadLetterRedrive redrive) {
         this.redis = redis;
         this.publisher = publisher;
         this.subscriptions = subscriptions;
         this.queries = queries;
         this.trimmer = trimmer;
+        this.redrive = redrive;
     }
 
     @Override
@@ -70,6 +72,11 @@ final class RedisTenantEvents implements TenantEvents {
     @Override
     public List<DeadLetter> deadLetters(String stream, String afterId, int limit) {
         return queries.deadLetters(redis, stream, afterId, limit);
+    }
+
+    @Override
+    public Optional<String> redrive(String stream, String deadLetterId) {
+        return redrive.redrive(redis, stream, deadLetterId);
     }
 
     @Override
