@@ -84,6 +84,7 @@ export default {
         seen.lastState = b.state;
       }
       let opsPerSec = null;
+      ops.box.hidden = !(metrics && metrics.samples);
       if (metrics && metrics.samples) {
         const instant = listing.sum(metrics.samples, 'crew_redis_ops_per_second');
         const total = listing.sum(metrics.samples, 'crew_redis_commands_processed_total');

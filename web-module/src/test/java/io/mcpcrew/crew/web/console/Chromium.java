@@ -55,7 +55,9 @@ final class Chromium {
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driver))
                 .usingAnyFreePort().withLogFile(profileParent.resolve("chromedriver.log").toFile()).build();
-        return new ChromeDriver(service, options);
+        ChromeDriver d = new ChromeDriver(service, options);
+        phone(d, false);
+        return d;
     }
 
     /** Emulates a phone's screen (390×844 CSS pixels, touch, scale 2), or the 1280×800 desktop again with null. */

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -81,6 +82,13 @@ class ConsoleBrowserIT {
 
     private ChromeDriver browser() throws IOException {
         if (browser == null) {
+            if (Files.isDirectory(OUT)) {
+                try (var old = Files.list(OUT)) {
+                    for (Path p : (Iterable<Path>) old::iterator) {
+                        Files.delete(p);
+                    }
+                }
+            }
             browser = Chromium.start(OUT.getParent().resolve("chromium"));
         }
         return browser;
@@ -168,13 +176,15 @@ class ConsoleBrowserIT {
     }
 
     /**
-     * Screenshots of the whole page at 1280 px wide (the first 800 px are what a 1280×800 screen shows) and at phone
-     * width; the page may not be wider than a phone's screen.
+     * Screenshots of the page: what a 1280×800 screen shows, the whole page at 1280 px wide, and the whole page at
+     * phone width, which it may not exceed.
      */
     private void photograph(String name) throws IOException {
         Files.createDirectories(OUT);
         shots++;
-        Files.write(OUT.resolve(String.format("%02d-%s-1280x800.png", shots, name)), Chromium.fullPage(browser));
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+        Files.write(OUT.resolve(String.format("%02d-%s-1280x800.png", shots, name)), browser.getScreenshotAs(OutputType.BYTES));
+        Files.write(OUT.resolve(String.format("%02d-%s-1280-full.png", shots, name)), Chromium.fullPage(browser));
         Chromium.phone(browser, true);
         try {
             waiting().until(d -> (Long) ((JavascriptExecutor) d).executeScript("return window.innerWidth") <= 400);
