@@ -8,9 +8,14 @@
 # REDIS_SERVER names the redis-server executable (default: redis-server on the PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-name="${1:?usage: benchmarks/run.sh <name> [args...]  (names: tasks events embeddings sessions ratelimit coalescer tasks-vs-bullmq; see docs/benchmarks.md)}"; shift || true
+name="${1:?usage: benchmarks/run.sh <name> [args...]  (names: tasks events embeddings sessions ratelimit coalescer console tasks-vs-bullmq; see docs/benchmarks.md)}"; shift || true
 class="io.mcpcrew.crew.bench.${name^}Benchmark"
-mvn -B -q -DskipTests -pl benchmarks -am package >/dev/null
+if [ "$name" = console ]; then
+  # ConsoleBenchmark runs the WAR on Payara Micro: build the web module too
+  mvn -B -q -DskipTests -pl web-module,benchmarks -am package >/dev/null
+else
+  mvn -B -q -DskipTests -pl benchmarks -am package >/dev/null
+fi
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 classpath="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 if [ "$name" = tasks-vs-bullmq ]; then

@@ -109,13 +109,16 @@ export default {
       ]);
     };
 
+    // the button pressed becomes disabled: the focus moves to the other one, so a keyboard user stays in place
     pauseButton.addEventListener('click', () => ctx.act(async () => {
       await ctx.api.post(`${base}/pause`);
       await refreshStats();
+      if (document.activeElement === pauseButton || document.activeElement === document.body) resumeButton.focus();
     }, `Queue ${queue} paused: workers claim none of its tasks until it is resumed.`));
     resumeButton.addEventListener('click', () => ctx.act(async () => {
       await ctx.api.post(`${base}/resume`);
       await refreshStats();
+      if (document.activeElement === resumeButton || document.activeElement === document.body) pauseButton.focus();
     }, `Queue ${queue} resumed.`));
 
     // tasks by state (the listing API)
