@@ -33,6 +33,16 @@ public final class Bench {
                 "redis.crew.pool.max-idle", String.valueOf(Math.max(8, threads * 2))))), null);
     }
 
+    /** A RedisManager like {@link #manager(RedisServer, int)} with {@code overrides} applied last (they win). */
+    public static JedisRedisManager manager(RedisServer server, int threads, Map<String, String> overrides) {
+        Map<String, String> c = Bench.config(Map.of("redis.crew.host", server.host(),
+                "redis.crew.port", String.valueOf(server.port()),
+                "redis.crew.pool.max-total", String.valueOf(Math.max(8, threads * 2)),
+                "redis.crew.pool.max-idle", String.valueOf(Math.max(8, threads * 2))));
+        c.putAll(overrides);
+        return new JedisRedisManager(RedisCrewConfig.load(c), null);
+    }
+
     /**
      * A plain Jedis client on {@code server} for the raw-Redis baselines, one per server for the run: a pool of 128
      * connections, more than any benchmark's threads.

@@ -86,6 +86,14 @@ public final class RatelimitBenchmark {
             oneLaneConfig.put("redis.crew.coalesce.lanes", "1");
             JedisRedisManager oneLaneRedis = new JedisRedisManager(RedisCrewConfig.load(oneLaneConfig), null);
             TenantRateLimiter oneLane = new RedisRateLimiter(oneLaneRedis).forTenant("bench1");
+            // the same limiter with metrics off (redis.crew.metrics.enabled=false), for the cost of the meters on the
+            // hot path, paired by rep with the default (metrics on)
+            Map<String, String> metricsOffConfig = new java.util.HashMap<>(config);
+            metricsOffConfig.put("redis.crew.metrics.enabled", "false");
+            JedisRedisManager metricsOffRedis = new JedisRedisManager(RedisCrewConfig.load(metricsOffConfig), null);
+            TenantRateLimiter metricsOff = new RedisRateLimiter(metricsOffRedis).forTenant("bench2");
+            System.out.printf("# metrics: %s on the default manager, off on the \"metrics off\" cases%n",
+                    redis.metrics().enabled() ? "on" : "OFF (redis.crew.metrics.enabled=false in JAVA_OPTS)");
             String[] resources = new String[8];
             for (int i = 0; i < 8; i++) {
                 resources[i] = "r" + i;
@@ -139,6 +147,10 @@ public final class RatelimitBenchmark {
                     j -> j.evalsha(trivialSha, List.of(rawKeys[t]), List.of(rawArgs))));
             ops.put("crew RateLimiter distinct keys", (t, i) -> admitted(tenant.tryAcquire(resources[t], max, window, 1)));
             ops.put("crew RateLimiter distinct keys, 1 lane", (t, i) -> admitted(oneLane.tryAcquire(resources[t], max, window, 1)));
+            ops.put("crew RateLimiter distinct keys, metrics off",
+                    (t, i) -> admitted(metricsOff.tryAcquire(resources[t], max, window, 1)));
+            ops.put("crew token bucket cost 1, metrics off",
+                    (t, i) -> admitted(metricsOff.consume(resources[t], bucket, 1)));
             ops.put("crew RateLimiter hot key", (t, i) -> admitted(tenant.tryAcquire("hot", max, window, 1)));
             ops.put("crew token bucket cost 1", (t, i) -> admitted(tenant.consume(resources[t], bucket, 1)));
             ops.put("crew token bucket cost 100000", (t, i) -> admitted(tenant.consume(resources[t], bucket, 100_000)));
@@ -200,6 +212,7 @@ public final class RatelimitBenchmark {
             redisson.shutdown();
             redis.close();
             oneLaneRedis.close();
+            metricsOffRedis.close();
 
             System.out.println();
             System.out.println("## medians (checks/s), Redis and client (this JVM) CPU per check, and ratios");
@@ -233,6 +246,10 @@ public final class RatelimitBenchmark {
                     System.out.printf("@%d threads paired by rep: %s %s (target %s)%n", threads, q[0],
                             paired(runs, q[1], q[2], threads), q[3]);
                 }
+                System.out.printf("@%d threads paired by rep: metrics on / off: exact log %s, token bucket %s (target >= 0.97)%n",
+                        threads, paired(runs, "crew RateLimiter distinct keys", "crew RateLimiter distinct keys, metrics off",
+                                threads),
+                        paired(runs, "crew token bucket cost 1", "crew token bucket cost 1, metrics off", threads));
                 System.out.printf("@%d threads paired by rep: crew with 1 lane / raw %s, 1 lane / 2 lanes (default) %s%n",
                         threads, paired(runs, "crew RateLimiter distinct keys, 1 lane", "raw EVALSHA trivial script", threads),
                         paired(runs, "crew RateLimiter distinct keys, 1 lane", "crew RateLimiter distinct keys", threads));

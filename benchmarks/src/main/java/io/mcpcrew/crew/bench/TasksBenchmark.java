@@ -10,6 +10,7 @@ import io.mcpcrew.crew.testing.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
@@ -98,6 +99,44 @@ public final class TasksBenchmark {
             if (Boolean.getBoolean("crew.bench.completions")) {
                 System.out.println("# completion notices heard: " + notices.sum());
             }
+            metricsOnOff(server, n, reps);
+        }
+    }
+
+    /**
+     * The cost of the meters on the task hot paths, in the same run: a manager with metrics on (the default) beside
+     * one with {@code redis.crew.metrics.enabled=false}, alternating by rep (in even reps "on" runs first, in odd reps
+     * "off"): single-task enqueues ({@code enqueue}, one script each) from 8 threads for 2 s, and the drain of
+     * {@code n} tasks by one worker at concurrency 10. Prints the medians and the ratio on/off paired by rep (target:
+     * at least 0.97, metrics cost at most 3%).
+     */
+    static void metricsOnOff(RedisServer server, int n, int reps) throws Exception {
+        try (JedisRedisManager on = Bench.manager(server, 64, Map.of());
+                JedisRedisManager off = Bench.manager(server, 64, Map.of("redis.crew.metrics.enabled", "false"))) {
+            RedisTaskQueues[] qs = {new RedisTaskQueues(on), new RedisTaskQueues(off)};
+            System.out.printf("%n## metrics on / off (on: %s), paired by rep%n", on.metrics().enabled() ? "enabled"
+                    : "DISABLED by JAVA_OPTS");
+            double[][] enq = new double[2][reps];
+            double[][] drained = new double[2][reps];
+            for (int r = 0; r < reps; r++) {
+                for (int k = 0; k < 2; k++) {
+                    int m = Bench.caseAt(r, k, 2);
+                    server.flushAll();
+                    TaskQueue single = qs[m].forTenant("bench").queue("single");
+                    enq[m][r] = Bench.throughput(8, Duration.ofMillis(500), Duration.ofSeconds(2),
+                            (t, i) -> single.enqueue("noop", "{}", TaskPriority.NORMAL));
+                    server.flushAll();
+                    TaskQueue d = qs[m].forTenant("bench").queue("drain");
+                    enqueue(d, n, false);
+                    drained[m][r] = drain(d, n, 10);
+                }
+            }
+            System.out.printf("%-52s on %10.0f tasks/s  off %10.0f tasks/s  on/off paired %s (target >= 0.97)%n",
+                    "single enqueue, 8 threads", Bench.median(enq[0]), Bench.median(enq[1]),
+                    Bench.paired(enq[0], enq[1]));
+            System.out.printf("%-52s on %10.0f tasks/s  off %10.0f tasks/s  on/off paired %s (target >= 0.97)%n",
+                    "drain, concurrency 10", Bench.median(drained[0]), Bench.median(drained[1]),
+                    Bench.paired(drained[0], drained[1]));
         }
     }
 

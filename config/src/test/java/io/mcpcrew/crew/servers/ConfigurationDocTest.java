@@ -103,6 +103,7 @@ class ConfigurationDocTest {
         EmbeddingConfig.load(recording);
         SessionSettings.from(config);
         new RateLimitSettings(recording, Duration.ofHours(1)).configuredQuota(PROBE_NAME);
+        io.mcpcrew.crew.metrics.MetricsSettings.load(recording);
         keys.removeIf(k -> !k.startsWith(RedisCrewConfig.PREFIX));
         return keys;
     }

@@ -81,8 +81,12 @@ final class ModelDimension {
                 Math.min(REFRESH_MAX_NANOS, TimeUnit.SECONDS.toNanos(ttlSeconds) / 10));
     }
 
-    /** {@code SET <dim-key> <dim> NX GET EX <ttl>}: establishes the dimension or learns the established one. */
+    /**
+     * {@code SET <dim-key> <dim> NX GET EX <ttl>}: establishes the dimension or learns the established one; first puts
+     * the model in the tenant's registry of models (once per process).
+     */
     void establish(int dimension) {
+        owner.catalog().register(tenant, model); // the tenant's models, for the listing
         long ttl = owner.ttlSeconds();
         byte[] previous = tenant.execute(j -> j.setGet(keyBytes, ascii(dimension), SetParams.setParams().nx().ex(ttl)));
         int established = previous == null ? dimension : parse(previous);

@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.embeddings;
 
+import io.mcpcrew.crew.redis.KeyspaceScan;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -62,4 +63,11 @@ public interface ModelEmbeddingCache {
 
     /** The model's established dimension, if a vector was stored (read from Redis when not yet known locally). */
     OptionalInt dimension();
+
+    /**
+     * How many vectors this tenant's model holds in Redis: a SCAN of every master within {@code budget} (the keys
+     * have no hash tag), exact when the scan covers the whole keyspace, else extrapolated from the share it covered.
+     * Costs one {@code DBSIZE} per master plus the SCAN calls; the result says what it cost.
+     */
+    EntryCount countEntries(KeyspaceScan.Budget budget);
 }

@@ -11,7 +11,12 @@ final class ModelState {
     private volatile int dimension;
     private final AtomicLong dimensionRefreshedAt = new AtomicLong(Long.MIN_VALUE);
 
-    final ModelCounters counters = new ModelCounters();
+    final ModelCounters counters;
+
+    /** @param meters the model's meters (null with metrics off) */
+    ModelState(io.mcpcrew.crew.metrics.TenantMeters.Handle<EmbeddingMetrics.ModelMeters> meters) {
+        this.counters = new ModelCounters(meters);
+    }
 
     int dimension() {
         return dimension;

@@ -51,6 +51,7 @@ public class RedisEmbeddingCache implements EmbeddingCache {
     private final FallbackBuffer<PendingRemoval> pendingRemovals;
     private final ConcurrentHashMap<String, ModelState> models;
     private final ConcurrentHashMap<String, CompletableFuture<float[]>> inFlight;
+    private final ModelCatalog catalog;
 
     /** For the CDI proxy only. */
     protected RedisEmbeddingCache() {
@@ -60,6 +61,7 @@ public class RedisEmbeddingCache implements EmbeddingCache {
         pendingRemovals = null;
         models = null;
         inFlight = null;
+        catalog = null;
     }
 
     /** The CDI bean: settings from {@code redis.crew.embeddings.*} in the manager's configuration source. */
@@ -87,6 +89,7 @@ public class RedisEmbeddingCache implements EmbeddingCache {
                 });
         this.models = new ConcurrentHashMap<>();
         this.inFlight = new ConcurrentHashMap<>();
+        this.catalog = new ModelCatalog(redis);
         redis.onRecovery(this::recovered);
         redis.addWriteBack(WriteBack.of("embedding invalidations", pendingRemovals::size, this::applyPendingRemovals));
     }
@@ -96,13 +99,19 @@ public class RedisEmbeddingCache implements EmbeddingCache {
         return new RedisTenantEmbeddings(this, redis.forTenant(tenant));
     }
 
+    /** The tenant's models and their entry counts. */
+    ModelCatalog catalog() {
+        return catalog;
+    }
+
     /** The state this node keeps for a tenant's model (its dimension, its counters). */
     ModelState state(String tenant, String modelPart) {
         String id = tenant + '\u0000' + modelPart;
         ModelState state = models.get(id);
         if (state == null) {
-            state = models.size() < MAX_TRACKED_MODELS ? models.computeIfAbsent(id, k -> new ModelState())
-                    : new ModelState();
+            var meters = EmbeddingMetrics.of(redis.metrics()).model(tenant, modelPart);
+            state = models.size() < MAX_TRACKED_MODELS ? models.computeIfAbsent(id, k -> new ModelState(meters))
+                    : new ModelState(meters);
         }
         return state;
     }

@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.embeddings;
 
+import io.mcpcrew.crew.redis.KeyspaceScan;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.validation.InvalidInputException;
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
  */
 final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
     private final RedisManager redis;
+    private final RedisEmbeddingCache owner;
     private final TenantRedis tenantRedis;
     private final String model;
     private final String modelPart;
@@ -36,6 +38,7 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
     RedisModelEmbeddingCache(RedisEmbeddingCache owner, TenantRedis tenantRedis, String model, String modelPart,
             ModelState state) {
         this.redis = owner.redis();
+        this.owner = owner;
         this.tenantRedis = tenantRedis;
         this.model = model;
         this.modelPart = modelPart;
@@ -129,6 +132,11 @@ final class RedisModelEmbeddingCache implements ModelEmbeddingCache {
         });
         dimension.forget();
         return removed;
+    }
+
+    @Override
+    public EntryCount countEntries(KeyspaceScan.Budget budget) {
+        return owner.catalog().count(tenantRedis, model, modelPart, budget);
     }
 
     @Override

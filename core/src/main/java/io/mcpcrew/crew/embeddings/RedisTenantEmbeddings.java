@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.embeddings;
 
+import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 
 /** One tenant's view of {@link RedisEmbeddingCache}. */
@@ -21,5 +22,10 @@ final class RedisTenantEmbeddings implements TenantEmbeddings {
     public ModelEmbeddingCache model(String model) {
         String part = EmbeddingKeys.modelPart(model);
         return new RedisModelEmbeddingCache(owner, redis, model, part, owner.state(tenant(), part));
+    }
+
+    @Override
+    public Page<CachedModel> models(String cursor, int limit) {
+        return owner.catalog().models(redis, cursor, limit);
     }
 }

@@ -8,6 +8,7 @@ import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
 import io.mcpcrew.crew.resilience.FallbackBuffer;
 import io.mcpcrew.crew.resilience.WriteBack;
+import io.mcpcrew.crew.tenancy.NameRegistry;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
@@ -39,15 +40,26 @@ final class EventPublisher {
     private final EventSettings settings;
     private final StreamTrimmer trimmer;
     private final FallbackBuffer<Pending> buffer;
+    private final StreamRegistry registry;
+    private final EventMetrics metrics;
+    private final NameRegistry catalog;
 
     EventPublisher(RedisManager redis, EventSettings settings, StreamTrimmer trimmer) {
         this.redis = redis;
         this.settings = settings;
         this.trimmer = trimmer;
+        this.catalog = new NameRegistry(redis);
         this.buffer = new FallbackBuffer<>("events", settings.bufferCapacity(), redis.journal("events"),
                 new PendingCodec());
         redis.registerScript(PUBLISH_ONCE);
         redis.addWriteBack(WriteBack.of("events", buffer::size, this::writeBack));
+        this.registry = new StreamRegistry(redis);
+        this.metrics = EventMetrics.of(redis.metrics());
+        redis.metrics().fallback("events", buffer::size, buffer::journaled);
+    }
+
+    StreamRegistry registry() {
+        return registry;
     }
 
     /**
@@ -122,10 +134,12 @@ final class EventPublisher {
             writeBack(); // events accepted earlier go first: the order of acceptance is kept
         }
         long attemptedAt = System.currentTimeMillis();
-        return redis.withFallback(() -> {
+        boolean[] buffered = {false};
+        List<String> ids = redis.withFallback(() -> {
             buffer.requireEmpty();
             return all.size() == 1 ? List.of(xadd(t, stream, all.get(0)).toString()) : xaddAll(t, stream, all);
         }, maybeWritten -> {
+            buffered[0] = true;
             // a pipeline cut mid-way may have written some of them: each replay checks its publish id
             List<Pending> p = new ArrayList<>(all.size());
             for (Map<String, String> f : all) {
@@ -134,9 +148,23 @@ final class EventPublisher {
             buffer.addAll(p);
             return Collections.nCopies(p.size(), TenantEvents.BUFFERED);
         });
+        metrics.published(t.tenant(), stream, ids.size(), buffered[0]);
+        return ids;
+    }
+
+    /** The registry of the tenant's streams, which {@link StreamBrowser} reads. */
+    NameRegistry catalog() {
+        return catalog;
+    }
+
+    /** Puts the stream in the tenant's registry (once per process) before its first write. */
+    private void register(TenantRedis t, String stream) {
+        catalog.register(t, NameRegistry.STREAMS, stream);
     }
 
     private List<String> xaddAll(TenantRedis t, String stream, List<Map<String, String>> all) {
+        registry.register(t, stream);
+        register(t, stream);
         String key = StreamKeys.stream(t, stream);
         XAddParams params = addParams(stream);
         List<String> ids = t.execute(j -> {
@@ -158,6 +186,8 @@ final class EventPublisher {
     }
 
     private StreamEntryID xadd(TenantRedis t, String stream, Map<String, String> fields) {
+        registry.register(t, stream);
+        register(t, stream);
         String key = StreamKeys.stream(t, stream);
         XAddParams params = addParams(stream);
         StreamEntryID id = t.execute(j -> j.xadd(key, params, fields));
@@ -192,6 +222,8 @@ final class EventPublisher {
     }
 
     private void xaddOnce(Pending p) {
+        registry.register(p.tenant(), p.stream());
+        register(p.tenant(), p.stream());
         String key = StreamKeys.stream(p.tenant(), p.stream());
         List<String> args = new ArrayList<>(3 + p.fields().size() * 2);
         args.add(Math.max(0, p.attemptedAt() - REPLAY_SKEW_MS) + "-0");

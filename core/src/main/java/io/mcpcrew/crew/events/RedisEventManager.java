@@ -44,6 +44,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
     private final EventPublisher publisher;
     private final SubscriptionContainer subscriptions;
     private final StreamQueries queries;
+    private final StreamBrowser browser;
     private final DeadLetterRedrive redrive;
 
     /** For the CDI proxy only. */
@@ -55,6 +56,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         this.publisher = null;
         this.subscriptions = null;
         this.queries = null;
+        this.browser = null;
         this.redrive = null;
     }
 
@@ -80,8 +82,12 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         this.cdi = beans == null ? null : new CdiBridge(beans);
         this.trimmer = new StreamTrimmer(settings);
         this.publisher = new EventPublisher(redis, settings, trimmer);
-        this.subscriptions = new SubscriptionContainer(redis, settings, threads != null ? threads : CrewThreads.factory("events"));
+        this.subscriptions = new SubscriptionContainer(redis, settings, threads != null ? threads : CrewThreads.factory("events"),
+                publisher.registry());
+        redis.metrics().addWorkKey(StreamRegistry.key(redis.config().keyPrefix()));
+        redis.metrics().addReader("events", new StreamGauges(redis, redis.metrics().registry()));
         this.queries = new StreamQueries(publisher);
+        this.browser = new StreamBrowser(publisher.catalog());
         this.redrive = new DeadLetterRedrive(redis, settings, trimmer);
     }
 
@@ -95,7 +101,8 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
 
     @Override
     public TenantEvents forTenant(String tenant) {
-        return new RedisTenantEvents(redis.forTenant(tenant), publisher, subscriptions, queries, trimmer, redrive);
+        return new RedisTenantEvents(redis.forTenant(tenant), publisher, subscriptions, queries, browser,
+                trimmer, redrive);
     }
 
     @Override

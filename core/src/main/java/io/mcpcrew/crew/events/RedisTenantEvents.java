@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.events;
 
+import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.time.Instant;
 import java.util.List;
@@ -11,15 +12,17 @@ final class RedisTenantEvents implements TenantEvents {
     private final EventPublisher publisher;
     private final SubscriptionContainer subscriptions;
     private final StreamQueries queries;
+    private final StreamBrowser browser;
     private final StreamTrimmer trimmer;
     private final DeadLetterRedrive redrive;
 
     RedisTenantEvents(TenantRedis redis, EventPublisher publisher, SubscriptionContainer subscriptions,
-            StreamQueries queries, StreamTrimmer trimmer, DeadLetterRedrive redrive) {
+            StreamQueries queries, StreamBrowser browser, StreamTrimmer trimmer, DeadLetterRedrive redrive) {
         this.redis = redis;
         this.publisher = publisher;
         this.subscriptions = subscriptions;
         this.queries = queries;
+        this.browser = browser;
         this.trimmer = trimmer;
         this.redrive = redrive;
     }
@@ -87,5 +90,15 @@ final class RedisTenantEvents implements TenantEvents {
     @Override
     public long trim(String stream) {
         return trimmer.trim(redis, stream);
+    }
+
+    @Override
+    public Page<String> streams(String cursor, int limit) {
+        return browser.streams(redis, cursor, limit);
+    }
+
+    @Override
+    public Optional<List<ConsumerGroup>> groups(String stream, int maxConsumers) {
+        return browser.groups(redis, stream, maxConsumers);
     }
 }

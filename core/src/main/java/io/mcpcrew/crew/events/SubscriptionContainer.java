@@ -34,6 +34,8 @@ final class SubscriptionContainer {
     private final RedisManager redis;
     private final EventSettings settings;
     private final ThreadFactory threads;
+    private final StreamRegistry registry;
+    private final EventMetrics metrics;
     private final Map<String, BroadcastReader> readers = new HashMap<>();
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
@@ -42,10 +44,12 @@ final class SubscriptionContainer {
     private volatile boolean closed;
 
     /** {@code threads} runs the readers and consumers, one thread each. */
-    SubscriptionContainer(RedisManager redis, EventSettings settings, ThreadFactory threads) {
+    SubscriptionContainer(RedisManager redis, EventSettings settings, ThreadFactory threads, StreamRegistry registry) {
         this.redis = redis;
         this.settings = settings;
         this.threads = threads;
+        this.registry = registry;
+        this.metrics = EventMetrics.of(redis.metrics());
         redis.registerScript(DEAD_LETTER);
     }
 
@@ -115,6 +119,7 @@ final class SubscriptionContainer {
         String createAt = null;
         try {
             ensureGroup(t, stream, group, "$"); // so events published right after this call reach the group
+            registry.register(t, stream);
         } catch (RedisUnavailableException e) {
             // created by the consumer when Redis answers, from now: events buffered meanwhile are not skipped
             createAt = (System.currentTimeMillis() - 1) + "-" + Long.MAX_VALUE;
@@ -157,6 +162,7 @@ final class SubscriptionContainer {
                 List.of(group, id.toString(), error, Long.toString(deliveries), consumer, Long.toString(ttl),
                         Long.toString(settings.deadMaxLen()), Long.toString(System.currentTimeMillis())));
         if (deadId != null) {
+            metrics.deadLettered(t.tenant(), stream);
             LOG.log(Level.WARNING, "event {0} of stream {1} (tenant {2}, group {3}) moved to the dead-letter stream "
                     + "after {4} deliveries: {5}", new Object[] {id, stream, t.tenant(), group, deliveries, error});
         }

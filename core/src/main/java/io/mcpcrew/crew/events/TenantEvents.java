@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.events;
 
+import io.mcpcrew.crew.paging.Page;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,12 @@ public interface TenantEvents {
 
     /** The most entries one {@link #replay}, {@link #replaySince} or {@link #deadLetters} read returns. */
     int MAX_READ = 10_000;
+
+    /** The most stream names one page of {@link #streams} holds. */
+    int MAX_STREAMS_PAGE = 1000;
+
+    /** The most consumers {@link #groups} returns per group. */
+    int MAX_CONSUMERS = 1000;
 
     String tenant();
 
@@ -69,4 +76,18 @@ public interface TenantEvents {
 
     /** Applies the stream's retention now (MAXLEN ~ and MINID by age); returns how many entries were removed. */
     long trim(String stream);
+
+    /**
+     * The tenant's stream names in byte order, {@code limit} (1 to {@value #MAX_STREAMS_PAGE}) after {@code cursor}
+     * (null: the first page), from the registry written on each stream's first write per process: every stream
+     * published to, also after its entries were trimmed.
+     */
+    Page<String> streams(String cursor, int limit);
+
+    /**
+     * The consumer groups of {@code stream} with pending entries and lag, each with at most {@code maxConsumers}
+     * (0 to {@value #MAX_CONSUMERS}) of its consumers and their pending entries and idle times; empty if the stream
+     * does not exist. One connection: {@code XINFO GROUPS}, then {@code XINFO CONSUMERS} per group that has consumers.
+     */
+    Optional<List<ConsumerGroup>> groups(String stream, int maxConsumers);
 }

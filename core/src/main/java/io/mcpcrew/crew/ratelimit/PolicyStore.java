@@ -1,8 +1,12 @@
 package io.mcpcrew.crew.ratelimit;
 
+import io.mcpcrew.crew.paging.Cursors;
+import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
+import io.mcpcrew.crew.tenancy.NameRegistry;
 import io.mcpcrew.crew.validation.Json;
+import io.mcpcrew.crew.validation.Names;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
@@ -12,10 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The policies stored in Redis, shared by every node: one HASH per tenant, {@code <prefix>:<tenant>:ratelimit-policy},
@@ -38,9 +45,11 @@ final class PolicyStore {
     private final long cacheNanos;
     private final LongSupplier nanoClock;
     private final Map<String, Stored> cache = new ConcurrentHashMap<>();
+    private final NameRegistry catalog;
 
     PolicyStore(RedisManager redis, Duration cache, LongSupplier nanoClock) {
         this.redis = redis;
+        this.catalog = new NameRegistry(redis);
         this.cacheNanos = cache.toNanos();
         this.nanoClock = nanoClock;
     }
@@ -75,10 +84,63 @@ final class PolicyStore {
     }
 
     void put(String tenant, String resource, Quota quota) {
+        catalog.registerTenant(tenant); // the tenants the listing shows (once per process)
         String key = key(tenant);
         String json = toJson(quota);
         redis.execute(j -> j.hset(key, resource, json));
         forget(tenant, resource);
+    }
+
+    /**
+     * A page of the tenant's stored policies by resource name (byte order), after the cursor's resource: the names are
+     * read with HSCAN (a tenant stores at most one policy per resource), the page's values with one HMGET.
+     */
+    Page<StoredPolicy> page(String tenant, String cursor, int limit) {
+        Page.requireLimit(limit, RateLimiter.MAX_POLICIES_PAGE);
+        String after = null;
+        if (cursor != null && !cursor.isEmpty()) {
+            after = Cursors.decode("policies", cursor, 1).get(0);
+            if (!Names.isValid(after)) {
+                throw Cursors.invalid(cursor, "policies");
+            }
+        }
+        String key = key(tenant);
+        TreeSet<String> names = new TreeSet<>();
+        String last = after;
+        redis.execute(j -> {
+            String c = ScanParams.SCAN_POINTER_START;
+            ScanParams params = new ScanParams().count(1000);
+            do {
+                ScanResult<Map.Entry<String, String>> page = j.hscan(key, c, params);
+                for (Map.Entry<String, String> e : page.getResult()) {
+                    if (last == null || e.getKey().compareTo(last) > 0) {
+                        names.add(e.getKey());
+                        if (names.size() > limit + 1) {
+                            names.pollLast(); // keep only the first limit + 1 after the cursor
+                        }
+                    }
+                }
+                c = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(c));
+            return null;
+        });
+        List<String> chosen = new ArrayList<>(names);
+        boolean more = chosen.size() > limit;
+        if (more) {
+            chosen = chosen.subList(0, limit);
+        }
+        if (chosen.isEmpty()) {
+            return new Page<>(List.of(), null);
+        }
+        String[] fields = chosen.toArray(new String[0]);
+        List<String> values = redis.execute(j -> j.hmget(key, fields));
+        List<StoredPolicy> out = new ArrayList<>(fields.length);
+        for (int i = 0; i < fields.length; i++) {
+            if (values.get(i) != null) { // removed meanwhile
+                out.add(new StoredPolicy(fields[i], parse(values.get(i), tenant, fields[i])));
+            }
+        }
+        return new Page<>(out, more ? Cursors.encode("policies", fields[fields.length - 1]) : null);
     }
 
     boolean remove(String tenant, String resource) {

@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.ratelimit;
 
+import io.mcpcrew.crew.paging.Page;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,9 @@ import java.util.Optional;
  * values), the tenant's stored policy for the resource {@code default}, {@code redis.crew.ratelimit.default.*}.
  */
 public interface RateLimiter {
+    /** The most policies one page of {@link #storedPolicies} holds. */
+    int MAX_POLICIES_PAGE = 1000;
+
 
     /** The limiter of one tenant; throws {@link io.mcpcrew.crew.validation.InvalidNameException} for a bad id. */
     TenantRateLimiter forTenant(String tenant);
@@ -58,6 +62,13 @@ public interface RateLimiter {
     default Optional<RateLimitPolicy> policyOverride(String tenant, String resource) {
         return storedQuota(tenant, resource).filter(Quota::isExactLog).map(Quota::toPolicy);
     }
+
+    /**
+     * The policies {@code tenant} stored in Redis, by resource name in byte order, {@code limit} (1 to
+     * {@value #MAX_POLICIES_PAGE}) after {@code cursor} (null: the first page). Reads the names of the tenant's
+     * stored policies (HSCAN of its policy hash) and the page's policies (one HMGET).
+     */
+    Page<StoredPolicy> storedPolicies(String tenant, String cursor, int limit);
 
     /** Removes the tenant's stored policy of {@code resource}; returns whether there was one. */
     boolean clearPolicy(String tenant, String resource);

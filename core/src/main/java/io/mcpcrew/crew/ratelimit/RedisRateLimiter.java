@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.ratelimit;
 
 import io.mcpcrew.crew.config.Durations;
+import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.redis.BatchScript;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.LuaScript;
@@ -51,6 +52,7 @@ public class RedisRateLimiter implements RateLimiter {
     private final Map<String, TenantLimiter> tenants = new ConcurrentHashMap<>();
     private final Map<String, Optional<Quota>> configured = new ConcurrentHashMap<>();
     private Quota configuredDefault;
+    private RateLimitMetrics metrics;
 
     /** For the CDI proxy only. */
     protected RedisRateLimiter() {
@@ -69,6 +71,12 @@ public class RedisRateLimiter implements RateLimiter {
         redis.registerScript(QuotaScript.LUA);
         redis.onRecovery(local::clear);
         redis.onRecovery(localQuotas::clear);
+        this.metrics = RateLimitMetrics.of(redis.metrics());
+    }
+
+    /** This node's rate-limit meters. */
+    RateLimitMetrics metrics() {
+        return metrics;
     }
 
     public RateLimitSettings settings() {
@@ -143,6 +151,12 @@ public class RedisRateLimiter implements RateLimiter {
     private static void requireNames(String tenant, String resource) {
         Names.tenant(tenant);
         Names.require("resource", resource);
+    }
+
+    @Override
+    public Page<StoredPolicy> storedPolicies(String tenant, String cursor, int limit) {
+        Names.tenant(tenant);
+        return policies.page(tenant, cursor, limit);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.ratelimit;
 
+import io.mcpcrew.crew.metrics.TenantMeters;
 import io.mcpcrew.crew.tenancy.TenantKeys;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
@@ -12,8 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TenantLimiter implements TenantRateLimiter {
     private static final int MAX_CACHED_RESOURCES = 10_000;
 
-    /** A resource's two keys: the exact log's LIST and the quota HASH. */
-    private record Keys(byte[] log, byte[] quota) {
+    /** A resource's two keys: the exact log's LIST and the quota HASH; and its meters (null with metrics off). */
+    private record Keys(byte[] log, byte[] quota, TenantMeters.Handle<RateLimitMetrics.ResourceMeters> meters) {
+        void decided(boolean allowed, DecidedBy by) {
+            if (meters != null) {
+                meters.get().decided(allowed, by);
+            }
+        }
     }
 
     private final RedisRateLimiter limiter;
@@ -35,7 +41,8 @@ final class TenantLimiter implements TenantRateLimiter {
         if (k == null) {
             Names.require("resource", resource);
             k = new Keys(keys.key(RedisRateLimiter.COMPONENT, resource).getBytes(StandardCharsets.UTF_8),
-                    keys.tagged(RedisRateLimiter.COMPONENT, resource, "q").getBytes(StandardCharsets.UTF_8));
+                    keys.tagged(RedisRateLimiter.COMPONENT, resource, "q").getBytes(StandardCharsets.UTF_8),
+                    limiter.metrics().resource(keys.tenant(), resource));
             if (keyBytes.size() < MAX_CACHED_RESOURCES) {
                 keyBytes.put(resource, k);
             }
@@ -45,13 +52,16 @@ final class TenantLimiter implements TenantRateLimiter {
 
     @Override
     public RateLimitDecision tryAcquire(String resource, int maxRequests, Duration window, int cost) {
-        byte[] key = keys(resource).log();
+        Keys k = keys(resource);
+        byte[] key = k.log();
         limiter.checkCeilings(maxRequests, window);
         if (cost < 1 || cost > maxRequests) {
             throw new InvalidInputException("invalid cost " + cost + ": must be from 1 to maxRequests ("
                     + maxRequests + ")");
         }
-        return limiter.exactLog(keys.tenant(), resource, key, maxRequests, window, cost);
+        RateLimitDecision d = limiter.exactLog(keys.tenant(), resource, key, maxRequests, window, cost);
+        k.decided(d.allowed(), d.decidedBy());
+        return d;
     }
 
     @Override
@@ -68,7 +78,9 @@ final class TenantLimiter implements TenantRateLimiter {
         }
         limiter.check(quota);
         quota.requireCost(cost);
-        return limiter.decide(keys.tenant(), resource, k.quota(), quota, true, cost);
+        QuotaDecision d = limiter.decide(keys.tenant(), resource, k.quota(), quota, true, cost);
+        k.decided(d.allowed(), d.decidedBy());
+        return d;
     }
 
     @Override

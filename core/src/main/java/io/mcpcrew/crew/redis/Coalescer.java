@@ -207,7 +207,7 @@ final class Coalescer {
                     pipeline.sync();
                 }
                 return null;
-            });
+            }, redis.pipelineTimer());
         } catch (RuntimeException e) {
             for (Pending<?> p : batch) {
                 if (!p.done) {
@@ -218,6 +218,7 @@ final class Coalescer {
         }
         batches.increment();
         commands.add(batch.size());
+        redis.coalesced(batch.size());
         for (int i = 0; i < sent.size(); i++) {
             List<Pending<?>> items = sent.get(i);
             if (replies.get(i) == null) {

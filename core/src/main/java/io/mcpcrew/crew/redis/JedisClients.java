@@ -146,16 +146,8 @@ final class JedisClients {
      * @throws Exception what the pool threw (a connection that cannot be opened while topping up)
      */
     static int upkeep(UnifiedJedis client) throws Exception {
-        List<GenericObjectPool<Connection>> pools = new ArrayList<>();
-        if (client instanceof RedisClient) {
-            pools.add(((RedisClient) client).getPool());
-        } else if (client instanceof RedisSentinelClient) {
-            pools.addAll(((RedisSentinelClient) client).getPrimaryNodesConnectionMap().values());
-        } else if (client instanceof RedisClusterClient) {
-            pools.addAll(((RedisClusterClient) client).getClusterNodes().values());
-        }
         int visited = 0;
-        for (GenericObjectPool<Connection> pool : pools) {
+        for (GenericObjectPool<Connection> pool : pools(client)) {
             if (pool == null || pool.isClosed()) {
                 continue;
             }
@@ -164,5 +156,18 @@ final class JedisClients {
             visited++;
         }
         return visited;
+    }
+
+    /** The client's connection pools: the server's, the master's (Sentinel) or each node's (Cluster). */
+    static List<GenericObjectPool<Connection>> pools(UnifiedJedis client) {
+        List<GenericObjectPool<Connection>> pools = new ArrayList<>();
+        if (client instanceof RedisClient) {
+            pools.add(((RedisClient) client).getPool());
+        } else if (client instanceof RedisSentinelClient) {
+            pools.addAll(((RedisSentinelClient) client).getPrimaryNodesConnectionMap().values());
+        } else if (client instanceof RedisClusterClient) {
+            pools.addAll(((RedisClusterClient) client).getClusterNodes().values());
+        }
+        return pools;
     }
 }

@@ -7,6 +7,8 @@ import io.mcpcrew.crew.config.RedisMode;
 import io.mcpcrew.crew.journal.Journal;
 import io.mcpcrew.crew.journal.JournalDirectory;
 import io.mcpcrew.crew.journal.JournalException;
+import io.mcpcrew.crew.metrics.CrewMetrics;
+import io.mcpcrew.crew.metrics.MetricsSettings;
 import io.mcpcrew.crew.resilience.BreakerState;
 import io.mcpcrew.crew.resilience.CircuitBreaker;
 import io.mcpcrew.crew.resilience.RecoveryWriter;
@@ -16,8 +18,11 @@ import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +31,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import io.micrometer.core.instrument.Timer;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
@@ -55,6 +66,9 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     private final Coalescer coalescer;
     private final RecoveryWriter recovery;
     private final JournalDirectory journals;
+    private final CrewMetrics metrics;
+    /** Null with metrics off: no timing at all. */
+    private final RedisMeters meters;
     private volatile UnifiedJedis client;
     private volatile String serverVersion;
     private volatile boolean closed;
@@ -72,6 +86,8 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         }
         this.journals = config.journalDir().map(d -> openJournals(d, config)).orElse(null);
         this.breaker = new CircuitBreaker(config.breakerFailureThreshold(), config.breakerOpenDuration(), Clock.systemUTC());
+        this.metrics = CrewMetrics.create(MetricsSettings.load(config.source()), this);
+        this.meters = metrics.enabled() ? new RedisMeters(metrics.registry(), this, breaker) : null;
         this.ownsScheduler = scheduler == null;
         this.scheduler = scheduler != null ? scheduler : CrewThreads.scheduler("redis-probe");
         this.coalescer = config.coalesceEnabled() && config.mode() != RedisMode.CLUSTER
@@ -138,12 +154,18 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
 
     @Override
     public <T> T execute(RedisCall<T> call) {
+        return execute(call, meters == null ? null : meters.command);
+    }
+
+    /** {@link #execute} timed by {@code timer} (null: not timed). */
+    <T> T execute(RedisCall<T> call, Timer timer) {
         if (!breaker.allowsCall()) {
             BreakerState s = breaker.snapshot();
             throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: circuit breaker open since "
                     + s.since() + s.lastError().map(e -> " (last error: " + e + ")").orElse(""), null, false);
         }
         UnifiedJedis c = client();
+        long t0 = timer == null ? 0 : System.nanoTime();
         try {
             T result = call.apply(c);
             breaker.recordSuccess();
@@ -158,7 +180,110 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             breaker.recordFailure(e);
             throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: " + e.getMessage(), e,
                     JedisErrors.mayHaveBeenSent(e));
+        } finally {
+            if (timer != null) {
+                timer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            }
         }
+    }
+
+    /** The timer of a script's round trips (null with metrics off). */
+    private Timer scriptTimer(LuaScript script) {
+        return meters == null ? null : meters.script(script);
+    }
+
+    /** The timer of pipelines (null with metrics off). */
+    Timer pipelineTimer() {
+        return meters == null ? null : meters.pipeline;
+    }
+
+    /** Records the size of a coalesced pipeline. */
+    void coalesced(int commands) {
+        if (meters != null) {
+            meters.coalesced.record(commands);
+        }
+    }
+
+    @Override
+    public CrewMetrics metrics() {
+        return metrics;
+    }
+
+    /** The client if it was created (for the pool gauges, which must not connect). */
+    UnifiedJedis clientIfCreated() {
+        return client;
+    }
+
+    /** INFO of the server (standalone), of the master (Sentinel) or of every node (Cluster), by address. */
+    @Override
+    public Map<String, String> serverInfo() {
+        UnifiedJedis c = client();
+        if (c instanceof RedisClusterClient cc) {
+            Map<String, String> out = new TreeMap<>();
+            for (Map.Entry<String, ConnectionPool> node : cc.getClusterNodes().entrySet()) {
+                out.put(node.getKey(), execute(j -> {
+                    try (Connection conn = node.getValue().getResource()) {
+                        return new Jedis(conn).info();
+                    }
+                }));
+            }
+            return out;
+        }
+        String node = config.mode() == RedisMode.SENTINEL ? "sentinel:" + config.sentinelMaster() : config.target();
+        return Map.of(node, execute(j -> j.info()));
+    }
+
+    /** One pipeline per node; on Cluster the calls are grouped by the node that serves their key's slot. */
+    @Override
+    public PipelineReplies pipelineByKey(List<KeyedCall> calls) {
+        if (calls.isEmpty()) {
+            return new PipelineReplies(List.of(), 0);
+        }
+        UnifiedJedis c = client();
+        int[] trips = {0};
+        if (!(c instanceof RedisClusterClient cc)) {
+            List<Object> out = execute(j -> KeyedPipelines.send(j::pipelined, s -> load(j, s, null), calls,
+                    this::replyError, trips), pipelineTimer());
+            return new PipelineReplies(out, trips[0]);
+        }
+        // group by node: the node of each slot, looked up once per slot
+        Map<Integer, HostAndPort> nodeOfSlot = new java.util.HashMap<>();
+        Map<HostAndPort, List<Integer>> byNode = new LinkedHashMap<>();
+        Map<HostAndPort, Integer> anySlot = new java.util.HashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            int slot = redis.clients.jedis.util.JedisClusterCRC16.getSlot(calls.get(i).key());
+            HostAndPort node = nodeOfSlot.get(slot);
+            if (node == null) {
+                node = execute(j -> {
+                    try (Connection conn = cc.getConnectionFromSlot(slot)) {
+                        return conn.getHostAndPort();
+                    }
+                }, null);
+                nodeOfSlot.put(slot, node);
+                anySlot.putIfAbsent(node, slot);
+            }
+            byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(i);
+        }
+        Object[] out = new Object[calls.size()];
+        for (Map.Entry<HostAndPort, List<Integer>> e : byNode.entrySet()) {
+            List<KeyedCall> mine = new ArrayList<>(e.getValue().size());
+            e.getValue().forEach(i -> mine.add(calls.get(i)));
+            int slot = anySlot.get(e.getKey());
+            List<Object> replies = execute(j -> {
+                try (Connection conn = cc.getConnectionFromSlot(slot)) {
+                    return KeyedPipelines.send(() -> new Pipeline(conn), s -> {
+                        String sha = new Jedis(conn).scriptLoad(s.source());
+                        if (!s.sha1().equals(sha)) {
+                            throw new RedisDataException("SCRIPT LOAD of " + s + " returned SHA " + sha, null);
+                        }
+                    }, mine, this::replyError, trips);
+                }
+            }, pipelineTimer());
+            for (int k = 0; k < mine.size(); k++) {
+                out[e.getValue().get(k)] = replies.get(k);
+            }
+        }
+        return new PipelineReplies(java.util.Arrays.asList(out), trips[0]);
     }
 
     /**
@@ -179,7 +304,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     @Override
     public Object eval(LuaScript script, List<String> keys, List<String> args) {
         scripts.putIfAbsent(script.sha1(), script);
-        return execute(j -> evalDirect(j, script, keys, args));
+        return execute(j -> evalDirect(j, script, keys, args), scriptTimer(script));
     }
 
     private Object evalDirect(UnifiedJedis j, LuaScript script, List<String> keys, List<String> args) {
@@ -201,7 +326,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     @Override
     public Object evalBinary(LuaScript script, List<byte[]> keys, List<byte[]> args) {
         scripts.putIfAbsent(script.sha1(), script);
-        return execute(j -> evalBinaryDirect(j, script, keys, args));
+        return execute(j -> evalBinaryDirect(j, script, keys, args), scriptTimer(script));
     }
 
     private Object evalBinaryDirect(UnifiedJedis j, LuaScript script, List<byte[]> keys, List<byte[]> args) {
@@ -410,6 +535,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         if (journals != null) {
             journals.close();
         }
+        metrics.close();
         UnifiedJedis c = client;
         if (c != null) {
             try {

@@ -7,6 +7,7 @@ import io.mcpcrew.crew.resilience.WriteBack;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -137,4 +138,39 @@ public interface RedisManager {
 
     /** The server's {@code redis_version}, once it has been reachable. */
     Optional<String> serverVersion();
+
+    /**
+     * The metrics of this manager and the components built on it ({@code redis.crew.metrics.*}): the registry the
+     * scrape endpoint exposes, the cardinality policy, the gauges read from Redis and the memory watch. A manager
+     * without metrics answers a disabled instance (every meter a no-op).
+     */
+    default io.mcpcrew.crew.metrics.CrewMetrics metrics() {
+        return io.mcpcrew.crew.metrics.CrewMetrics.disabled();
+    }
+
+    /**
+     * The reply of {@code INFO} (its default sections) of every server this manager talks to, by node address: the
+     * one server in standalone mode, the master in Sentinel mode, every node of a Cluster (masters and replicas).
+     * One round trip per node.
+     */
+    default Map<String, String> serverInfo() {
+        return Map.of(config().target(), execute(j -> j.info()));
+    }
+
+    /**
+     * Sends {@code calls} as one pipeline per Redis node (one round trip each; on Cluster each call goes to the node
+     * holding its key), through the breaker. Each call keeps its own outcome: its reply, or the exception of its
+     * error reply. A node that answers NOSCRIPT gets the batch's scripts loaded and its batch sent once more.
+     *
+     * @throws RedisUnavailableException when a node cannot be reached (the whole batch fails)
+     */
+    default PipelineReplies pipelineByKey(List<KeyedCall> calls) {
+        if (calls.isEmpty()) {
+            return new PipelineReplies(List.of(), 0);
+        }
+        int[] trips = {0};
+        List<Object> out = execute(j -> KeyedPipelines.send(j::pipelined, s -> j.scriptLoad(s.source()), calls,
+                e -> new RedisDataException("Redis rejected the command: " + e.getMessage(), e), trips));
+        return new PipelineReplies(out, trips[0]);
+    }
 }

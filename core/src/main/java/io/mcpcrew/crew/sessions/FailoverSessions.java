@@ -21,12 +21,14 @@ final class FailoverSessions implements TenantSessions {
     private final RedisSessionStore redis;
     private final TenantSessions local;
     private final LocalSessionStore localStore;
+    private final SessionMetrics metrics;
 
     FailoverSessions(RedisManager manager, RedisSessionStore redis, LocalSessionStore localStore) {
         this.manager = manager;
         this.redis = redis;
         this.localStore = localStore;
         this.local = localStore.forTenant(redis.tenant());
+        this.metrics = SessionMetrics.of(manager.metrics());
     }
 
     @Override
@@ -62,6 +64,7 @@ final class FailoverSessions implements TenantSessions {
                 return true;
             });
             if (created || attempt > 2) {
+                metrics.created(tenant());
                 return id.value();
             }
         }
@@ -106,12 +109,15 @@ final class FailoverSessions implements TenantSessions {
 
     @Override
     public boolean deleteSession(String sessionId) {
-        return run(() -> redis.deleteSession(sessionId) | (localPending() && local.deleteSession(sessionId)), () -> {
-            if (local.deleteSession(sessionId)) {
-                return true;
-            }
-            throw unavailable("session " + sessionId + " could not be deleted");
-        });
+        boolean deleted = run(() -> redis.deleteSession(sessionId) | (localPending() && local.deleteSession(sessionId)),
+                () -> {
+                    if (local.deleteSession(sessionId)) {
+                        return true;
+                    }
+                    throw unavailable("session " + sessionId + " could not be deleted");
+                });
+        metrics.revoked(tenant(), deleted ? 1 : 0);
+        return deleted;
     }
 
     @Override
@@ -133,17 +139,22 @@ final class FailoverSessions implements TenantSessions {
 
     @Override
     public int deleteAllSessions(String userId) {
-        return run(() -> redis.deleteAllSessions(userId) + (localPending() ? local.deleteAllSessions(userId) : 0), () -> {
-            int n = local.deleteAllSessions(userId);
-            throw unavailable(n + " session(s) of user " + userId + " held on this node were deleted, but those in "
-                    + "Redis were not");
-        });
+        int deleted = run(() -> redis.deleteAllSessions(userId) + (localPending() ? local.deleteAllSessions(userId) : 0),
+                () -> {
+                    int n = local.deleteAllSessions(userId);
+                    throw unavailable(n + " session(s) of user " + userId + " held on this node were deleted, but "
+                            + "those in Redis were not");
+                });
+        metrics.revoked(tenant(), deleted);
+        return deleted;
     }
 
     @Override
     public int cleanupExpiredSessions() {
-        return run(() -> redis.cleanupExpiredSessions() + local.cleanupExpiredSessions(),
+        int n = run(() -> redis.cleanupExpiredSessions() + local.cleanupExpiredSessions(),
                 local::cleanupExpiredSessions);
+        metrics.expired(tenant(), n);
+        return n;
     }
 
     private RedisUnavailableException unavailable(String what) {

@@ -48,6 +48,8 @@ public class RedisSessionManager implements SessionManager {
         SessionScripts.registerAll(redis);
         redis.onRecovery(registry::forget);
         redis.addWriteBack(WriteBack.of("sessions", local::size, this::writeBack));
+        redis.metrics().fallback("sessions", local::size, null);
+        redis.metrics().addReader("sessions", new SessionGauges(redis, redis.metrics().registry()));
     }
 
     /**
@@ -71,6 +73,11 @@ public class RedisSessionManager implements SessionManager {
     @Override
     public Duration maxTtl() {
         return settings.maxTtl();
+    }
+
+    @Override
+    public SessionCounts counts(String tenant, int maxUsers) {
+        return new SessionCounter(redis).count(redis.forTenant(tenant), maxUsers);
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.List;
  * is {@link RedisSessionManager}.
  */
 public interface SessionManager {
+    /** The most users {@link #counts} visits. */
+    int MAX_USERS_COUNTED = 100_000;
 
     /** The sessions of one tenant; throws {@link io.mcpcrew.crew.validation.InvalidNameException} for a bad tenant id. */
     TenantSessions forTenant(String tenant);
@@ -25,4 +27,12 @@ public interface SessionManager {
 
     /** The largest TTL a session may be given explicitly ({@code redis.crew.sessions.max-ttl}). */
     Duration maxTtl();
+
+    /**
+     * How many live sessions {@code tenant} has: each user of the tenant's users registry whose visit-until time is
+     * not past, at most {@code maxUsers} (1 to {@value #MAX_USERS_COUNTED}), has its index counted (one pipeline per
+     * 500 users); past that bound the total is extrapolated and says so. Reads only; the sessions themselves are not
+     * read.
+     */
+    SessionCounts counts(String tenant, int maxUsers);
 }

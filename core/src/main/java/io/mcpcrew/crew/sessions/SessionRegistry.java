@@ -2,6 +2,7 @@ package io.mcpcrew.crew.sessions;
 
 import io.mcpcrew.crew.redis.RedisCrewException;
 import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.tenancy.NameRegistry;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +28,11 @@ final class SessionRegistry {
     private final RedisManager redis;
     private final String tenantsKey;
     private final Map<String, Long> registeredUntil = new ConcurrentHashMap<>();
+    private final NameRegistry catalog;
 
     SessionRegistry(RedisManager redis) {
         this.redis = redis;
+        this.catalog = new NameRegistry(redis);
         this.tenantsKey = SessionKeys.tenantsRegistry(redis.config().keyPrefix());
     }
 
@@ -59,6 +62,7 @@ final class SessionRegistry {
         Long tenantKnown = registeredUntil.get(name);
         if (tenantKnown == null || tenantKnown < expiresAtMs) {
             redis.eval(SessionScripts.REGISTER, List.of(tenantsKey), List.of(name, u));
+            catalog.registerTenant(name); // the tenants the listing shows (once per process)
             remember(name, until);
         }
         remember(cacheKey, until);

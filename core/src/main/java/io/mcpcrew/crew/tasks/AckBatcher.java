@@ -97,7 +97,11 @@ final class AckBatcher {
         }
         List<TaskCompletion> notices = tasks.isEmpty() ? null : CompletionHandoff.collector(q);
         List<Boolean> acked = b.acked();
+        TaskMetrics.QueueMeters m = acked.isEmpty() ? null : TaskMetrics.of(q);
         for (int i = 0; i < acked.size(); i++) {
+            if (m != null) {
+                (acked.get(i) ? m.succeeded : m.leaseLost).increment();
+            }
             if (acked.get(i)) {
                 status.succeeded();
                 if (notices != null) {

@@ -156,12 +156,17 @@ final class Dispatcher implements Runnable {
             return;
         }
         try {
+            TaskMetrics.QueueMeters m = TaskMetrics.of(q);
             r.future = executor.submit(() -> {
                 Completion c;
+                long t0 = System.nanoTime();
                 try {
                     c = new Completion(r, h.handle(t), null);
                 } catch (Throwable e) {
                     c = new Completion(r, null, e);
+                }
+                if (m != null) {
+                    m.handled(System.nanoTime() - t0);
                 }
                 completions.add(c);
             });
@@ -215,6 +220,10 @@ final class Dispatcher implements Runnable {
         } catch (RedisCrewException e) {
             status.noteError(what, e); // its lease expires: retried
             return;
+        }
+        TaskMetrics.QueueMeters m = TaskMetrics.of(r.queue);
+        if (m != null) {
+            (s.isEmpty() ? m.leaseLost : s.get() == TaskState.DEAD ? m.dead : m.retried).increment();
         }
         if (s.isEmpty()) {
             return; // the lease was lost: the task may run elsewhere

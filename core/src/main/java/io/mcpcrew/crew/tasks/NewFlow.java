@@ -10,13 +10,17 @@ import java.util.Objects;
  *
  * @param parent         the parent task; its options may carry an idempotency key (for the whole flow) but no
  *                       delay or run-at time (it runs when its children finish)
- * @param children       1 to {@value #MAX_CHILDREN} tasks; their options may carry a delay but no idempotency key
+ * @param children       1 to {@value #MAX_CHILDREN} tasks; their options may carry a delay but no idempotency key;
+ *                       each payload within the queue's limit, all of the flow's together at most
+ *                       {@value #MAX_TOTAL_PAYLOAD_BYTES} bytes
  * @param onChildFailure what a child that ends DEAD or CANCELLED does to the parent; null:
  *                       {@link FlowFailurePolicy#FAIL_PARENT}
  */
 public record NewFlow(NewTask parent, List<NewTask> children, FlowFailurePolicy onChildFailure) {
     /** The most children one flow may have. */
     public static final int MAX_CHILDREN = 1000;
+    /** The most payload bytes of one flow, parent and children together (it is written by one script). */
+    public static final int MAX_TOTAL_PAYLOAD_BYTES = 16 * 1_048_576;
 
     public NewFlow {
         Objects.requireNonNull(parent, "parent");

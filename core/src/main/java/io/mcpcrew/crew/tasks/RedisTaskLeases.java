@@ -10,7 +10,9 @@ import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,6 +34,8 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
     /** Progress of a task claimed by hand: written at once. */
     private final ProgressSink directProgress = (t, p) -> progress(List.of(t), List.of(p));
     private volatile long servedMarkedAt;
+    /** This queue's meters (null with metrics off). */
+    private final io.mcpcrew.crew.metrics.TenantMeters.Handle<TaskMetrics.QueueMeters> meters;
     private int offset;
 
     /** @param taskNames the names to claim (valid names), empty for every name */
@@ -40,6 +44,12 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         this.owner = owner;
         this.taskNames = Set.copyOf(taskNames);
         this.nameArgs = taskNames.isEmpty() ? List.of("*") : List.copyOf(new TreeSet<>(taskNames));
+        this.meters = owner.metrics().queue(redis.tenant(), queue);
+    }
+
+    /** This queue's meters; null with metrics off. */
+    io.mcpcrew.crew.metrics.TenantMeters.Handle<TaskMetrics.QueueMeters> meters() {
+        return meters;
     }
 
     @Override
@@ -77,7 +87,7 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
         args.add(Long.toString(now));
         args.add(Integer.toString(Math.max(0, max)));
         args.add(Long.toString(lease.toMillis()));
-        args.add(max > 0 ? RedisTaskQueue.newId().substring(0, 12) + "." : "");
+        args.add(max > 0 ? LeaseHolder.ID + "." + RedisTaskQueue.newId().substring(0, 12) + "." : "");
         args.add(ttlMillis(redis, DataType.DEAD_LETTER));
         args.add(ttlMillis(redis, DataType.TASK_RESULT));
         args.add(keys.pendingPrefix);
@@ -98,15 +108,22 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
             servedMarkedAt = now;
         }
         List<Object> c = (List<Object>) r.get(1);
-        List<Task> claimed = new ArrayList<>(c.size() / 6);
-        for (int i = 0; i + 5 < c.size(); i += 6) {
+        List<Object> parents = r.size() > 2 ? (List<Object>) r.get(2) : List.of();
+        Map<Integer, List<FlowChild>> children = new HashMap<>();
+        for (int i = 0; i + 1 < parents.size(); i += 2) {
+            children.put((int) num(parents.get(i)), FlowChild.parseAll((List<?>) parents.get(i + 1)));
+        }
+        List<Task> claimed = new ArrayList<>(c.size() / 5);
+        for (int i = 0; i + 4 < c.size(); i += 5) {
             TaskSpec spec = TaskSpec.parse(str(c.get(i + 3)));
             Task t = new Task(tenant(), queue, str(c.get(i)), spec.name(), str(c.get(i + 4)), spec.priority(),
                     (int) num(c.get(i + 2)), spec.maxAttempts(), str(c.get(i + 1)), spec.timeoutMillis(),
-                    spec.backoffBaseMillis(), spec.backoffCapMillis(),
-                    FlowChild.parseAll((List<?>) c.get(i + 5)));
+                    spec.backoffBaseMillis(), spec.backoffCapMillis(), children.getOrDefault(i / 5, List.of()));
             t.progressSink = directProgress;
             claimed.add(t);
+            if (meters != null && t.attempt() == 1) {
+                meters.get().wait.record(Math.max(0, now - spec.createdAtMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         }
         return new ClaimBatch(flags((List<Object>) r.get(0)), claimed);
     }

@@ -3,6 +3,7 @@ package io.mcpcrew.crew.tasks;
 import static io.mcpcrew.crew.tasks.ScriptValues.now;
 import static io.mcpcrew.crew.tasks.ScriptValues.ttlMillis;
 
+import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.validation.InvalidInputException;
@@ -99,6 +100,7 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
                 break;
             }
         }
+        owner.metrics().enqueued(tenant(), queue, out.size());
         return out;
     }
 
@@ -115,8 +117,14 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
         if (n < 1 || n > NewFlow.MAX_CHILDREN) {
             throw new InvalidInputException("a flow of " + n + " children: must have 1 to " + NewFlow.MAX_CHILDREN);
         }
+        long total = flow.parent().payload().getBytes(StandardCharsets.UTF_8).length;
         for (NewTask c : flow.children()) {
             validate(c);
+            total += c.payload().getBytes(StandardCharsets.UTF_8).length;
+            if (total > NewFlow.MAX_TOTAL_PAYLOAD_BYTES) {
+                throw new InvalidInputException("a flow's payloads add up to more than " + NewFlow.MAX_TOTAL_PAYLOAD_BYTES
+                        + " bytes: parent and children together must stay within that (one script writes them)");
+            }
             if (c.options().idempotencyKey().isPresent()) {
                 throw new InvalidInputException("child task " + Names.quote(c.name()) + " has an idempotency key:"
                         + " in a flow only the parent takes one (it covers the whole flow)");
@@ -280,6 +288,11 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
 
     private static Optional<TaskState> stateOf(Object r) {
         return "MISSING".equals(r) ? Optional.empty() : Optional.of(TaskState.valueOf((String) r));
+    }
+
+    @Override
+    public Page<ListedTask> tasks(TaskState state, String cursor, int limit) {
+        return new RedisTaskBrowser(redis, keys, queue).page(state, cursor, limit);
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.resilience.FallbackBuffer;
 import io.mcpcrew.crew.resilience.WriteBack;
+import io.mcpcrew.crew.paging.Page;
+import io.mcpcrew.crew.tenancy.NameRegistry;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
@@ -54,7 +56,9 @@ public class RedisTaskQueues implements TaskQueues {
     private FallbackBuffer<BufferedTask> buffer;
     private TaskWaiters waiters;
     private CompletionNotices notices;
+    private TaskMetrics metrics;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private NameRegistry catalog;
 
     /** For the CDI proxy. */
     protected RedisTaskQueues() {
@@ -80,13 +84,24 @@ public class RedisTaskQueues implements TaskQueues {
         this.buffer = new FallbackBuffer<>("task", config.bufferCapacity(), redis.journal("tasks"), new BufferedTaskCodec());
         this.waiters = new TaskWaiters(redis.scheduler(), config.awaitPollInterval());
         this.notices = new CompletionNotices(events, waiters);
+        this.catalog = new NameRegistry(redis);
         for (LuaScript s : List.of(ENQUEUE, CLAIM, FAIL, RENEW, RELEASE, CANCEL, RETRY_DEAD, STATS, PROGRESS, STATES,
                 FLOW)) {
             redis.registerScript(s);
         }
         RedisTaskSchedules.SCRIPTS.forEach(redis::registerScript);
+        List.of(RedisTaskBrowser.BROWSE_PENDING, RedisTaskBrowser.BROWSE_SORTED).forEach(redis::registerScript);
         redis.onRecovery(registered::clear); // Redis may have come back empty: register queues again on their next write
         redis.addWriteBack(WriteBack.of("tasks", buffer::size, this::flushBuffer));
+        this.metrics = TaskMetrics.of(redis.metrics());
+        redis.metrics().addWorkKey(TaskKeys.registryKey(redis.config().keyPrefix()));
+        redis.metrics().addReader("tasks", new QueueGauges(redis, redis.metrics().registry(), config));
+        redis.metrics().fallback("tasks", buffer::size, buffer::journaled);
+    }
+
+    /** This node's task meters. */
+    TaskMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -201,6 +216,7 @@ public class RedisTaskQueues implements TaskQueues {
         }
         String key = TaskKeys.registryKey(redis.config().keyPrefix());
         redis.execute(j -> j.sadd(key, member));
+        catalog.register(redis.forTenant(tenant), NameRegistry.QUEUES, queue); // the tenant's queues, for the listing
         registered.add(member);
     }
 
@@ -266,6 +282,12 @@ public class RedisTaskQueues implements TaskQueues {
         @Override
         public RedisTaskQueue queue(String name) {
             return new RedisTaskQueue(RedisTaskQueues.this, tenantRedis, Names.require("queue name", name));
+        }
+
+        @Override
+        public Page<String> queueNames(String cursor, int limit) {
+            return catalog.page(tenantRedis, NameRegistry.QUEUES, cursor, limit, MAX_PAGE,
+                    name -> Names.require("queue name", name));
         }
 
         @Override

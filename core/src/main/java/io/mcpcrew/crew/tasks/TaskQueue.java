@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.tasks;
 
+import io.mcpcrew.crew.paging.Page;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.concurrent.ExecutorService;
  * FIFO within one priority. Failures retry with exponential backoff and jitter, then dead-letter.
  */
 public interface TaskQueue {
+    /** The most tasks one page of {@link #tasks} holds. */
+    int MAX_LIST_LIMIT = 500;
 
     String tenant();
 
@@ -99,6 +102,19 @@ public interface TaskQueue {
      * a task that is not dead (then nothing changed); empty if there is no such task.
      */
     Optional<TaskState> retryDead(String id);
+
+    /**
+     * The tasks of this queue in {@code state}, one page: PENDING in claim order (CRITICAL first, the task names of a
+     * priority in byte order, each name's tasks oldest first), SCHEDULED by run time, FAILED (waiting retry) by retry
+     * time, RUNNING by lease expiry (with the lease), DEAD latest death first. At most {@code limit} (1 to
+     * {@value #MAX_LIST_LIMIT}) after {@code cursor} (null: the first page; else a {@link Page#nextCursor()} of the
+     * same state). One read-only script per page; never reads the whole queue. A task that stays in the state for the
+     * whole walk is returned at least once.
+     *
+     * @throws io.mcpcrew.crew.validation.InvalidInputException SUCCEEDED or CANCELLED (kept by id only), a limit out
+     *         of range, or a cursor that is not one this state's list returned
+     */
+    Page<ListedTask> tasks(TaskState state, String cursor, int limit);
 
     /** Dead letters, newest first, at most {@code limit}. */
     List<TaskInfo> deadLetters(int limit);

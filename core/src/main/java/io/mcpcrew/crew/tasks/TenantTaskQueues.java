@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.tasks;
 
+import io.mcpcrew.crew.paging.Page;
 import java.util.Set;
 
 /**
@@ -11,11 +12,20 @@ import java.util.Set;
  * }</pre>
  */
 public interface TenantTaskQueues {
+    /** The most queue names one page of {@link #queueNames} holds. */
+    int MAX_PAGE = 1000;
 
     String tenant();
 
     /** The queue {@code name} of this tenant: enqueue, read, cancel, pause, statistics, workers. */
     TaskQueue queue(String name);
+
+    /**
+     * The tenant's queue names in byte order, {@code limit} (1 to {@value #MAX_PAGE}) after {@code cursor} (null: the
+     * first page), from the registry written on each queue's first write per process: every queue enqueued to (or
+     * given a schedule), also after its tasks are gone.
+     */
+    Page<String> queueNames(String cursor, int limit);
 
     /**
      * The worker protocol of the queue {@code queueName} (claim, ack, fail, renew, release), for a hand-written

@@ -23,12 +23,13 @@
 -- prefix, ARGV[9] "1" = record the names as served, ARGV[10] offset of the first name to visit, ARGV[11] completion
 -- stream max length (0 = no stream), ARGV[12] A = acks, then A triples: id, lease, result ("" = none), then the
 -- served task names ("*" alone: every name in the names SET)
--- Returns {acks, claimed}: acks = one 1 (completed) or 0 (lease lost) per triple; claimed = 6 values per claimed
--- task: id, lease ("<id>|<token>"), attempts (this one included), spec, payload, and the outcomes of its children
--- (the "child:<i>" values of a flow's parent, in order; empty for any other task).
--- A flow child that succeeds here, or dies because its lease expired on its last attempt, is recorded in its
--- parent (lib.lua childFinished): the last child makes the parent PENDING, a dead one under FAIL_PARENT makes the
--- parent DEAD.
+-- Returns {acks, claimed, parents}: acks = one 1 (completed) or 0 (lease lost) per triple; claimed = 5 values per
+-- claimed task: id, lease ("<id>|<token>", ending in "+" for a flow child), attempts (this one included), spec,
+-- payload; parents = 2 values per claimed flow parent: its place among the claimed (0 = first) and the outcomes of
+-- its children (its "child:<i>" values, in order).
+-- A flow child that succeeds here (its lease ends in "+"), or dies because its lease expired on its last attempt, is
+-- recorded in its parent (lib.lua childFinished): the last child makes the parent PENDING, a dead one under
+-- FAIL_PARENT makes the parent DEAD.
 local prefix, now, max, lease, tokenPrefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local pendingPrefix = ARGV[8]
 local streamMax = tonumber(ARGV[11])
@@ -59,11 +60,11 @@ if ackCount > 0 then
         redis.call('HSET', k, 'state', 'SUCCEEDED', 'finishedAt', now, 'result', ARGV[b + 2])
       end
       redis.call('PEXPIRE', k, ARGV[7])
-      local f = redis.call('HMGET', k, 'spec', 'attempts', 'parent')
       if streamMax > 0 then
+        local f = redis.call('HMGET', k, 'spec', 'attempts')
         streamAdded = addCompletion(KEYS[12], streamMax, ARGV[b], f[1], 'SUCCEEDED', f[2]) or streamAdded
       end
-      if f[3] then
+      if string.byte(members[j], -1) == 43 then -- "+": the lease of a flow child
         streamAdded = childFinished(flow, k, 'SUCCEEDED', ARGV[b + 2]) or streamAdded
       end
       done = done + 1
@@ -80,7 +81,7 @@ if max < 1 then
   if streamAdded then
     redis.call('PEXPIRE', KEYS[12], ARGV[7])
   end
-  return { acks, {} }
+  return { acks, {}, {} }
 end
 
 if ARGV[9] == '1' and redis.call('EXISTS', KEYS[8], KEYS[9], KEYS[10], KEYS[11]) > 0 then
@@ -163,7 +164,7 @@ if ARGV[9] == '1' then
 end
 
 if redis.call('HEXISTS', KEYS[5], 'paused') == 1 then
-  return { acks, {} }
+  return { acks, {}, {} }
 end
 local popped = {}
 local n = #names
@@ -193,15 +194,16 @@ for name, count in pairs(emptied) do
   end
 end
 local out = {}
+local parents = {}
 local leased = {}
 local deadline = now + lease
 for i = 1, #popped do
   local id = popped[i]
   local k = prefix .. id
-  local f = redis.call('HMGET', k, 'spec', 'payload', 'attempts', 'childCount')
+  local f = redis.call('HMGET', k, 'spec', 'payload', 'attempts', 'childCount', 'parent')
   if f[1] then
     local attempts = tonumber(f[3] or '0') + 1
-    local member = id .. '|' .. tokenPrefix .. i
+    local member = id .. '|' .. tokenPrefix .. i .. (f[5] and '+' or '')
     redis.call('HSET', k, 'state', 'RUNNING', 'attempts', attempts, 'startedAt', now)
     leased[#leased + 1] = deadline
     leased[#leased + 1] = member
@@ -210,18 +212,17 @@ for i = 1, #popped do
     out[#out + 1] = attempts
     out[#out + 1] = f[1]
     out[#out + 1] = f[2]
-    local children = {}
     if f[4] then
       local fields = {}
       for c = 1, tonumber(f[4]) do
         fields[c] = 'child:' .. c
       end
-      children = redis.call('HMGET', k, unpack(fields))
+      parents[#parents + 1] = #out / 5 - 1
+      parents[#parents + 1] = redis.call('HMGET', k, unpack(fields))
     end
-    out[#out + 1] = children
   end
 end
 if #leased > 0 then
   redis.call('ZADD', KEYS[3], unpack(leased))
 end
-return { acks, out }
+return { acks, out, parents }

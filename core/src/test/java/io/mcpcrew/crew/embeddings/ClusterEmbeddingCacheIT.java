@@ -51,7 +51,7 @@ class ClusterEmbeddingCacheIT extends EmbeddingCacheContract {
         assertEquals(300, c.batchRetrieve(new ArrayList<>(batch.keySet())).stream().filter(o -> o.isPresent()).count());
         assertEquals(300, c.clear());
         for (RedisServer node : cluster.nodes()) {
-            assertEquals(List.of(), node.scanKeys("crew:t1:*"));
+            assertEquals(List.of(), node.scanKeys("crew:t1:embeddings:*"));
         }
     }
 }

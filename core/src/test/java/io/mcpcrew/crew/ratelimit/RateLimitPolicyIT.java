@@ -121,7 +121,9 @@ class RateLimitPolicyIT {
         l.setPolicy("acme", "old", RateLimitPolicy.of(5, Duration.ofSeconds(30)));
         l.setQuota("acme", "gpt-4", Quota.of(Limit.tokenBucket("tpm", LimitUnit.TOKENS, 150_000, Duration.ofMinutes(1))
                 .withBurst(300_000)));
-        assertEquals(List.of("crew:acme:ratelimit-policy"), server.scanKeys("crew:*"));
+        // the policy hash, and the registry of tenants the listing reads
+        assertEquals(List.of("crew:_sys:catalog:tenants", "crew:acme:ratelimit-policy"),
+                server.scanKeys("crew:*").stream().sorted().toList());
         assertTrue(server.command("HGET", "crew:acme:ratelimit-policy", "gpt-4").contains("{\"limits\":[{\"name\":\"tpm\","
                 + "\"unit\":\"tokens\",\"algorithm\":\"token-bucket\",\"max\":150000,\"windowMicros\":60000000,"
                 + "\"burst\":300000}]}"));

@@ -233,6 +233,13 @@ abstract class TaskFlowContract extends TaskCompletionContract {
                 () -> q.enqueueFlow(new NewFlow(parent, List.of(keyed)))).getMessage().contains("only the parent"));
         assertThrows(InvalidInputException.class, () -> q.enqueueFlow(new NewFlow(parent,
                 List.of(new NewTask("bad name!", "{}", TaskPriority.NORMAL)))));
+        List<NewTask> heavy = new ArrayList<>();
+        String big = "\"" + "x".repeat(1_000_000) + "\"";
+        for (int i = 0; i < 17; i++) {
+            heavy.add(new NewTask("part", big, TaskPriority.NORMAL));
+        }
+        assertTrue(assertThrows(InvalidInputException.class, () -> q.enqueueFlow(new NewFlow(parent, heavy)))
+                .getMessage().contains("payloads add up to more than 16777216 bytes"));
         assertEquals(0, q.stats().pending(), "nothing was enqueued");
     }
 }

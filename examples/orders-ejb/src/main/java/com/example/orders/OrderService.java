@@ -85,6 +85,11 @@ public class OrderService {
         write(tenant, orderId, Map.of("status", "SHIPPED", "trackingId", trackingId, "shippingTask", shippingTaskId));
     }
 
+    /** The application heard that the order's pricing task finished ({@link PricingNotices}). */
+    public void noticed(String tenant, String orderId, String notice) {
+        write(tenant, orderId, Map.of("pricingNotice", notice));
+    }
+
     /** The order's hash (empty if unknown or expired). */
     public Map<String, String> order(String tenant, String orderId) {
         TenantRedis t = redis.forTenant(tenant);

@@ -59,6 +59,11 @@ public final class TestTokens implements LauncherSessionListener {
         return token("ops", "[\"crew-user\",\"crew-admin\"]", 3600);
     }
 
+    /** A valid token of the scrape group only ({@code crew-metrics}): may read the metrics, nothing else. */
+    public static String scraper() {
+        return token("prometheus", "[\"crew-metrics\"]", 3600);
+    }
+
     /** A token that expired a minute ago. */
     public static String expired(String tenant) {
         return token(tenant, "[\"crew-user\"]", -60);

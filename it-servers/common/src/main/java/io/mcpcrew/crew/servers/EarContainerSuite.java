@@ -3,6 +3,7 @@ package io.mcpcrew.crew.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcpcrew.crew.testing.PrometheusText;
 import io.mcpcrew.crew.testing.RedisServer;
 import io.mcpcrew.crew.testing.RedisServerExtension;
 import jakarta.json.Json;
@@ -217,6 +218,44 @@ public abstract class EarContainerSuite {
     }
 
     /**
+     * The listing API and the admin endpoints on this server (JAX-RS path matching differs between servers: the lists
+     * at {@code /tenants/{t}/queues} and {@code /streams} sit beside the resources of one queue and one stream): what a
+     * tenant wrote is listed, the admin group lists tenants and estimates memory, a tenant token gets 403 there.
+     */
+    @Test
+    @Order(9)
+    void theListingAndAdminEndpointsAnswer() {
+        String t = TestTokens.forTenant("lister");
+        String admin = TestTokens.admin();
+        String tenant = api("v1/tenants/lister/");
+        String id = json(expect(201, send("POST", tenant + "queues/jobs/tasks", "{\"name\":\"unserved\"}", t)))
+                .getString("id");
+        expect(201, send("POST", tenant + "streams/orders/events", "{\"type\":\"x\",\"data\":{}}", t));
+        expect(204, send("PUT", tenant + "embeddings/m1", "{\"items\":[{\"text\":\"hi\",\"vector\":[0.5]}]}", t));
+        assertTrue(expect(200, send("GET", tenant + "queues?stats=true", null, t)).body()
+                .contains("{\"queue\":\"jobs\",\"stats\":{\"paused\":false,\"pending\":1"));
+        JsonObject pending = json(expect(200, send("GET", tenant + "queues/jobs/tasks?state=pending", null, t)));
+        assertEquals(id, pending.getJsonArray("tasks").getJsonObject(0).getString("id"), pending.toString());
+        assertTrue(pending.isNull("nextCursor"), pending.toString());
+        assertTrue(expect(200, send("GET", tenant + "streams", null, t)).body().contains("\"streams\":[\"orders\"]"));
+        expect(200, send("GET", tenant + "streams/orders/groups", null, t));
+        assertTrue(expect(200, send("GET", tenant + "embeddings", null, t)).body().contains("\"model\":\"m1\""));
+        assertEquals(1, json(expect(200, send("GET", tenant + "embeddings/m1/entries", null, t))).getInt("entries"));
+        expect(200, send("GET", tenant + "sessions", null, t));
+        expect(200, send("GET", tenant + "ratelimits", null, t));
+        HttpResponse<String> bad = expect(400, send("GET", tenant + "queues/jobs/tasks?state=done", null, t));
+        assertTrue(json(bad).getString("message").contains("invalid state"), bad.body());
+
+        assertTrue(expect(200, send("GET", api("v1/admin/tenants?limit=1000"), null, admin)).body().contains("\"lister\""));
+        JsonObject memory = json(expect(200, send("GET", api("v1/admin/memory?tenant=lister"), null, admin)));
+        assertEquals("lister", memory.getJsonArray("tenants").getJsonObject(0).getString("tenant"), memory.toString());
+        assertTrue(memory.getJsonObject("cost").getInt("roundTrips") > 0, memory.toString());
+        HttpResponse<String> forbidden = expect(403, send("GET", api("v1/admin/memory"), null, t));
+        assertTrue(forbidden.body().contains("admin group"), forbidden.body());
+        expect(403, send("GET", api("v1/tenants/other/queues"), null, t));
+    }
+
+    /**
      * What the server answers itself is the API's JSON error too: a raw {@code {x}} in a path segment (a malformed
      * request target, refused before JAX-RS runs; java.net.http will not send it, so it goes over a socket) and
      * an unknown path of the application.
@@ -260,6 +299,47 @@ public abstract class EarContainerSuite {
         assertTrue(c.getString("handledOn").matches(own + "\\d+ managed=true"),
                 "the handler ran on the worker's own managed pool: " + c);
         assertTrue(c.getBoolean("ok"), c.toString());
+    }
+
+    /**
+     * {@code GET /crew/api/v1/metrics} of the EAR: the scrape group's token gets the Prometheus text of Crew's meters
+     * (Micrometer and its Prometheus registry packaged in the EAR's lib/, whatever metrics the server has of its own);
+     * a task run through the API and the built-in workers moves the task counters; readiness carries Redis memory.
+     */
+    @Test
+    @Order(12)
+    void metricsAreScrapedAndCountATaskRun() throws InterruptedException {
+        String url = api("v1/metrics");
+        expect(401, send("GET", url, null, null));
+        expect(403, send("GET", url, null, TestTokens.forTenant("acme")));
+        HttpResponse<String> first = expect(200, send("GET", url, null, TestTokens.scraper()));
+        // Payara keeps the writer's "text/plain; version=0.0.4; charset=utf-8", WildFly drops the spaces
+        assertTrue(first.headers().firstValue("Content-Type").orElse("").replace(" ", "")
+                .startsWith("text/plain;version=0.0.4"), first.headers().toString());
+        PrometheusText before = PrometheusText.parse(first.body());
+        double enqueued = before.sum("crew_tasks_enqueued_total", "tenant", "acme", "queue", "metrics");
+        double succeeded = before.sum("crew_tasks_attempts_total", "tenant", "acme", "queue", "metrics", "outcome",
+                "succeeded");
+        String t = TestTokens.forTenant("acme");
+        String id = json(expect(201, send("POST", api("v1/tenants/acme/queues/metrics/tasks"),
+                "{\"name\":\"echo\",\"payload\":{\"n\":1}}", t))).getString("id");
+        assertTrue(expect(200, send("GET", api("v1/tenants/acme/queues/metrics/tasks/" + id + "?wait=30"), null, t))
+                .body().contains("\"SUCCEEDED\""));
+        PrometheusText after = before;
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (after.sum("crew_tasks_attempts_total", "tenant", "acme", "queue", "metrics", "outcome", "succeeded")
+                < succeeded + 1) {
+            assertTrue(System.nanoTime() < end, "the success was not counted: " + after.find("crew_tasks_attempts_total"));
+            Thread.sleep(100);
+            after = PrometheusText.parse(expect(200, send("GET", url, null, TestTokens.scraper())).body());
+        }
+        assertEquals(enqueued + 1, after.value("crew_tasks_enqueued_total", "tenant", "acme", "queue", "metrics"));
+        assertTrue(after.value("crew_tasks_handler_duration_seconds_count", "tenant", "acme", "queue", "metrics") >= 1);
+        assertTrue(after.sum("crew_redis_memory_used_bytes") > 0, "the Redis memory gauge");
+        assertEquals(1, after.value("crew_redis_breaker_state", "state", "closed"));
+        JsonObject redisCheck = check(json(expect(200, get(health("/ready")))), "redis");
+        assertTrue(redisCheck.getJsonObject("data").containsKey("usedMemoryBytes"), redisCheck.toString());
+        assertEquals("noeviction", redisCheck.getJsonObject("data").getString("maxMemoryPolicy"), redisCheck.toString());
     }
 
     /** Writes one HTTP/1.1 request with an unencoded target; returns the status and the (de-chunked) body. */

@@ -137,6 +137,9 @@ public abstract class ExampleEarSuite {
         assertEquals(id, order.getString("pricingTask"), order.toString());
         assertEquals(shipping, order.getString("shippingTask"), order.toString());
         assertEquals(shipped.getJsonObject("result").getString("trackingId"), order.getString("trackingId"), order.toString());
+        JsonObject noticed = awaitOrder(redis, "o-http", o -> o.containsKey("pricingNotice"));
+        assertEquals("SUCCEEDED#1", noticed.getString("pricingNotice"),
+                "the user's CDI observer (PricingNotices, EJB module) heard the TaskCompletion event: " + noticed);
         HttpResponse<String> otherTenant = send("GET", ordersApi("orders/o-http"), null, TestTokens.forTenant(OTHER_TENANT));
         assertEquals(404, otherTenant.statusCode(), "another tenant's token does not see it: " + otherTenant.body());
     }

@@ -2,11 +2,19 @@ package io.mcpcrew.crew.web.embeddings;
 
 import io.mcpcrew.crew.embeddings.EmbeddingCache;
 import io.mcpcrew.crew.embeddings.EmbeddingStats;
+import io.mcpcrew.crew.embeddings.EntryCount;
 import io.mcpcrew.crew.embeddings.ModelEmbeddingCache;
+import io.mcpcrew.crew.embeddings.TenantEmbeddings;
+import io.mcpcrew.crew.redis.KeyspaceScan;
 import io.mcpcrew.crew.validation.InvalidInputException;
+import io.mcpcrew.crew.web.json.PageJson;
+import io.mcpcrew.crew.web.json.Params;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -15,6 +23,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
@@ -39,6 +48,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "embeddings", description = "Cached embedding vectors per tenant and model")
 public class EmbeddingsResource {
+    static final int DEFAULT_LIMIT = 100;
+    static final int DEFAULT_SCAN_COUNT = 1000;
+    static final int DEFAULT_SCAN_CALLS = 1000;
+
     @Inject
     EmbeddingCache embeddings;
 
@@ -86,6 +99,48 @@ public class EmbeddingsResource {
         m.put("tenant", cache.tenant());
         m.put("model", cache.model());
         m.put("removed", cache.clear());
+        return m;
+    }
+
+    /** The tenant's models, a page at a time ({@code ?cursor=&limit=}, names in byte order), with their dimensions. */
+    @GET
+    @Operation(summary = "The tenant's models", description = "{\"tenant\",\"models\":[{\"model\",\"dimension\"}],"
+            + "\"nextCursor\"}; limit 1-1000, default 100; dimension null when the model holds no vector")
+    public JsonObject models(@PathParam("tenant") String tenant, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") String limit) {
+        int n = Params.integer("limit", limit, 1, TenantEmbeddings.MAX_MODELS_PAGE, DEFAULT_LIMIT);
+        TenantEmbeddings t = embeddings.forTenant(tenant);
+        return PageJson.builder(Json.createObjectBuilder().add("tenant", tenant), "models",
+                t.models(Params.cursor(cursor), n), m -> Json.createObjectBuilder().add("model", m.model())
+                        .add("dimension", m.dimension() == null ? JsonValue.NULL : Json.createValue(m.dimension()))
+                        .build()).build();
+    }
+
+    /**
+     * How many vectors the model holds in Redis: a SCAN of every master ({@code ?maxScanCalls=} 1-100000, default
+     * 1000; {@code ?scanCount=} 10-10000, default 1000), exact when it covers the keyspace, else extrapolated.
+     */
+    @GET
+    @Path("{model: .+}/entries")
+    @Operation(summary = "The model's vectors in Redis, counted by a bounded SCAN of every master")
+    public Map<String, Object> entries(@PathParam("tenant") String tenant, @PathParam("model") String model,
+            @QueryParam("maxScanCalls") String maxScanCalls, @QueryParam("scanCount") String scanCount) {
+        ModelEmbeddingCache cache = embeddings.forTenant(tenant).model(model);
+        KeyspaceScan.Budget budget = new KeyspaceScan.Budget(
+                Params.integer("scanCount", scanCount, 10, KeyspaceScan.MAX_COUNT, DEFAULT_SCAN_COUNT),
+                Params.integer("maxScanCalls", maxScanCalls, 1, KeyspaceScan.MAX_CALLS, DEFAULT_SCAN_CALLS));
+        EntryCount c = cache.countEntries(budget);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", c.tenant());
+        m.put("model", c.model());
+        m.put("entries", c.entries());
+        m.put("counted", c.counted());
+        m.put("complete", c.complete());
+        m.put("coverage", c.coverage());
+        m.put("keysScanned", c.keysScanned());
+        m.put("scanCalls", c.scanCalls());
+        m.put("roundTrips", c.roundTrips());
+        m.put("millis", c.millis());
         return m;
     }
 

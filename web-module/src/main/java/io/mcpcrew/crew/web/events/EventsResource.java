@@ -1,5 +1,6 @@
 package io.mcpcrew.crew.web.events;
 
+import io.mcpcrew.crew.events.ConsumerGroup;
 import io.mcpcrew.crew.events.DeadLetter;
 import io.mcpcrew.crew.events.Event;
 import io.mcpcrew.crew.events.EventManager;
@@ -47,8 +48,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
- * {@code /api/v1/tenants/{tenant}/streams/{stream}}: publish, replay, live SSE, stream information, dead letters and
- * their redrive.
+ * {@code /api/v1/tenants/{tenant}/streams/{stream}}: publish, replay, live SSE, stream information, consumer groups
+ * with their consumers, dead letters and their redrive.
  * Events are JSON objects {@code {"id","type","tenant","timestamp","priority","source","correlationId","data"}}.
  */
 @RolesAllowed("**") // MP-JWT: any authenticated caller; TenantAuthorizationFilter checks the tenant
@@ -59,6 +60,7 @@ public class EventsResource {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = TenantEvents.MAX_READ;
     static final long HEARTBEAT_SECONDS = 15;
+    static final int DEFAULT_CONSUMERS = 100;
 
     @Inject
     EventManager events;
@@ -189,6 +191,29 @@ public class EventsResource {
         return requireStream(tenantEvents());
     }
 
+    /**
+     * The stream's consumer groups with pending entries and lag, each with up to {@code consumers} (0-1000, default
+     * 100) of its consumers; 404 for a stream that does not exist.
+     */
+    @GET
+    @Path("/groups")
+    public JsonObject groups(@QueryParam("consumers") String consumersParam) {
+        int max = Params.integer("consumers", consumersParam, 0, TenantEvents.MAX_CONSUMERS, DEFAULT_CONSUMERS);
+        List<ConsumerGroup> groups = tenantEvents().groups(stream, max).orElseThrow(this::noStream);
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        for (ConsumerGroup g : groups) {
+            JsonArrayBuilder consumers = Json.createArrayBuilder();
+            for (ConsumerGroup.StreamConsumer c : g.consumers()) {
+                consumers.add(Json.createObjectBuilder().add("name", c.name()).add("pending", c.pending())
+                        .add("idleMillis", c.idleMillis()).add("inactiveMillis", nullable(c.inactiveMillis())));
+            }
+            out.add(Json.createObjectBuilder().add("name", g.name()).add("pending", g.pending())
+                    .add("lastDeliveredId", nullable(g.lastDeliveredId())).add("entriesRead", nullable(g.entriesRead()))
+                    .add("lag", nullable(g.lag())).add("consumerCount", g.consumerCount()).add("consumers", consumers));
+        }
+        return Json.createObjectBuilder().add("tenant", tenant).add("stream", stream).add("groups", out).build();
+    }
+
     /** Dead letters of the stream's groups, oldest first. */
     @GET
     @Path("/dead-letters")
@@ -230,8 +255,12 @@ public class EventsResource {
     }
 
     private StreamInfo requireStream(TenantEvents t) {
-        return t.info(stream).orElseThrow(() -> new NotFoundException("stream " + Names.quote(stream)
-                + " of tenant " + Names.quote(tenant) + " does not exist (no event was ever published to it)"));
+        return t.info(stream).orElseThrow(this::noStream);
+    }
+
+    private NotFoundException noStream() {
+        return new NotFoundException("stream " + Names.quote(stream) + " of tenant " + Names.quote(tenant)
+                + " does not exist (no event was ever published to it)");
     }
 
     static JsonObject json(Event e) {
@@ -249,6 +278,10 @@ public class EventsResource {
 
     private static JsonValue nullable(String s) {
         return s == null ? JsonValue.NULL : Json.createValue(s);
+    }
+
+    private static JsonValue nullable(Long n) {
+        return n == null ? JsonValue.NULL : Json.createValue(n);
     }
 
     private static int limit(String raw) {

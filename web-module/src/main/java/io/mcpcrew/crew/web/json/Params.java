@@ -43,4 +43,21 @@ public final class Params {
                     + ": must be an ISO-8601 instant such as 2026-01-02T03:04:05Z");
         }
     }
+
+    /** The boolean parameter {@code name}: {@code true} or {@code false}; {@code fallback} when absent or empty. */
+    public static boolean bool(String name, String raw, boolean fallback) {
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        if (raw.equals("true") || raw.equals("false")) {
+            return Boolean.parseBoolean(raw);
+        }
+        throw new InvalidInputException("invalid " + name + " " + Names.quote(JsonFields.abbreviate(raw))
+                + ": must be true or false");
+    }
+
+    /** A page cursor as given ({@code null} or empty: the first page); the list it belongs to checks it. */
+    public static String cursor(String raw) {
+        return raw == null || raw.isEmpty() ? null : raw;
+    }
 }

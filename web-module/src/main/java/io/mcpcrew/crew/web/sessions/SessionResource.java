@@ -1,11 +1,13 @@
 package io.mcpcrew.crew.web.sessions;
 
+import io.mcpcrew.crew.sessions.SessionCounts;
 import io.mcpcrew.crew.sessions.SessionImportance;
 import io.mcpcrew.crew.sessions.SessionManager;
 import io.mcpcrew.crew.sessions.TenantSessions;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.web.json.JsonBody;
 import io.mcpcrew.crew.web.json.JsonFields;
+import io.mcpcrew.crew.web.json.Params;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -18,18 +20,20 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
- * {@code /api/v1/tenants/{tenant}/sessions}: create (201 {@code {"id"}}), read, merge-update (PATCH: each field of
+ * {@code /api/v1/tenants/{tenant}/sessions}: counts (GET), create (201 {@code {"id"}}), read, merge-update (PATCH: each field of
  * the JSON object is set, a {@code null} removes it), touch, delete. Expired or unknown ids answer 404; a bad
  * user id, TTL, importance or oversized data 400.
  */
@@ -39,6 +43,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class SessionResource {
+    static final int DEFAULT_MAX_USERS = 10_000;
+
     @Inject
     SessionManager sessions;
 
@@ -72,6 +78,27 @@ public class SessionResource {
             id = tenantSessions().createSession(request.userId(), request.data(), importance);
         }
         return Response.created(uri.getAbsolutePathBuilder().path(id).build()).entity(Map.of("id", id)).build();
+    }
+
+    /**
+     * How many live sessions the tenant has: {@code {"tenant","users","usersVisited","activeUsers","sessionsCounted",
+     * "sessions","complete","roundTrips"}}, each user's index counted up to {@code ?maxUsers=} (1-100000, default
+     * 10000) users, extrapolated past that.
+     */
+    @GET
+    public Map<String, Object> counts(@QueryParam("maxUsers") String maxUsers) {
+        SessionCounts c = sessions.counts(tenant, Params.integer("maxUsers", maxUsers, 1,
+                SessionManager.MAX_USERS_COUNTED, DEFAULT_MAX_USERS));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", c.tenant());
+        m.put("users", c.users());
+        m.put("usersVisited", c.usersVisited());
+        m.put("activeUsers", c.activeUsers());
+        m.put("sessionsCounted", c.sessionsCounted());
+        m.put("sessions", c.sessions());
+        m.put("complete", c.complete());
+        m.put("roundTrips", c.roundTrips());
+        return m;
     }
 
     @GET

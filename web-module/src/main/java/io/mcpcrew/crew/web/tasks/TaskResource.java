@@ -98,6 +98,14 @@ public class TaskResource {
                 .entity(Json.createObjectBuilder().add("id", id).build()).build();
     }
 
+    /** The queue's tasks in one state ({@code ?state=pending|scheduled|running|failed|dead&cursor=&limit=}). */
+    @GET
+    @Path("tasks")
+    public JsonObject tasks(@QueryParam("state") String state, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") String limit) {
+        return TaskListJson.page(queue(), state, cursor, limit);
+    }
+
     /**
      * Enqueues a flow: a parent task that runs once its children have finished (all of this queue). 201
      * {@code {"parentId","childIds"}} with a Location header naming the parent.

@@ -38,6 +38,14 @@ class HostileInputIT {
     /** Every endpoint: method, path under /api/v1/tenants/{tenant}, a valid body (null: none). {name} is a name slot. */
     static final List<String[]> ENDPOINTS = List.of(
             new String[] {"GET", "/whoami", null},
+            new String[] {"GET", "/queues", null},
+            new String[] {"GET", "/queues/{name}/tasks?state=pending", null},
+            new String[] {"GET", "/streams", null},
+            new String[] {"GET", "/streams/{name}/groups", null},
+            new String[] {"GET", "/embeddings", null},
+            new String[] {"GET", "/embeddings/{name}/entries", null},
+            new String[] {"GET", "/sessions", null},
+            new String[] {"GET", "/ratelimits", null},
             new String[] {"POST", "/queues/{name}/tasks", "{\"name\":\"echo\",\"payload\":{\"a\":1},\"priority\":\"NORMAL\"}"},
             new String[] {"GET", "/queues/{name}/tasks/{name}", null},
             new String[] {"DELETE", "/queues/{name}/tasks/{name}", null},
@@ -246,6 +254,16 @@ class HostileInputIT {
             new Object[] {"/streams/ok/events?limit=$", "limit", 1L, 10_000L},
             new Object[] {"/streams/ok/dead-letters?limit=$", "limit", 1L, 10_000L},
             new Object[] {"/queues/ok/dead?limit=$", "limit", 1L, 1000L},
+            new Object[] {"/queues?limit=$", "limit", 1L, 1000L},
+            new Object[] {"/queues?stats=true&limit=$", "limit", 1L, 100L},
+            new Object[] {"/queues/ok/tasks?state=pending&limit=$", "limit", 1L, 500L},
+            new Object[] {"/streams?limit=$", "limit", 1L, 1000L},
+            new Object[] {"/streams/ok/groups?consumers=$", "consumers", 0L, 1000L},
+            new Object[] {"/embeddings?limit=$", "limit", 1L, 1000L},
+            new Object[] {"/embeddings/ok/entries?maxScanCalls=$", "maxScanCalls", 1L, 100_000L},
+            new Object[] {"/embeddings/ok/entries?scanCount=$", "scanCount", 10L, 10_000L},
+            new Object[] {"/sessions?maxUsers=$", "maxUsers", 1L, 100_000L},
+            new Object[] {"/ratelimits?limit=$", "limit", 1L, 1000L},
             new Object[] {"/streams/ok/events?after=$", "after", null, null},
             new Object[] {"/streams/ok/dead-letters?after=$", "after", null, null});
 
