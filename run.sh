@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Crew Redis: build the WAR and run it on Payara Micro 6 — one command.
 #
-#   ./run.sh                 # http://localhost:8080/crew/api/v1/...
+#   ./run.sh                 # http://localhost:8080/crew/console/ and http://localhost:8080/crew/api/v1/...
 #   PORT=9090 ./run.sh       # another HTTP port
 #   ./run.sh --no-build      # skip the Maven build (use the WAR already built)
 #
@@ -118,13 +118,14 @@ done
 cat <<MSG
 
 Crew Redis is up after $(( $(date +%s) - started )) s.
+  Console    http://localhost:$PORT/crew/console/   (sign in with a bearer token)
   API        http://localhost:$PORT/crew/api/v1/status   (tenants: /crew/api/v1/tenants/{tenant}/...)
   Health     http://localhost:$PORT/health/ready  /health/live  /health/started
   OpenAPI    http://localhost:$PORT/openapi
 MSG
 if [ -n "${DEMO_TOKEN:-}" ]; then
   cat <<MSG
-  Token for tenant "demo" (24 h; more with ./mint-token.sh <tenant>):
+  Token for tenant "demo" (24 h; more with ./mint-token.sh <tenant>, an admin's with ./mint-token.sh ops --admin):
     export TOKEN=$DEMO_TOKEN
     curl -H "Authorization: Bearer \$TOKEN" http://localhost:$PORT/crew/api/v1/tenants/demo/whoami
 MSG

@@ -9,10 +9,11 @@
 # REDIS_SERVER names the redis-server executable (default: redis-server on the PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-name="${1:?usage: benchmarks/run.sh <name> [args...]  (names: tasks events embeddings sessions ratelimit coalescer mcp tasks-vs-bullmq; see docs/benchmarks.md)}"; shift || true
+name="${1:?usage: benchmarks/run.sh <name> [args...]  (names: tasks events embeddings sessions ratelimit coalescer scrape mcp console tasks-vs-bullmq; see docs/benchmarks.md)}"; shift || true
 class="io.mcpcrew.crew.bench.${name^}Benchmark"
 modules=benchmarks
-[ "$name" = mcp ] && modules=web-module,benchmarks   # the WAR and Payara Micro it runs
+# McpBenchmark and ConsoleBenchmark run the WAR on Payara Micro: build the web module too
+case "$name" in mcp|console) modules=web-module,benchmarks ;; esac
 mvn -B -q -DskipTests -pl "$modules" -am package >/dev/null
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 classpath="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"

@@ -45,6 +45,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
     private final SubscriptionContainer subscriptions;
     private final StreamQueries queries;
     private final StreamBrowser browser;
+    private final DeadLetterRedrive redrive;
 
     /** For the CDI proxy only. */
     protected RedisEventManager() {
@@ -56,6 +57,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         this.subscriptions = null;
         this.queries = null;
         this.browser = null;
+        this.redrive = null;
     }
 
     /** The CDI constructor: reader threads from {@link CrewThreads}, CDI bridge through {@code beans}. */
@@ -86,6 +88,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
         redis.metrics().addReader("events", new StreamGauges(redis, redis.metrics().registry()));
         this.queries = new StreamQueries(publisher);
         this.browser = new StreamBrowser(publisher.catalog());
+        this.redrive = new DeadLetterRedrive(redis, settings, trimmer);
     }
 
     /** Starts the CDI bridges listed in {@code redis.crew.events.cdi.streams} when the application starts. */
@@ -99,7 +102,7 @@ public class RedisEventManager implements EventManager, WorkerHealth, AutoClosea
     @Override
     public TenantEvents forTenant(String tenant) {
         return new RedisTenantEvents(redis.forTenant(tenant), publisher, subscriptions, queries, browser,
-                trimmer);
+                trimmer, redrive);
     }
 
     @Override

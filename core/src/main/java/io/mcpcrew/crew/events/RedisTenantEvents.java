@@ -14,15 +14,17 @@ final class RedisTenantEvents implements TenantEvents {
     private final StreamQueries queries;
     private final StreamBrowser browser;
     private final StreamTrimmer trimmer;
+    private final DeadLetterRedrive redrive;
 
     RedisTenantEvents(TenantRedis redis, EventPublisher publisher, SubscriptionContainer subscriptions,
-            StreamQueries queries, StreamBrowser browser, StreamTrimmer trimmer) {
+            StreamQueries queries, StreamBrowser browser, StreamTrimmer trimmer, DeadLetterRedrive redrive) {
         this.redis = redis;
         this.publisher = publisher;
         this.subscriptions = subscriptions;
         this.queries = queries;
         this.browser = browser;
         this.trimmer = trimmer;
+        this.redrive = redrive;
     }
 
     @Override
@@ -73,6 +75,11 @@ final class RedisTenantEvents implements TenantEvents {
     @Override
     public List<DeadLetter> deadLetters(String stream, String afterId, int limit) {
         return queries.deadLetters(redis, stream, afterId, limit);
+    }
+
+    @Override
+    public Optional<String> redrive(String stream, String deadLetterId) {
+        return redrive.redrive(redis, stream, deadLetterId);
     }
 
     @Override

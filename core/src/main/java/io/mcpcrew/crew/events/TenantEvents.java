@@ -62,6 +62,15 @@ public interface TenantEvents {
     /** Up to {@code limit} dead letters of {@code stream} after {@code afterId} (null: from the oldest). */
     List<DeadLetter> deadLetters(String stream, String afterId, int limit);
 
+    /**
+     * Redrives the dead letter {@code deadLetterId} (its {@link DeadLetter#event()} id): its event is published again
+     * to {@code stream} as a new entry (a new id; every consumer group of the stream receives it, as any new event)
+     * and the dead letter is removed, in one step. Returns the new entry id, or empty when the stream has no such
+     * dead letter (never existed, redriven already, or expired). Needs Redis: while it is unavailable this throws
+     * {@link io.mcpcrew.crew.redis.RedisUnavailableException} (nothing is buffered).
+     */
+    Optional<String> redrive(String stream, String deadLetterId);
+
     /** Length, first/last id, groups with pending counts and dead letters; empty if the stream does not exist. */
     Optional<StreamInfo> info(String stream);
 

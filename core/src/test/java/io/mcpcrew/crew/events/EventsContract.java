@@ -2,6 +2,7 @@ package io.mcpcrew.crew.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -318,6 +319,53 @@ abstract class EventsContract {
         assertTrue(ttl > 6 * 24 * 3600 && ttl <= 7 * 24 * 3600, "dead-letter TTL " + ttl);
         assertEquals(-1, (long) raw(j -> j.ttl("crew:t1:events:{t1.orders}")),
                 "a stream is persistent (trimmed, not expired)");
+    }
+
+    @Test
+    void aRedrivenDeadLetterIsPublishedAgainAsANewEntryAndLeavesTheDeadLetters() {
+        RedisEventManager events = events();
+        TenantEvents t = events.forTenant("t1");
+        java.util.concurrent.atomic.AtomicBoolean poison = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Event> handled = new CopyOnWriteArrayList<>();
+        t.subscribe("orders", "billing", e -> {
+            if (n(e) == 1 && poison.get()) {
+                throw new IllegalStateException("cannot bill order 1");
+            }
+            handled.add(e);
+        });
+        publishing(events, () -> t.publishAll(List.of(Event.of(EventType.TASK, Map.of("n", 0)),
+                Event.builder(EventType.of("order.created")).data(Map.of("n", 1)).correlationId("req-1")
+                        .source("shop").build(), Event.of(EventType.TASK, Map.of("n", 2))), "orders"));
+        List<String> ids = ids(t, "orders");
+        await("one dead letter", () -> t.info("orders").map(StreamInfo::deadLetters).orElse(0L) == 1);
+        await("nothing pending", () -> t.info("orders").get().groups().get(0).pending() == 0);
+        DeadLetter dead = t.deadLetters("orders", null, 10).get(0);
+        poison.set(false);
+
+        String redriven = t.redrive("orders", dead.event().id()).orElseThrow();
+        assertFalse(ids.contains(redriven), "a new entry, not the original " + dead.originalId());
+        assertEquals(0, t.info("orders").get().deadLetters());
+        assertEquals(List.of(), t.deadLetters("orders", null, 10));
+        await("the redriven event handled", () -> handled.stream().anyMatch(e -> redriven.equals(e.id())));
+        Event again = handled.stream().filter(e -> redriven.equals(e.id())).findFirst().orElseThrow();
+        assertEquals(1, n(again));
+        assertEquals("order.created", again.type().name());
+        assertEquals("req-1", again.correlationId());
+        assertEquals("shop", again.source());
+        Map<String, String> fields = raw(j -> j.xrange("crew:t1:events:{t1.orders}", redriven, redriven, 1))
+                .get(0).getFields();
+        assertTrue(fields.keySet().stream().noneMatch(f -> f.startsWith("dead_")), fields.toString());
+        String originalPid = raw(j -> j.xrange("crew:t1:events:{t1.orders}", ids.get(1), ids.get(1), 1)).get(0)
+                .getFields().get("pid");
+        assertNotEquals(originalPid, fields.get("pid"), "a new publish id");
+        assertEquals(ids.size() + 1, ids(t, "orders").size());
+
+        assertTrue(t.redrive("orders", dead.event().id()).isEmpty(), "redriven once only");
+        assertTrue(t.redrive("orders", "1-0").isEmpty(), "no such dead letter");
+        assertTrue(events.forTenant("t2").redrive("orders", dead.event().id()).isEmpty(), "another tenant's stream");
+        InvalidInputException bad = assertThrows(InvalidInputException.class, () -> t.redrive("orders", "nope"));
+        assertTrue(bad.getMessage().contains("\"nope\""), bad.getMessage());
+        assertThrows(InvalidNameException.class, () -> t.redrive("a:b", dead.event().id()));
     }
 
     @Test

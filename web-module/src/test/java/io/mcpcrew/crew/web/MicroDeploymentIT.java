@@ -106,6 +106,27 @@ class MicroDeploymentIT {
         assertEquals(200, Http.get(Http.root(base) + "/health/live", null).statusCode());
     }
 
+    /** {@code GET /api/v1/whoami}: the token's tenant and whether it is an admin's, with no tenant in the path. */
+    @Test
+    @Order(5)
+    void whoAmIWithoutATenantSaysWhichTenantsATokenReaches() {
+        String url = base + "api/v1/whoami";
+        HttpResponse<String> none = Http.get(url, null);
+        assertEquals(401, none.statusCode(), none.body());
+        assertTrue(none.body().contains("\"status\":401"), none.body());
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), none.headers().map().toString());
+        HttpResponse<String> bad = Http.get(url, "not.a.token");
+        assertEquals(401, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("\"status\":401"), bad.body());
+        assertEquals(401, Http.get(url, TestTokens.expired("acme")).statusCode());
+        HttpResponse<String> tenant = Http.get(url, TestTokens.forTenant("acme"));
+        assertEquals(200, tenant.statusCode(), tenant.body());
+        assertTrue(tenant.body().contains("\"tenant\":\"acme\"") && tenant.body().contains("\"admin\":false"), tenant.body());
+        HttpResponse<String> admin = Http.get(url, TestTokens.admin());
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertTrue(admin.body().contains("\"tenant\":\"ops\"") && admin.body().contains("\"admin\":true"), admin.body());
+    }
+
     /** The probe writes to Redis: no token → 401, a tenant's token → 403, and neither writes anything; admin → 200. */
     @Test
     @Order(6)

@@ -492,6 +492,34 @@ public abstract class EarContainerSuite {
         return components.getJsonObject(name);
     }
 
+    /**
+     * The operations console is served by the EAR's skinny WAR too: its page, its modules with a JavaScript type (a
+     * browser refuses a module otherwise), uPlot unpacked from its WebJar (no jar in the skinny WAR), the
+     * Content-Security-Policy, and the sign-in endpoint it calls.
+     */
+    @Test
+    @Order(12)
+    void theConsoleIsServedWithItsChartLibraryAndHeaders() {
+        HttpResponse<String> page = expect(200, get(base + "console/"));
+        assertTrue(page.body().contains("<title>Crew Redis console</title>"), page.body());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").startsWith("default-src 'self'"),
+                page.headers().map().toString());
+        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
+        for (String module : List.of("console/js/app.js", "console/js/pages/queue.js", "console/lib/uplot/uPlot.esm.js")) {
+            HttpResponse<String> js = expect(200, get(base + module));
+            assertTrue(js.headers().firstValue("Content-Type").orElse("").contains("javascript"),
+                    module + ": " + js.headers().map());
+        }
+        assertTrue(get(base + "console/lib/uplot/uPlot.esm.js").body().contains("export { uPlot as default }"));
+        expect(200, get(base + "console/lib/uplot/uPlot.min.css"));
+        HttpResponse<String> admin = expect(200, send("GET", api("v1/whoami"), null, TestTokens.admin()));
+        assertTrue(json(admin).getBoolean("admin"), admin.body());
+        HttpResponse<String> tenant = expect(200, send("GET", api("v1/whoami"), null, TestTokens.forTenant("acme")));
+        assertEquals("acme", json(tenant).getString("tenant"), tenant.body());
+        assertEquals(false, json(tenant).getBoolean("admin"), tenant.body());
+        expect(401, send("GET", api("v1/whoami"), null, null));
+    }
+
     protected String api(String path) {
         return base + "api/" + path;
     }

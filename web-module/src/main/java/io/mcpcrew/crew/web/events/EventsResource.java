@@ -42,7 +42,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * {@code /api/v1/tenants/{tenant}/streams/{stream}}: publish, replay, live SSE, stream information, consumer groups
- * with their consumers, dead letters.
+ * with their consumers, dead letters and their redrive.
  * Events are JSON objects {@code {"id","type","tenant","timestamp","priority","source","correlationId","data"}}.
  */
 @RolesAllowed("**") // MP-JWT: any authenticated caller; TenantAuthorizationFilter checks the tenant
@@ -197,6 +197,20 @@ public class EventsResource {
                     .add("consumer", nullable(d.consumer())).add("deadAt", d.deadAt().toString()));
         }
         return out.build();
+    }
+
+    /**
+     * Redrives a dead letter (its {@code event.id} in the dead-letter list): its event is published again to the
+     * stream as a new entry, which every group of the stream receives, and the dead letter is removed, in one step.
+     * 200 {@code {"id","redrivenAs"}}; 404 if the stream has no such dead letter; 503 while Redis is unavailable.
+     */
+    @POST
+    @Path("/dead-letters/{id}/redrive")
+    public JsonObject redrive(@PathParam("id") String id) {
+        String newId = tenantEvents().redrive(stream, id).orElseThrow(() -> new NotFoundException("stream "
+                + Names.quote(stream) + " of tenant " + Names.quote(tenant) + " has no dead letter " + Names.quote(id)
+                + " (never there, redriven already, or expired)"));
+        return Json.createObjectBuilder().add("id", id).add("redrivenAs", newId).build();
     }
 
     private TenantEvents tenantEvents() {

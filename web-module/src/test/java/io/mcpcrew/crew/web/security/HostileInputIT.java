@@ -64,6 +64,7 @@ class HostileInputIT {
             new String[] {"GET", "/streams/{name}/events?after=0-0&limit=10", null},
             new String[] {"GET", "/streams/{name}", null},
             new String[] {"GET", "/streams/{name}/dead-letters", null},
+            new String[] {"POST", "/streams/{name}/dead-letters/{name}/redrive", null},
             new String[] {"PUT", "/embeddings/{name}", "{\"items\":[{\"text\":\"hello\",\"vector\":[0.5,-1.0]}]}"},
             new String[] {"POST", "/embeddings/{name}/lookup", "{\"texts\":[\"hello\"]}"},
             new String[] {"GET", "/embeddings/{name}/stats", null},
