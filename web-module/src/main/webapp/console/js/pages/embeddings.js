@@ -82,7 +82,7 @@ export default {
         try {
           const r = await listing.entries(ctx.api, ctx.tenant, model);
           fill(entriesBox, r === null ? notice('na', 'Counting vectors in Redis is not available on this server.')
-            : h('p', {id: 'entries'}, `${fmt.num(r.entries)} vectors in Redis`,
+            : h('p', {id: 'entries'}, `${fmt.num(r.entries)} vector${r.entries === 1 ? '' : 's'} in Redis`,
               r.complete ? ' (exact)' : ` (estimated from ${fmt.pct(r.coverage)} of the keyspace)`,
               h('span', {class: 'muted small'}, ` — ${fmt.num(r.scanCalls)} SCAN calls, ${fmt.num(r.millis)} ms`)));
         } catch (e) {

@@ -16,15 +16,16 @@ function breakerTone(state) {
 function memoryOf(check) {
   const d = (check && check.data) || {};
   if (d.usedMemoryBytes === undefined) return null;
-  return {used: d.usedMemoryBytes, max: d.maxMemoryBytes, policy: d.maxMemoryPolicy, percent: d.usedMemoryPercent,
-    warning: d.memoryWarning || null, node: d.memoryNode || null};
+  const num = v => (v === undefined || v === null || v === '' ? null : Number(v));
+  return {used: num(d.usedMemoryBytes), max: num(d.maxMemoryBytes), policy: d.maxMemoryPolicy,
+    percent: num(d.usedMemoryPercent), warning: d.memoryWarning || null, node: d.memoryNode || null};
 }
 
 function memoryPanel(mem) {
   if (!mem) {
     return notice('na', 'Redis memory: not available on this server (its readiness check does not report memory).');
   }
-  const share = mem.max ? mem.used / mem.max : null;
+  const share = mem.max > 0 ? mem.used / mem.max : null;
   const tone = share === null ? '' : share >= 0.85 ? ' bad' : share >= 0.7 ? ' warn' : '';
   return h('div', {'data-section': 'memory'},
     h('h3', {}, 'Memory'),
@@ -33,7 +34,7 @@ function memoryPanel(mem) {
     h('span', {'data-width': String(Math.min(100, share * 100))})),
     facts([
       ['Used', fmt.bytes(mem.used)],
-      ['maxmemory', mem.max ? fmt.bytes(mem.max) : 'no limit'],
+      ['maxmemory', mem.max > 0 ? fmt.bytes(mem.max) : 'no limit (0)'],
       ['Used of maxmemory', share === null ? '—' : fmt.pct(share)],
       ['Eviction policy', mem.policy],
       mem.node ? ['Node', mem.node] : null,
@@ -54,12 +55,15 @@ export default {
     const charts = h('div', {class: 'grid'});
     const backlogBox = h('div', {class: 'panel', 'data-section': 'fallback'});
     const tenantsBox = h('div', {class: 'panel', 'data-section': 'tenants'});
+    const estimateBox = h('div', {class: 'panel', 'data-section': 'memory-estimate', hidden: !ctx.me.admin});
     fill(ctx.root,
       h('h1', {}, 'Overview'),
       h('div', {class: 'grid'}, statusBox, breakerBox),
       charts,
       backlogBox,
-      tenantsBox);
+      tenantsBox,
+      estimateBox);
+    if (ctx.me.admin) renderEstimate(ctx, estimateBox);
 
     const latency = new LiveChart(charts, {title: 'Redis round trip (PING)', id: 'latency',
       series: [{label: 'latency'}], format: v => `${Math.round(v)} µs`});
@@ -160,6 +164,38 @@ export default {
     });
   },
 };
+
+/** Admin: the memory estimate per tenant and component (GET /admin/memory, a bounded scan), on demand. */
+function renderEstimate(ctx, box) {
+  const out = h('div', {id: 'memory-estimate'});
+  const run = async () => {
+    fill(out, h('p', {class: 'muted'}, 'Estimating…'));
+    try {
+      const r = await ctx.api.optional('admin/memory', {kind: 'memory estimate'});
+      if (r === null) {
+        fill(out, notice('na', 'The memory estimate is not available on this server.'));
+        return;
+      }
+      const size = share => `${fmt.bytes(share.bytes)}${share.standardError ? ` ± ${fmt.bytes(2 * share.standardError)}` : ''}`;
+      fill(out,
+        h('p', {class: 'small'}, `${fmt.num(r.total.keys)} keys, ${size(r.total)} in all`,
+          r.scan.complete ? '' : ` (keys extrapolated from ${fmt.pct(r.scan.coverage)} of the keyspace)`,
+          h('span', {class: 'muted'}, ` — ${fmt.num(r.cost.roundTrips)} round trips, ${fmt.num(r.cost.millis)} ms; ± is two standard errors`)),
+        h('div', {class: 'grid'},
+          table([{label: 'Tenant'}, {label: 'Keys', num: true}, {label: 'Memory', num: true}],
+            [...r.tenants.map(t => [t.tenant, fmt.num(t.keys), size(t)]),
+              ...(r.otherTenants && r.otherTenants.tenants ? [[`${r.otherTenants.tenants} other tenants`, fmt.num(r.otherTenants.keys), size(r.otherTenants)]] : [])],
+            'No tenant keys.', 'Memory per tenant'),
+          table([{label: 'Component'}, {label: 'Keys', num: true}, {label: 'Memory', num: true}],
+            r.components.map(c => [c.name, fmt.num(c.keys), size(c)]), 'No keys.', 'Memory per component')));
+    } catch (e) {
+      fill(out, notice('error', ctx.describe(e)));
+    }
+  };
+  fill(box, h('h2', {}, 'Memory per tenant'),
+    h('p', {class: 'muted small'}, 'Samples keys with MEMORY USAGE after a bounded SCAN of every master: it costs Redis some work, so it runs when asked.'),
+    h('div', {class: 'actions'}, h('button', {type: 'button', id: 'estimate-memory', onclick: run}, 'Estimate memory')), out);
+}
 
 async function renderTenants(ctx, box, metrics, now) {
   if (ctx.me.admin) {

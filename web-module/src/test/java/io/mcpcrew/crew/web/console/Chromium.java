@@ -75,10 +75,18 @@ final class Chromium {
     static byte[] fullPage(ChromeDriver driver) {
         Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
         Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
+        return capture(driver, ((Number) size.get("width")).doubleValue(),
+                Math.min(8000, ((Number) size.get("height")).doubleValue()));
+    }
+
+    /** A PNG of what a 1280×800 screen shows of the page from its top. */
+    static byte[] screen(ChromeDriver driver) {
+        return capture(driver, 1280, 800);
+    }
+
+    private static byte[] capture(ChromeDriver driver, double width, double height) {
         Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
-                "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0,
-                        "width", ((Number) size.get("width")).doubleValue(),
-                        "height", Math.min(8000, ((Number) size.get("height")).doubleValue()), "scale", 1)));
+                "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
         return java.util.Base64.getDecoder().decode((String) shot.get("data"));
     }
 
