@@ -105,15 +105,7 @@ public final class TaskCalls {
             children.add(cb);
         }
         b.add("children", children);
-        TaskProgress p = t.progress();
-        if (p == null) {
-            b.addNull("progress");
-        } else {
-            JsonObjectBuilder pb = Json.createObjectBuilder().add("percent", p.percent());
-            text(pb, "message", p.message());
-            instant(pb, "at", p.at());
-            b.add("progress", pb);
-        }
+        progress(b, t.progress());
         return b.build();
     }
 
@@ -154,11 +146,25 @@ public final class TaskCalls {
         }
     }
 
-    private static void instant(JsonObjectBuilder b, String name, Instant i) {
+    /** {@code "progress": {"percent","message","at"}}, or null when nothing was reported. */
+    static void progress(JsonObjectBuilder b, TaskProgress p) {
+        if (p == null) {
+            b.addNull("progress");
+        } else {
+            JsonObjectBuilder pb = Json.createObjectBuilder().add("percent", p.percent());
+            text(pb, "message", p.message());
+            instant(pb, "at", p.at());
+            b.add("progress", pb);
+        }
+    }
+
+    /** An instant as ISO-8601 text, or JSON null. */
+    static void instant(JsonObjectBuilder b, String name, Instant i) {
         text(b, name, i == null ? null : i.toString());
     }
 
-    private static void text(JsonObjectBuilder b, String name, String s) {
+    /** A string, or JSON null. */
+    static void text(JsonObjectBuilder b, String name, String s) {
         if (s == null) {
             b.addNull(name);
         } else {

@@ -3,7 +3,6 @@ package io.mcpcrew.crew.web.tasks;
 import io.mcpcrew.crew.tasks.ListedTask;
 import io.mcpcrew.crew.tasks.QueueStats;
 import io.mcpcrew.crew.tasks.TaskLease;
-import io.mcpcrew.crew.tasks.TaskProgress;
 import io.mcpcrew.crew.tasks.TaskQueue;
 import io.mcpcrew.crew.tasks.TaskState;
 import io.mcpcrew.crew.validation.InvalidInputException;
@@ -13,7 +12,6 @@ import io.mcpcrew.crew.web.json.Params;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -58,27 +56,19 @@ final class TaskListJson {
         JsonObjectBuilder b = Json.createObjectBuilder().add("id", t.id()).add("name", t.name())
                 .add("priority", t.priority().name()).add("state", t.state().name()).add("attempts", t.attempts())
                 .add("maxAttempts", t.maxAttempts());
-        instant(b, "createdAt", t.createdAt());
-        instant(b, "runAt", t.runAt());
-        instant(b, "startedAt", t.startedAt());
-        instant(b, "finishedAt", t.finishedAt());
-        text(b, "lastError", t.lastError());
-        TaskProgress p = t.progress();
-        if (p == null) {
-            b.addNull("progress");
-        } else {
-            JsonObjectBuilder pb = Json.createObjectBuilder().add("percent", p.percent());
-            text(pb, "message", p.message());
-            instant(pb, "at", p.at());
-            b.add("progress", pb);
-        }
+        TaskCalls.instant(b, "createdAt", t.createdAt());
+        TaskCalls.instant(b, "runAt", t.runAt());
+        TaskCalls.instant(b, "startedAt", t.startedAt());
+        TaskCalls.instant(b, "finishedAt", t.finishedAt());
+        TaskCalls.text(b, "lastError", t.lastError());
+        TaskCalls.progress(b, t.progress());
         TaskLease l = t.lease();
         if (l == null) {
             b.addNull("lease");
         } else {
             JsonObjectBuilder lb = Json.createObjectBuilder().add("token", l.token());
-            text(lb, "holder", l.holder());
-            instant(lb, "expiresAt", l.expiresAt());
+            TaskCalls.text(lb, "holder", l.holder());
+            TaskCalls.instant(lb, "expiresAt", l.expiresAt());
             b.add("lease", lb);
         }
         return b.build();
@@ -90,17 +80,5 @@ final class TaskListJson {
                 .add("scheduled", s.scheduled()).add("failedWaitingRetry", s.failedWaitingRetry())
                 .add("running", s.running()).add("dead", s.dead()).add("unclaimed", s.unclaimed())
                 .add("oldestPendingAgeMillis", s.oldestPendingAgeMillis()).build();
-    }
-
-    private static void instant(JsonObjectBuilder b, String name, Instant i) {
-        text(b, name, i == null ? null : i.toString());
-    }
-
-    private static void text(JsonObjectBuilder b, String name, String s) {
-        if (s == null) {
-            b.addNull(name);
-        } else {
-            b.add(name, s);
-        }
     }
 }
