@@ -34,6 +34,12 @@ public final class TasksBenchmark {
     public static void main(String[] args) throws Exception {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        if (args.length > 2 && args[2].equals("metrics")) {
+            try (RedisServer server = Bench.startRedis()) {
+                metricsOnOff(server, n, reps);
+            }
+            return;
+        }
         try (RedisServer server = Bench.startRedis(); JedisRedisManager redis = Bench.manager(server, 64)) {
             RedisTaskQueues queues = new RedisTaskQueues(redis);
             java.util.concurrent.atomic.LongAdder notices = new java.util.concurrent.atomic.LongAdder();

@@ -3,6 +3,7 @@ package io.mcpcrew.crew.tasks;
 import static io.mcpcrew.crew.tasks.ScriptValues.now;
 import static io.mcpcrew.crew.tasks.ScriptValues.ttlMillis;
 
+import io.mcpcrew.crew.metrics.TenantMeters;
 import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.tenancy.TenantRedis;
@@ -38,6 +39,8 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
     static final long AWAIT_MARGIN_MILLIS = 30_000;
 
     private final RedisTaskQueues owner;
+    /** This queue's meters, resolved on the first enqueue (a race resolves the same handle twice); null before. */
+    private TenantMeters.Handle<TaskMetrics.QueueMeters> meters;
 
     RedisTaskQueue(RedisTaskQueues owner, TenantRedis redis, String queue) {
         super(redis, queue);
@@ -100,8 +103,23 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
                 break;
             }
         }
-        owner.metrics().enqueued(tenant(), queue, out.size());
+        countEnqueued(out.size());
         return out;
+    }
+
+    /** Counts {@code n} tasks enqueued on this queue's meters (none with metrics off). */
+    private void countEnqueued(int n) {
+        TenantMeters.Handle<TaskMetrics.QueueMeters> h = meters;
+        if (h == null) {
+            h = owner.metrics().queue(tenant(), queue);
+            if (h == null) {
+                return;
+            }
+            meters = h;
+        }
+        if (n > 0) {
+            h.get().enqueued.increment(n);
+        }
     }
 
     @Override
@@ -144,6 +162,7 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
         owner.register(tenant(), queue);
         List<String> ids = (List<String>) redis.eval(RedisTaskQueues.FLOW,
                 List.of(keys.scheduled, keys.names, keys.meta), args);
+        countEnqueued(ids.size());
         return new EnqueuedFlow(ids.get(0), ids.subList(1, ids.size()));
     }
 

@@ -38,13 +38,6 @@ final class TaskMetrics {
         return queues == null ? null : queues.handle(tenant, queue);
     }
 
-    /** Counts tasks enqueued (written or buffered). */
-    void enqueued(String tenant, String queue, int n) {
-        if (queues != null && n > 0) {
-            queues.handle(tenant, queue).get().enqueued.increment(n);
-        }
-    }
-
     /** The meters of the queue of leases; null for leases of another kind or with metrics off. */
     static QueueMeters of(TaskLeases q) {
         if (q instanceof RedisTaskLeases l) {
@@ -65,7 +58,7 @@ final class TaskMetrics {
         final Timer wait;
 
         QueueMeters(MeterRegistry r, String tenant, String queue) {
-            enqueued = Counter.builder("crew.tasks.enqueued").description("tasks this node enqueued (written or buffered)")
+            enqueued = Counter.builder("crew.tasks.enqueued").description("tasks this node enqueued (written or buffered; a flow counts its parent and each child)")
                     .tag("tenant", tenant).tag("queue", queue).register(r);
             succeeded = attempts(r, tenant, queue, "succeeded");
             retried = attempts(r, tenant, queue, "failed");
