@@ -2,19 +2,23 @@ package io.mcpcrew.crew.sessions;
 
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
+import io.mcpcrew.crew.validation.Names;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * One tenant's sessions: Redis while it is reachable, the node-local {@link LocalSessionStore} while the circuit
  * breaker is open (or a call fails with {@link RedisUnavailableException}) and {@code redis.crew.fallback.enabled}.
  * Sessions created during an outage stay on this node until they are written back; until then an id Redis does not
- * know is also looked up locally. Deleting a session (or all of a user's) that only Redis holds cannot be done while
- * Redis is down: that fails with {@link RedisUnavailableException} rather than pretend a revocation happened.
+ * know is also looked up locally. While Redis is down this node answers only for the sessions it holds or held (ended
+ * here); any other id may be a session only Redis holds, so reading, updating, touching or deleting it fails with
+ * {@link RedisUnavailableException} (HTTP 503 with {@code Retry-After}) rather than answer "no such session", and
+ * so does listing a user's sessions. Nothing that exists is ever reported missing, and no revocation is pretended.
  */
 final class FailoverSessions implements TenantSessions {
     private final RedisManager manager;
@@ -75,7 +79,19 @@ final class FailoverSessions implements TenantSessions {
         return run(() -> {
             Optional<Session> s = redis.getSession(sessionId);
             return s.isPresent() || !localPending() ? s : local.getSession(sessionId);
-        }, () -> local.getSession(sessionId));
+        }, () -> known(sessionId, local.getSession(sessionId), Optional::isPresent, "read"));
+    }
+
+    /**
+     * A local answer while Redis is down: {@code answer} when it found the session or this node knows the session
+     * ended here; otherwise the session may be in Redis, and saying it is missing would be wrong.
+     */
+    private <T> T known(String sessionId, T answer, Predicate<T> found, String what) {
+        if (found.test(answer) || localStore.knows(tenant(), sessionId)) {
+            return answer;
+        }
+        throw unavailable("session " + sessionId + " is not held on this node, so it could not be " + what
+                + " (it may exist in Redis)");
     }
 
     @Override
@@ -83,19 +99,20 @@ final class FailoverSessions implements TenantSessions {
         // a session being written back can move from the local store to Redis between the first two calls
         return run(() -> redis.updateSession(sessionId, changes)
                 || localPending() && (local.updateSession(sessionId, changes) || redis.updateSession(sessionId, changes)),
-                () -> local.updateSession(sessionId, changes));
+                () -> known(sessionId, local.updateSession(sessionId, changes), b -> b, "updated"));
     }
 
     @Override
     public Optional<Instant> touch(String sessionId) {
         return run(() -> orLocal(redis.touch(sessionId), () -> local.touch(sessionId), () -> redis.touch(sessionId)),
-                () -> local.touch(sessionId));
+                () -> known(sessionId, local.touch(sessionId), Optional::isPresent, "touched"));
     }
 
     @Override
     public Optional<Instant> touch(String sessionId, Duration ttl) {
         return run(() -> orLocal(redis.touch(sessionId, ttl), () -> local.touch(sessionId, ttl),
-                () -> redis.touch(sessionId, ttl)), () -> local.touch(sessionId, ttl));
+                () -> redis.touch(sessionId, ttl)),
+                () -> known(sessionId, local.touch(sessionId, ttl), Optional::isPresent, "touched"));
     }
 
     private Optional<Instant> orLocal(Optional<Instant> fromRedis, Supplier<Optional<Instant>> fromLocal,
@@ -110,12 +127,7 @@ final class FailoverSessions implements TenantSessions {
     @Override
     public boolean deleteSession(String sessionId) {
         boolean deleted = run(() -> redis.deleteSession(sessionId) | (localPending() && local.deleteSession(sessionId)),
-                () -> {
-                    if (local.deleteSession(sessionId)) {
-                        return true;
-                    }
-                    throw unavailable("session " + sessionId + " could not be deleted");
-                });
+                () -> known(sessionId, local.deleteSession(sessionId), b -> b, "deleted"));
         metrics.revoked(tenant(), deleted ? 1 : 0);
         return deleted;
     }
@@ -134,7 +146,10 @@ final class FailoverSessions implements TenantSessions {
             List<Session> all = new java.util.ArrayList<>(byId.values());
             all.sort(java.util.Comparator.comparing(Session::expiresAt));
             return all;
-        }, () -> local.listSessions(userId));
+        }, () -> {
+            Names.require("user id", userId);
+            throw unavailable("the sessions of user " + userId + " could not be listed (those in Redis cannot be read)");
+        });
     }
 
     @Override

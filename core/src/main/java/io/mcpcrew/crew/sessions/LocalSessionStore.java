@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -33,6 +34,12 @@ final class LocalSessionStore {
     private final SessionSettings settings;
     private final Clock clock;
     private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
+    /**
+     * The keys of sessions this store held that ended here (expired or deleted) since the last write-back, at most
+     * {@code fallback.max-sessions} of them: while Redis is down such an id is known to be gone, any other id not
+     * held here is unknown ({@link #knows}).
+     */
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
     private final SessionJournal journal;
 
     LocalSessionStore(SessionSettings settings, Clock clock) {
@@ -81,11 +88,28 @@ final class LocalSessionStore {
     }
 
     /**
+     * Whether this store can answer for {@code sessionId} of {@code tenant}: it holds the session, or held it until
+     * it expired or was deleted here. An id it cannot answer for may be a session only Redis holds.
+     */
+    boolean knows(String tenant, String sessionId) {
+        String key = mapKey(tenant, sessionId);
+        return sessions.containsKey(key) || ended.contains(key);
+    }
+
+    /** Remembers that the session under {@code key} ended here (bounded: past the cap it stays unknown). */
+    private void ended(String key) {
+        if (ended.size() < settings.fallbackMaxSessions()) {
+            ended.add(key);
+        }
+    }
+
+    /**
      * Hands each live session to {@code writer} (which writes it to Redis) and forgets it when the writer returns
      * (true: written, or false: Redis has one with that id already, which wins); stops at the first exception,
      * keeping that session and the rest. Expired sessions are dropped. Returns how many were written.
      */
     int drain(Predicate<LocalSession> writer) {
+        ended.clear();
         int written = 0;
         try {
             for (Map.Entry<String, LocalSession> e : sessions.entrySet()) {
@@ -120,6 +144,7 @@ final class LocalSessionStore {
         for (Map.Entry<String, LocalSession> e : sessions.entrySet()) {
             LocalSession s = e.getValue();
             if ((tenant == null || s.tenant.equals(tenant)) && !s.isLive(now) && sessions.remove(e.getKey(), s)) {
+                ended(e.getKey());
                 n++;
             }
         }
@@ -218,7 +243,9 @@ final class LocalSessionStore {
             String key = mapKey(tenant, sessionId);
             LocalSession s = sessions.get(key);
             if (s != null && !s.isLive(now())) {
-                sessions.remove(key, s);
+                if (sessions.remove(key, s)) {
+                    ended(key);
+                }
                 return null;
             }
             return s;
@@ -315,6 +342,7 @@ final class LocalSessionStore {
             if (s == null || !sessions.remove(mapKey(tenant, sessionId), s)) {
                 return false;
             }
+            ended(mapKey(tenant, sessionId));
             byte[] record;
             synchronized (s) {
                 record = SessionJournal.removeRecord(s);
@@ -350,6 +378,7 @@ final class LocalSessionStore {
             for (Map.Entry<String, LocalSession> e : sessions.entrySet()) {
                 LocalSession s = e.getValue();
                 if (s.tenant.equals(tenant) && s.userId.equals(userId) && sessions.remove(e.getKey(), s)) {
+                    ended(e.getKey());
                     n += s.isLive(now()) ? 1 : 0;
                     byte[] record;
                     synchronized (s) {
