@@ -15,6 +15,11 @@ public final class PingResult {
         this.error = error;
     }
 
+    /** A PING that got no answer after {@code waited}, for the reason given. */
+    public static PingResult unanswered(Duration waited, String error) {
+        return new PingResult(false, waited, error);
+    }
+
     public boolean reachable() {
         return reachable;
     }
