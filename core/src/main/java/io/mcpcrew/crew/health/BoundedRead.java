@@ -14,7 +14,9 @@ import java.util.function.Supplier;
  * A read that a caller waits for at most {@code bound}: it runs on a thread of its own, one at a time. A call while a
  * read is still running (one that outlasted an earlier caller's bound, e.g. a Cluster client retrying a dead master)
  * waits for that read instead of starting another, so slow reads never pile up. Empty when the read did not finish in
- * time; it goes on and its result answers the next caller if it is done by then.
+ * time; it goes on, and once done its result answers the next caller (which starts no read of its own then: on a
+ * busy machine where every read outlasts the bound, callers still get answers, each from the read the caller before
+ * them started).
  *
  * @param <T> what the read gives
  */
@@ -23,6 +25,8 @@ final class BoundedRead<T> implements AutoCloseable {
     private final Duration bound;
     private ExecutorService thread;
     private CompletableFuture<T> running;
+    /** Whether a caller got {@link #running}'s result; until then a finished read answers the next caller. */
+    private boolean delivered;
 
     BoundedRead(Supplier<T> read, Duration bound) {
         this.read = read;
@@ -37,23 +41,33 @@ final class BoundedRead<T> implements AutoCloseable {
     Optional<T> get() {
         CompletableFuture<T> f = start();
         try {
-            return Optional.of(f.get(bound.toMillis(), TimeUnit.MILLISECONDS));
+            T result = f.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            delivered(f);
+            return Optional.of(result);
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
         } catch (ExecutionException e) {
+            delivered(f);
             throw new IllegalStateException(e.getCause());
         }
     }
 
+    private synchronized void delivered(CompletableFuture<T> f) {
+        if (f == running) {
+            delivered = true;
+        }
+    }
+
     private synchronized CompletableFuture<T> start() {
-        if (running == null || running.isDone()) {
+        if (running == null || running.isDone() && delivered) {
             if (thread == null) {
                 thread = CrewThreads.pool("readiness", 1);
             }
             running = CompletableFuture.supplyAsync(read, thread);
+            delivered = false;
         }
         return running;
     }
