@@ -110,6 +110,22 @@ public final class CrewThreads {
                 executorFactory(purpose));
     }
 
+    /**
+     * {@link #pool} with its threads made now, on the caller's thread: for work submitted later from threads that
+     * cannot make managed threads (in Payara, the health endpoint's threads carry no application context, and the
+     * server's factory makes no thread for them).
+     *
+     * @throws IllegalStateException if the server makes no thread now
+     */
+    public static ExecutorService startedPool(String purpose, int threads) {
+        ThreadPoolExecutor p = (ThreadPoolExecutor) pool(purpose, threads);
+        if (p.prestartAllCoreThreads() < threads) {
+            p.shutdownNow();
+            throw new IllegalStateException("the server made no thread for " + purpose);
+        }
+        return p;
+    }
+
     /** A scheduler on one thread {@code crew-<purpose>-<n>}. The caller owns it and shuts it down. */
     public static ScheduledExecutorService scheduler(String purpose) {
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, executorFactory(purpose));

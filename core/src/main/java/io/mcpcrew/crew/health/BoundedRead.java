@@ -23,14 +23,16 @@ import java.util.function.Supplier;
 final class BoundedRead<T> implements AutoCloseable {
     private final Supplier<T> read;
     private final Duration bound;
-    private ExecutorService thread;
+    private final ExecutorService thread;
     private CompletableFuture<T> running;
     /** Whether a caller got {@link #running}'s result; until then a finished read answers the next caller. */
     private boolean delivered;
 
+    /** Makes its thread now, on the caller's thread (see {@link CrewThreads#startedPool}). */
     BoundedRead(Supplier<T> read, Duration bound) {
         this.read = read;
         this.bound = bound;
+        this.thread = CrewThreads.startedPool("readiness", 1);
     }
 
     Duration bound() {
@@ -63,9 +65,6 @@ final class BoundedRead<T> implements AutoCloseable {
 
     private synchronized CompletableFuture<T> start() {
         if (running == null || running.isDone() && delivered) {
-            if (thread == null) {
-                thread = CrewThreads.pool("readiness", 1);
-            }
             running = CompletableFuture.supplyAsync(read, thread);
             delivered = false;
         }
@@ -73,9 +72,7 @@ final class BoundedRead<T> implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (thread != null) {
-            thread.shutdownNow();
-        }
+    public void close() {
+        thread.shutdownNow();
     }
 }

@@ -7,6 +7,8 @@ import io.mcpcrew.crew.resilience.BreakerState;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,6 +45,11 @@ public class RedisReadinessCheck implements HealthCheck {
 
     /** A check's outcome: UP or DOWN and its data, in the order the response lists them. */
     record Report(boolean up, Map<String, Object> data) {
+    }
+
+    /** Creates the check as the application starts, so its thread is made with the application's context. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        // the container created this bean (and its thread) to deliver the event
     }
 
     @PostConstruct
