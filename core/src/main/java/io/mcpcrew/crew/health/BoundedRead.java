@@ -3,9 +3,9 @@ package io.mcpcrew.crew.health;
 import io.mcpcrew.crew.concurrency.CrewThreads;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -24,7 +24,7 @@ final class BoundedRead<T> implements AutoCloseable {
     private final Supplier<T> read;
     private final Duration bound;
     private final ExecutorService thread;
-    private CompletableFuture<T> running;
+    private Future<T> running;
     /** Whether a caller got {@link #running}'s result; until then a finished read answers the next caller. */
     private boolean delivered;
 
@@ -41,7 +41,7 @@ final class BoundedRead<T> implements AutoCloseable {
 
     /** The read's result, or empty if it did not finish within the bound. */
     Optional<T> get() {
-        CompletableFuture<T> f = start();
+        Future<T> f = start();
         try {
             T result = f.get(bound.toMillis(), TimeUnit.MILLISECONDS);
             delivered(f);
@@ -57,15 +57,15 @@ final class BoundedRead<T> implements AutoCloseable {
         }
     }
 
-    private synchronized void delivered(CompletableFuture<T> f) {
+    private synchronized void delivered(Future<T> f) {
         if (f == running) {
             delivered = true;
         }
     }
 
-    private synchronized CompletableFuture<T> start() {
+    private synchronized Future<T> start() {
         if (running == null || running.isDone() && delivered) {
-            running = CompletableFuture.supplyAsync(read, thread);
+            running = thread.submit(read::get);
             delivered = false;
         }
         return running;
