@@ -94,7 +94,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         this.scheduler = scheduler != null ? scheduler : CrewThreads.scheduler("redis-probe");
         this.coalescer = config.coalesceEnabled() && config.mode() != RedisMode.CLUSTER
                 ? new Coalescer(this, config.coalesceLanes(), config.coalesceMaxBatch()) : null;
-        this.replicated = ReplicatedWrites.of(config);
+        this.replicated = ReplicatedWrites.of(config, meters == null ? null : meters.notReplicated);
         if (journals != null) {
             LOG.info(() -> "fallback journal for " + config.target() + ": " + journals.slot());
         }

@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.redis;
 
 import io.mcpcrew.crew.config.RedisCrewConfig;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -40,17 +41,23 @@ final class ReplicatedWrites {
     private final Duration timeout;
     private final String barrierPrefix;
     private final String target;
+    /** Counts the writes not confirmed (null with metrics off). */
+    private final Counter notConfirmed;
 
-    private ReplicatedWrites(RedisCrewConfig config) {
+    private ReplicatedWrites(RedisCrewConfig config, Counter notConfirmed) {
         this.replicas = config.durabilityReplicas();
         this.timeout = config.durabilityTimeout();
         this.barrierPrefix = config.keyPrefix() + ":_sys:replicated:";
         this.target = config.target();
+        this.notConfirmed = notConfirmed;
     }
 
-    /** The writes of {@code config}, or null when {@code redis.crew.durability.replicas} is 0 (off). */
-    static ReplicatedWrites of(RedisCrewConfig config) {
-        return config.durabilityReplicas() > 0 ? new ReplicatedWrites(config) : null;
+    /**
+     * The writes of {@code config}, or null when {@code redis.crew.durability.replicas} is 0 (off); each write not
+     * confirmed increments {@code notConfirmed} (null: not counted).
+     */
+    static ReplicatedWrites of(RedisCrewConfig config, Counter notConfirmed) {
+        return config.durabilityReplicas() > 0 ? new ReplicatedWrites(config, notConfirmed) : null;
     }
 
     int replicas() {
@@ -109,6 +116,9 @@ final class ReplicatedWrites {
             }
             long acknowledged = acks.get();
             if (acknowledged < replicas) {
+                if (notConfirmed != null) {
+                    notConfirmed.increment();
+                }
                 throw new NotReplicatedException(NotReplicatedException.describe(target, acknowledged, replicas, timeout),
                         acknowledged, replicas);
             }

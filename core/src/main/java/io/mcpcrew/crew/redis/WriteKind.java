@@ -2,8 +2,9 @@ package io.mcpcrew.crew.redis;
 
 /**
  * What a write that must reach replicas ({@link RedisManager#evalReplicated}) does to the data set, which decides
- * what its {@code WAIT} covers. {@code WAIT} waits for the replication offset of the connection's own last write;
- * a command that changes nothing leaves that offset where an earlier write on the same pooled connection put it.
+ * what its {@code WAIT} covers. From Redis 7.2 {@code WAIT} waits for the replication offset of the connection's own
+ * last write that was replicated: a command that changes nothing leaves that offset where an earlier write on the
+ * same pooled connection put it. (Redis 7.0 sets it to the master's offset after every command.)
  */
 public enum WriteKind {
     /**

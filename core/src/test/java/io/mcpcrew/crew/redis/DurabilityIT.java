@@ -133,7 +133,8 @@ class DurabilityIT {
 
     @Test
     void withTheReplicaStoppedAnEnqueueIsNotConfirmedAndNamesTheTask() {
-        RedisTaskQueues queues = new RedisTaskQueues(manager(1));
+        JedisRedisManager redis = manager(1);
+        RedisTaskQueues queues = new RedisTaskQueues(redis);
         TaskQueue q = queues.forTenant("t1").queue("q");
         replica().stop();
         NotReplicatedException e = assertTimeoutPreemptively(BOUND, () -> assertThrows(NotReplicatedException.class,
@@ -144,6 +145,7 @@ class DurabilityIT {
         assertTrue(e.getMessage().contains("idempotency key") && e.getMessage().contains("queue \"q\""), e.getMessage());
         assertEquals(":1", sentinel.master().command("EXISTS", taskKey("q", id)), "the master has the task");
         assertEquals(0, queues.bufferedTasks(), "not taken by the local fallback");
+        assertEquals(1.0, redis.metrics().registry().get("crew.redis.writes.not.replicated").counter().count());
     }
 
     @Test

@@ -12,7 +12,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 /** The barrier key of a replicated write lives in the write's hash slot, under the system namespace. */
 class ReplicatedWritesTest {
     private final ReplicatedWrites writes = ReplicatedWrites.of(RedisCrewConfig.load(Map.of(
-            "redis.crew.durability.replicas", "1", "redis.crew.key-prefix", "app")));
+            "redis.crew.durability.replicas", "1", "redis.crew.key-prefix", "app")), null);
 
     @Test
     void theBarrierSharesTheSlotOfATaggedKeyAndOfAKeyWithoutTag() {
@@ -27,6 +27,6 @@ class ReplicatedWritesTest {
 
     @Test
     void offWithNoReplicas() {
-        assertNull(ReplicatedWrites.of(RedisCrewConfig.load(Map.of())));
+        assertNull(ReplicatedWrites.of(RedisCrewConfig.load(Map.of()), null));
     }
 }
