@@ -13,15 +13,18 @@ public class NotReplicatedException extends RedisUnavailableException {
     private static final long serialVersionUID = 1L;
     private final long acknowledged;
     private final int required;
+    /** The write's own reply (what the master answered), or null. */
+    private final transient Object reply;
 
-    public NotReplicatedException(String message, long acknowledged, int required) {
-        this(message, null, acknowledged, required);
+    public NotReplicatedException(String message, long acknowledged, int required, Object reply) {
+        this(message, null, acknowledged, required, reply);
     }
 
-    private NotReplicatedException(String message, Throwable cause, long acknowledged, int required) {
+    private NotReplicatedException(String message, Throwable cause, long acknowledged, int required, Object reply) {
         super(message, cause, true);
         this.acknowledged = acknowledged;
         this.required = required;
+        this.reply = reply;
     }
 
     /** The message of a write confirmed by {@code acknowledged} of {@code required} replicas within {@code timeout}. */
@@ -34,7 +37,15 @@ public class NotReplicatedException extends RedisUnavailableException {
     /** This outcome for a named write: {@code what} (e.g. "task 3f2a…") goes in front of the message. */
     public NotReplicatedException about(String what, String retryAdvice) {
         return new NotReplicatedException(what + " " + getMessage() + "; " + retryAdvice, this, acknowledged,
-                required);
+                required, reply);
+    }
+
+    /**
+     * What the master answered to the write (e.g. the ids an enqueue script returned: with an idempotency key seen
+     * before, the first task's), or null when not known.
+     */
+    public Object reply() {
+        return reply;
     }
 
     /** Replicas that acknowledged the write in time. */

@@ -120,7 +120,7 @@ final class ReplicatedWrites {
                     notConfirmed.increment();
                 }
                 throw new NotReplicatedException(NotReplicatedException.describe(target, acknowledged, replicas, timeout),
-                        acknowledged, replicas);
+                        acknowledged, replicas, value);
             }
             return value;
         }

@@ -109,7 +109,7 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
                 }));
             } catch (NotReplicatedException e) {
                 countEnqueued(out.size());
-                throw e.about(unconfirmed(chunk, out.size()), RETRY_ADVICE);
+                throw e.about(unconfirmed(chunk, e.reply(), out.size()), RETRY_ADVICE);
             }
             if (buffered[0]) {
                 break;
@@ -129,11 +129,20 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
         return WriteKind.NEW;
     }
 
-    /** "tasks a, b (queue q of tenant t)": the ids of a write the replicas did not confirm, and those stored before. */
-    private String unconfirmed(List<EnqueueItem> chunk, int storedBefore) {
+    /**
+     * "tasks a, b (queue q of tenant t)": the ids of a write the replicas did not confirm (those the script answered,
+     * which for an idempotency key seen before are the first task's), and how many this call stored before.
+     */
+    private String unconfirmed(List<EnqueueItem> chunk, Object reply, int storedBefore) {
+        List<String> ids = new ArrayList<>(chunk.size());
+        if (reply instanceof List<?> answered && answered.size() == chunk.size()) {
+            answered.forEach(id -> ids.add(String.valueOf(id)));
+        } else {
+            chunk.forEach(i -> ids.add(i.id()));
+        }
         StringBuilder b = new StringBuilder(chunk.size() == 1 ? "task " : chunk.size() + " tasks ");
-        for (int i = 0; i < Math.min(chunk.size(), IDS_NAMED); i++) {
-            b.append(i == 0 ? "" : ", ").append(chunk.get(i).id());
+        for (int i = 0; i < Math.min(ids.size(), IDS_NAMED); i++) {
+            b.append(i == 0 ? "" : ", ").append(ids.get(i));
         }
         if (chunk.size() > IDS_NAMED) {
             b.append(" and ").append(chunk.size() - IDS_NAMED).append(" more");
@@ -203,7 +212,9 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
             ids = (List<String>) redis.evalReplicated(RedisTaskQueues.FLOW, List.of(keys.scheduled, keys.names,
                     keys.meta), args, parent.idempotencyKey().isEmpty() ? WriteKind.NEW : WriteKind.MAYBE_DONE);
         } catch (NotReplicatedException e) {
-            throw e.about("flow of parent task " + parent.id() + " and " + n + " children (queue " + Names.quote(queue)
+            String parentId = e.reply() instanceof List<?> answered && !answered.isEmpty()
+                    ? String.valueOf(answered.get(0)) : parent.id(); // an idempotency key seen before: the first flow
+            throw e.about("flow of parent task " + parentId + " and " + n + " children (queue " + Names.quote(queue)
                     + " of tenant " + Names.quote(tenant()) + ")", RETRY_ADVICE.replace("task", "flow"));
         }
         countEnqueued(ids.size());

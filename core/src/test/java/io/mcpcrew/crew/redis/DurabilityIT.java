@@ -186,7 +186,9 @@ class DurabilityIT {
         NotReplicatedException e = assertThrows(NotReplicatedException.class,
                 () -> first.enqueue("send", "{}", TaskPriority.NORMAL, key));
         String id = e.getMessage().substring("task ".length(), "task ".length() + 32);
-        assertThrows(NotReplicatedException.class, () -> other.enqueue("send", "{}", TaskPriority.NORMAL, key));
+        NotReplicatedException retry = assertThrows(NotReplicatedException.class,
+                () -> other.enqueue("send", "{}", TaskPriority.NORMAL, key));
+        assertTrue(retry.getMessage().startsWith("task " + id + " "), "names the first task: " + retry.getMessage());
         replica().thaw();
         assertEquals(id, other.enqueue("send", "{}", TaskPriority.NORMAL, key));
         assertTrue(onReplica(taskKey("q", id)));
