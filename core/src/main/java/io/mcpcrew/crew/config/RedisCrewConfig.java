@@ -46,6 +46,8 @@ public final class RedisCrewConfig {
     private final boolean coalesceEnabled;
     private final int coalesceLanes;
     private final int coalesceMaxBatch;
+    private final int durabilityReplicas;
+    private final Duration durabilityTimeout;
     private final ConfigSource source;
 
     private RedisCrewConfig(ConfigSource c) {
@@ -115,6 +117,13 @@ public final class RedisCrewConfig {
         if (coalesceEnabled && coalesceLanes > poolMaxTotal) {
             throw new ConfigurationException(PREFIX + "coalesce.lanes", String.valueOf(coalesceLanes),
                     "must not exceed redis.crew.pool.max-total (" + poolMaxTotal + "): each lane holds a connection");
+        }
+        durabilityReplicas = c.integer(PREFIX + "durability.replicas", 0, 0, 100);
+        durabilityTimeout = c.duration(PREFIX + "durability.timeout", Duration.ofMillis(500), Duration.ofMillis(1));
+        if (durabilityReplicas > 0 && durabilityTimeout.compareTo(timeout) >= 0) {
+            throw new ConfigurationException(PREFIX + "durability.timeout", Durations.format(durabilityTimeout),
+                    "must be shorter than redis.crew.timeout (" + Durations.format(timeout) + "): the reply of WAIT "
+                    + "comes after the durability timeout and must arrive before the socket gives up");
         }
     }
 
@@ -336,6 +345,19 @@ public final class RedisCrewConfig {
     /** Most commands one coalesced pipeline carries. */
     public int coalesceMaxBatch() {
         return coalesceMaxBatch;
+    }
+
+    /**
+     * Replicas that must acknowledge a task enqueue, event publish or session creation before it is answered
+     * ({@code redis.crew.durability.replicas}, 0 = off: answered once the master has it).
+     */
+    public int durabilityReplicas() {
+        return durabilityReplicas;
+    }
+
+    /** How long a write waits for {@link #durabilityReplicas()} acknowledgements (WAIT's timeout). */
+    public Duration durabilityTimeout() {
+        return durabilityTimeout;
     }
 
     /** Where the client connects, for logs and health data (never the password). */

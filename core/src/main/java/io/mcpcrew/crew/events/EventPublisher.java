@@ -3,9 +3,11 @@ package io.mcpcrew.crew.events;
 import io.mcpcrew.crew.journal.Record;
 import io.mcpcrew.crew.journal.RecordCodec;
 import io.mcpcrew.crew.redis.LuaScript;
+import io.mcpcrew.crew.redis.NotReplicatedException;
 import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisManager;
 import io.mcpcrew.crew.redis.RedisUnavailableException;
+import io.mcpcrew.crew.redis.WriteKind;
 import io.mcpcrew.crew.resilience.FallbackBuffer;
 import io.mcpcrew.crew.resilience.WriteBack;
 import io.mcpcrew.crew.tenancy.NameRegistry;
@@ -16,9 +18,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.PipeliningBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
@@ -33,6 +37,9 @@ import redis.clients.jedis.params.XAddParams;
 final class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class.getName());
     private static final LuaScript PUBLISH_ONCE = LuaScript.fromResource(EventPublisher.class, "publish_once.lua");
+    /** What a caller told that an event's write was not confirmed by the replicas should do. */
+    static final String RETRY_ADVICE = "publish it again; if the first write survived, the stream then holds the "
+            + "event twice (events carry no idempotency key: consumers that must not act twice check a key of their own)";
     /** How far before a failed attempt's own clock a replay looks for its publish id (clock skew with Redis). */
     static final long REPLAY_SKEW_MS = 10_000;
 
@@ -135,19 +142,25 @@ final class EventPublisher {
         }
         long attemptedAt = System.currentTimeMillis();
         boolean[] buffered = {false};
-        List<String> ids = redis.withFallback(() -> {
-            buffer.requireEmpty();
-            return all.size() == 1 ? List.of(xadd(t, stream, all.get(0)).toString()) : xaddAll(t, stream, all);
-        }, maybeWritten -> {
-            buffered[0] = true;
-            // a pipeline cut mid-way may have written some of them: each replay checks its publish id
-            List<Pending> p = new ArrayList<>(all.size());
-            for (Map<String, String> f : all) {
-                p.add(new Pending(t, stream, f, maybeWritten, attemptedAt));
-            }
-            buffer.addAll(p);
-            return Collections.nCopies(p.size(), TenantEvents.BUFFERED);
-        });
+        List<String> ids;
+        try {
+            ids = redis.withFallback(() -> {
+                buffer.requireEmpty();
+                return all.size() == 1 ? List.of(xadd(t, stream, all.get(0)).toString()) : xaddAll(t, stream, all);
+            }, maybeWritten -> {
+                buffered[0] = true;
+                // a pipeline cut mid-way may have written some of them: each replay checks its publish id
+                List<Pending> p = new ArrayList<>(all.size());
+                for (Map<String, String> f : all) {
+                    p.add(new Pending(t, stream, f, maybeWritten, attemptedAt));
+                }
+                buffer.addAll(p);
+                return Collections.nCopies(p.size(), TenantEvents.BUFFERED);
+            });
+        } catch (NotReplicatedException e) {
+            throw e.about((all.size() == 1 ? "event" : all.size() + " events") + " of stream " + Names.quote(stream)
+                    + " of tenant " + Names.quote(t.tenant()), RETRY_ADVICE);
+        }
         metrics.published(t.tenant(), stream, ids.size(), buffered[0]);
         return ids;
     }
@@ -167,22 +180,32 @@ final class EventPublisher {
         register(t, stream);
         String key = StreamKeys.stream(t, stream);
         XAddParams params = addParams(stream);
-        List<String> ids = t.execute(j -> {
-            List<Response<StreamEntryID>> rs = new ArrayList<>(all.size());
+        List<String> ids = t.executeReplicated(key, p -> queueAll(p, key, params, all), j -> {
+            Supplier<List<String>> replies;
             try (AbstractPipeline p = j.pipelined()) {
-                for (Map<String, String> f : all) {
-                    rs.add(p.xadd(key, params, f));
-                }
+                replies = queueAll(p, key, params, all);
                 p.sync();
             }
+            return replies.get();
+        }, WriteKind.NEW);
+        trimmer.trimByAgeIfDue(t, stream, key);
+        return ids;
+    }
+
+    /** XADDs of {@code all} queued on {@code p}; what reads their entry ids once it is synced. */
+    private static Supplier<List<String>> queueAll(PipeliningBase p, String key, XAddParams params,
+            List<Map<String, String>> all) {
+        List<Response<StreamEntryID>> rs = new ArrayList<>(all.size());
+        for (Map<String, String> f : all) {
+            rs.add(p.xadd(key, params, f));
+        }
+        return () -> {
             List<String> out = new ArrayList<>(rs.size());
             for (Response<StreamEntryID> r : rs) {
                 out.add(r.get().toString());
             }
             return out;
-        });
-        trimmer.trimByAgeIfDue(t, stream, key);
-        return ids;
+        };
     }
 
     private StreamEntryID xadd(TenantRedis t, String stream, Map<String, String> fields) {
@@ -190,7 +213,8 @@ final class EventPublisher {
         register(t, stream);
         String key = StreamKeys.stream(t, stream);
         XAddParams params = addParams(stream);
-        StreamEntryID id = t.execute(j -> j.xadd(key, params, fields));
+        StreamEntryID id = t.executeReplicated(key, p -> p.xadd(key, params, fields)::get,
+                j -> j.xadd(key, params, fields), WriteKind.NEW);
         trimmer.trimByAgeIfDue(t, stream, key);
         return id;
     }
@@ -208,7 +232,8 @@ final class EventPublisher {
     private int writeBack() {
         return buffer.flush(p -> {
             try {
-                if (p.maybeWritten()) {
+                if (p.maybeWritten() || redis.config().durabilityReplicas() > 0) {
+                    // with durability, an earlier write-back of this event may have reached the master unconfirmed
                     xaddOnce(p);
                 } else {
                     xadd(p.tenant(), p.stream(), p.fields());
@@ -233,7 +258,7 @@ final class EventPublisher {
             args.add(k);
             args.add(v);
         });
-        p.tenant().eval(PUBLISH_ONCE, List.of(key), args);
+        p.tenant().evalReplicated(PUBLISH_ONCE, List.of(key), args, WriteKind.MAYBE_DONE);
         trimmer.trimByAgeIfDue(p.tenant(), p.stream(), key);
     }
 

@@ -4,7 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Cuts one key's replies out of a {@link BatchScript}'s reply and turns an item error into an exception. */
+/**
+ * Cuts one key's replies out of a {@link BatchScript}'s reply and turns an item error into an exception: a "not
+ * serving" error ({@link JedisErrors#isNotServing}) into {@link RedisUnavailableException}, any other into
+ * {@link RedisDataException}.
+ */
 final class BatchReplies {
     private BatchReplies() {
     }
@@ -26,6 +30,10 @@ final class BatchReplies {
         Object first = mine.get(0);
         if (first instanceof byte[] || first instanceof String) {
             String msg = first instanceof byte[] ? new String((byte[]) first, StandardCharsets.UTF_8) : (String) first;
+            if (JedisErrors.isNotServing(msg)) {
+                // e.g. NOREPLICAS (min-replicas-to-write) or READONLY met by the item's first write: nothing applied
+                throw new RedisUnavailableException("Redis is not serving writes: " + msg, null, false);
+            }
             throw new RedisDataException("Redis rejected the command: " + msg, null);
         }
         return mine;

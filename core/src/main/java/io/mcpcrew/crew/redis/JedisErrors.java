@@ -25,7 +25,11 @@ final class JedisErrors {
      * outage that certainly did not apply it, to be retried — not bad data.
      */
     static boolean isNotServing(JedisDataException e) {
-        String m = e.getMessage();
+        return isNotServing(e.getMessage());
+    }
+
+    /** {@link #isNotServing(JedisDataException)} of an error text (e.g. one a script caught with {@code pcall}). */
+    static boolean isNotServing(String m) {
         if (m == null) {
             return false;
         }

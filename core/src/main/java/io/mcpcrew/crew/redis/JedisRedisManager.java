@@ -64,6 +64,8 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
     private final ScheduledFuture<?> poolUpkeep;
     private final Map<String, LuaScript> scripts = new ConcurrentHashMap<>();
     private final Coalescer coalescer;
+    /** Null with redis.crew.durability.replicas = 0. */
+    private final ReplicatedWrites replicated;
     private final RecoveryWriter recovery;
     private final JournalDirectory journals;
     private final CrewMetrics metrics;
@@ -92,6 +94,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         this.scheduler = scheduler != null ? scheduler : CrewThreads.scheduler("redis-probe");
         this.coalescer = config.coalesceEnabled() && config.mode() != RedisMode.CLUSTER
                 ? new Coalescer(this, config.coalesceLanes(), config.coalesceMaxBatch()) : null;
+        this.replicated = ReplicatedWrites.of(config, meters == null ? null : meters.notReplicated);
         if (journals != null) {
             LOG.info(() -> "fallback journal for " + config.target() + ": " + journals.slot());
         }
@@ -314,6 +317,20 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             load(j, script, keys.isEmpty() ? null : keys.get(0));
             return j.evalsha(script.sha1(), keys, args);
         }
+    }
+
+    @Override
+    public Object evalReplicated(LuaScript script, List<String> keys, List<String> args, WriteKind kind) {
+        if (replicated == null) {
+            return eval(script, keys, args);
+        }
+        scripts.putIfAbsent(script.sha1(), script);
+        return execute(j -> replicated.eval(j, script, keys, args, kind), scriptTimer(script));
+    }
+
+    @Override
+    public <T> T executeReplicated(String key, PipelinedWrite<T> queued, RedisCall<T> direct, WriteKind kind) {
+        return replicated == null ? execute(direct) : execute(j -> replicated.write(j, key, queued, null, kind));
     }
 
     @Override

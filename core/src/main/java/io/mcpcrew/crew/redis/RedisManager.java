@@ -64,6 +64,27 @@ public interface RedisManager {
         return BatchReplies.slice(script, evalBinary(script.script(), keys, script.argv(keys, args)), 0);
     }
 
+    /**
+     * {@link #eval} of a script whose writes the application promises to keep (a task enqueue, an event publish, a
+     * session creation). With {@code redis.crew.durability.replicas} N &gt; 0 the EVALSHA is followed by
+     * {@code WAIT N timeout} on the same connection, in the same round trip, and the call returns only once N
+     * replicas acknowledged it; otherwise it throws {@link NotReplicatedException} (the master has the write). With
+     * N = 0 (the default) it is {@link #eval}. {@code kind} says whether the script may find its effect already done
+     * (a replay, an idempotency key): see {@link WriteKind}. Keys must share one hash tag on Cluster.
+     */
+    default Object evalReplicated(LuaScript script, List<String> keys, List<String> args, WriteKind kind) {
+        return eval(script, keys, args);
+    }
+
+    /**
+     * {@link #execute} of plain write commands, under the same rule as {@link #evalReplicated}: with N &gt; 0 the
+     * commands {@code queued} puts on a pipeline (all in {@code key}'s hash slot) and {@code WAIT} go in one round trip
+     * on one connection; with N = 0, {@code direct}. Both forms must be the same write.
+     */
+    default <T> T executeReplicated(String key, PipelinedWrite<T> queued, RedisCall<T> direct, WriteKind kind) {
+        return execute(direct);
+    }
+
     /** Announces a script at start-up (the startup health check reports them); loads it if Redis is up. */
     void registerScript(LuaScript script);
 
@@ -91,6 +112,8 @@ public interface RedisManager {
      * {@link #useFallback()}; otherwise {@code onRedis}, and {@code onLocal} if that fails with
      * {@link RedisUnavailableException} while {@code redis.crew.fallback.enabled} (told whether the failed attempt may
      * have been applied). With the fallback disabled, or when the local side is full, the error reaches the caller.
+     * A {@link NotReplicatedException} always reaches the caller: the master holds that write already, so it is
+     * answered as not confirmed, never accepted a second time by the local side.
      */
     default <T> T withFallback(java.util.function.Supplier<T> onRedis, FallbackPath<T> onLocal) {
         if (useFallback()) {
@@ -99,7 +122,7 @@ public interface RedisManager {
         try {
             return onRedis.get();
         } catch (RedisUnavailableException e) {
-            if (!config().fallbackEnabled()) {
+            if (!config().fallbackEnabled() || e instanceof NotReplicatedException) {
                 throw e;
             }
             return onLocal.serve(e.outcomeUnknown());

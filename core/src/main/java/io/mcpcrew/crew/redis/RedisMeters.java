@@ -19,7 +19,8 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * The meters of a {@link JedisRedisManager}: the latency of every round trip it makes ({@code crew.redis.commands},
  * by call: {@code command}, {@code pipeline} (coalesced or keyed) or the script's name), the breaker's state and
- * transitions, the connection pools (active, idle, waiting callers) and the sizes of coalesced pipelines. Each round
+ * transitions, the connection pools (active, idle, waiting callers), the sizes of coalesced pipelines and the promised
+ * writes the replicas did not confirm. Each round
  * trip costs two {@code System.nanoTime()} calls and a histogram update; a coalesced pipeline is one round trip,
  * whatever the number of callers it carries.
  */
@@ -34,6 +35,7 @@ final class RedisMeters {
     final Timer command;
     final Timer pipeline;
     final DistributionSummary coalesced;
+    final Counter notReplicated;
     private final Map<String, Timer> scripts = new ConcurrentHashMap<>();
 
     RedisMeters(MeterRegistry registry, JedisRedisManager manager, CircuitBreaker breaker) {
@@ -43,6 +45,9 @@ final class RedisMeters {
         this.coalesced = DistributionSummary.builder("crew.redis.coalesced.pipeline.size")
                 .description("callers' commands carried by one coalesced pipeline (one round trip)")
                 .serviceLevelObjectives(2, 4, 8, 16, 32, 64, 128).register(registry);
+        this.notReplicated = Counter.builder("crew.redis.writes.not.replicated").description("promised writes the "
+                + "replicas did not confirm within redis.crew.durability.timeout (answered with NotReplicatedException)")
+                .register(registry);
         for (BreakerState.State s : BreakerState.State.values()) {
             Gauge.builder("crew.redis.breaker.state", breaker, b -> b.snapshot().state() == s ? 1 : 0)
                     .description("1 for the circuit breaker's current state").tag("state", s.name().toLowerCase(

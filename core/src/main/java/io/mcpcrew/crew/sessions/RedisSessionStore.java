@@ -1,6 +1,8 @@
 package io.mcpcrew.crew.sessions;
 
+import io.mcpcrew.crew.redis.NotReplicatedException;
 import io.mcpcrew.crew.redis.RedisDataException;
+import io.mcpcrew.crew.redis.WriteKind;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.validation.Names;
 import java.time.Duration;
@@ -53,9 +55,18 @@ final class RedisSessionStore implements TenantSessions {
         }
     }
 
-    /** Creates a session under a given id; false if Redis holds one with that id already. */
+    /**
+     * Creates a session under a given id; false if Redis holds one with that id already. With
+     * {@code redis.crew.durability.replicas} set, throws {@link NotReplicatedException} when the replicas did not
+     * confirm it.
+     */
     boolean create(SessionId id, SessionCodec.NewData d, Duration ttl) {
-        return write(id, d.fields(), d.size(), ttl.toMillis(), null, null, null);
+        try {
+            return write(id, d.fields(), d.size(), ttl.toMillis(), null, null, null, WriteKind.NEW);
+        } catch (NotReplicatedException e) {
+            throw e.about("new session of user " + Names.quote(id.userId()) + " (tenant " + Names.quote(tenant()) + ")",
+                    "create it again (a new session; if the unconfirmed one survived, it expires with its TTL unused)");
+        }
     }
 
     SessionSettings settings() {
@@ -68,11 +79,12 @@ final class RedisSessionStore implements TenantSessions {
      */
     boolean restore(String id, Map<String, String> encoded, long size, long ttlMs, Instant expiresAt, Instant createdAt,
             Instant lastAccessedAt) {
-        return write(SessionId.parse(id), encoded, size, ttlMs, expiresAt, createdAt, lastAccessedAt);
+        return write(SessionId.parse(id), encoded, size, ttlMs, expiresAt, createdAt, lastAccessedAt,
+                WriteKind.MAYBE_DONE);
     }
 
     private boolean write(SessionId id, Map<String, String> encoded, long size, long ttlMs, Instant expiresAt,
-            Instant createdAt, Instant lastAccessedAt) {
+            Instant createdAt, Instant lastAccessedAt, WriteKind kind) {
         List<String> args = new ArrayList<>(7 + encoded.size() * 2);
         args.add(id.value());
         args.add(id.userId());
@@ -85,7 +97,7 @@ final class RedisSessionStore implements TenantSessions {
             args.add(SessionCodec.DATA_PREFIX + name);
             args.add(json);
         });
-        long expires = number(redis.eval(SessionScripts.CREATE, keys(id), args));
+        long expires = number(redis.evalReplicated(SessionScripts.CREATE, keys(id), args, kind));
         if (expires < 0) {
             return false;
         }

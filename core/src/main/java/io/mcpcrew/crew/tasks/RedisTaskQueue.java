@@ -6,6 +6,8 @@ import static io.mcpcrew.crew.tasks.ScriptValues.ttlMillis;
 import io.mcpcrew.crew.metrics.TenantMeters;
 import io.mcpcrew.crew.paging.Page;
 import io.mcpcrew.crew.redis.DataType;
+import io.mcpcrew.crew.redis.NotReplicatedException;
+import io.mcpcrew.crew.redis.WriteKind;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.validation.Names;
@@ -35,6 +37,11 @@ import java.util.function.Function;
  */
 final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
     static final int ENQUEUE_BATCH = 500;
+    /** What a caller told that a task's write was not confirmed by the replicas should do. */
+    static final String RETRY_ADVICE = "retry with the same idempotency key (it answers the first task's id if that "
+            + "task was kept); without one a retry may enqueue the task twice";
+    /** Most ids an error message lists. */
+    private static final int IDS_NAMED = 10;
     /** How long {@link #await} waits past its timeout for the poller before it reads the task itself. */
     static final long AWAIT_MARGIN_MILLIS = 30_000;
 
@@ -92,19 +99,59 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
             List<EnqueueItem> chunk = items.subList(from, Math.min(items.size(), from + ENQUEUE_BATCH));
             List<EnqueueItem> rest = items.subList(from, items.size());
             boolean[] buffered = {false};
-            out.addAll(owner.redis().withFallback(() -> {
-                owner.requireBufferEmpty();
-                return write(chunk, now);
-            }, maybeWritten -> {
-                buffered[0] = true;
-                return buffer(rest, now);
-            }));
+            try {
+                out.addAll(owner.redis().withFallback(() -> {
+                    owner.requireBufferEmpty();
+                    return write(chunk, now, kindOf(chunk));
+                }, maybeWritten -> {
+                    buffered[0] = true;
+                    return buffer(rest, now);
+                }));
+            } catch (NotReplicatedException e) {
+                countEnqueued(out.size());
+                throw e.about(unconfirmed(chunk, e.reply(), out.size()), RETRY_ADVICE);
+            }
             if (buffered[0]) {
                 break;
             }
         }
         countEnqueued(out.size());
         return out;
+    }
+
+    /** A write of tasks with fresh ids is NEW; an idempotency key may find its task there already. */
+    private static WriteKind kindOf(List<EnqueueItem> items) {
+        for (EnqueueItem i : items) {
+            if (!i.idempotencyKey().isEmpty()) {
+                return WriteKind.MAYBE_DONE;
+            }
+        }
+        return WriteKind.NEW;
+    }
+
+    /**
+     * "tasks a, b (queue q of tenant t)": the ids of a write the replicas did not confirm (those the script answered,
+     * which for an idempotency key seen before are the first task's), and how many this call stored before.
+     */
+    private String unconfirmed(List<EnqueueItem> chunk, Object reply, int storedBefore) {
+        List<String> ids = new ArrayList<>(chunk.size());
+        if (reply instanceof List<?> answered && answered.size() == chunk.size()) {
+            answered.forEach(id -> ids.add(String.valueOf(id)));
+        } else {
+            chunk.forEach(i -> ids.add(i.id()));
+        }
+        StringBuilder b = new StringBuilder(chunk.size() == 1 ? "task " : chunk.size() + " tasks ");
+        for (int i = 0; i < Math.min(ids.size(), IDS_NAMED); i++) {
+            b.append(i == 0 ? "" : ", ").append(ids.get(i));
+        }
+        if (chunk.size() > IDS_NAMED) {
+            b.append(" and ").append(chunk.size() - IDS_NAMED).append(" more");
+        }
+        b.append(" (queue ").append(Names.quote(queue)).append(" of tenant ").append(Names.quote(tenant()));
+        if (storedBefore > 0) {
+            b.append("; the ").append(storedBefore).append(" task(s) before them in this call are stored and replicated");
+        }
+        return b.append(")").toString();
     }
 
     /** Counts {@code n} tasks enqueued on this queue's meters (none with metrics off). */
@@ -160,8 +207,16 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
             args.addAll(List.of(i.id(), i.spec(), i.payload(), Long.toString(i.runAt())));
         }
         owner.register(tenant(), queue);
-        List<String> ids = (List<String>) redis.eval(RedisTaskQueues.FLOW,
-                List.of(keys.scheduled, keys.names, keys.meta), args);
+        List<String> ids;
+        try {
+            ids = (List<String>) redis.evalReplicated(RedisTaskQueues.FLOW, List.of(keys.scheduled, keys.names,
+                    keys.meta), args, parent.idempotencyKey().isEmpty() ? WriteKind.NEW : WriteKind.MAYBE_DONE);
+        } catch (NotReplicatedException e) {
+            String parentId = e.reply() instanceof List<?> answered && !answered.isEmpty()
+                    ? String.valueOf(answered.get(0)) : parent.id(); // an idempotency key seen before: the first flow
+            throw e.about("flow of parent task " + parentId + " and " + n + " children (queue " + Names.quote(queue)
+                    + " of tenant " + Names.quote(tenant()) + ")", RETRY_ADVICE.replace("task", "flow"));
+        }
         countEnqueued(ids.size());
         return new EnqueuedFlow(ids.get(0), ids.subList(1, ids.size()));
     }
@@ -194,10 +249,12 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
 
     /**
      * One enqueue script for up to {@link #ENQUEUE_BATCH} tasks; returns the ids Redis kept. An id Redis holds a
-     * task record for already is not enqueued again (a replay of a write whose first outcome was unknown).
+     * task record for already is not enqueued again (a replay of a write whose first outcome was unknown): a replay
+     * is {@link WriteKind#MAYBE_DONE}. With {@code redis.crew.durability.replicas} set, it returns once the replicas
+     * have the write, or throws {@link NotReplicatedException}.
      */
     @SuppressWarnings("unchecked")
-    List<String> write(List<EnqueueItem> items, long now) {
+    List<String> write(List<EnqueueItem> items, long now, WriteKind kind) {
         owner.register(tenant(), queue);
         List<String> args = new ArrayList<>(6 + items.size() * 5);
         args.add(keys.taskPrefix);
@@ -213,7 +270,8 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
             args.add(Long.toString(i.runAt()));
             args.add(i.idempotencyKey());
         }
-        return (List<String>) redis.eval(RedisTaskQueues.ENQUEUE, List.of(keys.scheduled, keys.names), args);
+        return (List<String>) redis.evalReplicated(RedisTaskQueues.ENQUEUE, List.of(keys.scheduled, keys.names), args,
+                kind);
     }
 
     private void validate(NewTask t) {

@@ -5,6 +5,7 @@ import io.mcpcrew.crew.journal.RecordCodec;
 import io.mcpcrew.crew.redis.LuaScript;
 import io.mcpcrew.crew.redis.RedisDataException;
 import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.redis.WriteKind;
 import io.mcpcrew.crew.resilience.FallbackBuffer;
 import io.mcpcrew.crew.resilience.WriteBack;
 import io.mcpcrew.crew.paging.Page;
@@ -256,7 +257,7 @@ public class RedisTaskQueues implements TaskQueues {
     public int flushBuffer() {
         int n = buffer.flush(t -> {
             try {
-                t.queue().write(List.of(t.item()), t.createdAt());
+                t.queue().write(List.of(t.item()), t.createdAt(), WriteKind.MAYBE_DONE);
             } catch (RedisDataException e) {
                 LOG.log(Level.SEVERE, "Redis rejected buffered task " + t.item().id() + " of " + t.queue().tenant()
                         + "/" + t.queue().name() + "; it is dropped: " + e.getMessage(), e);

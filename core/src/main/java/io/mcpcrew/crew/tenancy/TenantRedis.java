@@ -4,8 +4,10 @@ import io.mcpcrew.crew.redis.BatchScript;
 import io.mcpcrew.crew.redis.DataType;
 import io.mcpcrew.crew.redis.LuaScript;
 import io.mcpcrew.crew.redis.PipelinedCall;
+import io.mcpcrew.crew.redis.PipelinedWrite;
 import io.mcpcrew.crew.redis.RedisCall;
 import io.mcpcrew.crew.redis.RedisManager;
+import io.mcpcrew.crew.redis.WriteKind;
 import io.mcpcrew.crew.validation.Names;
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +75,20 @@ public final class TenantRedis {
             requireOwned(k);
         }
         return manager.eval(script, scriptKeys, args);
+    }
+
+    /** {@link RedisManager#evalReplicated}: a promised write, keys checked likewise. */
+    public Object evalReplicated(LuaScript script, List<String> scriptKeys, List<String> args, WriteKind kind) {
+        for (String k : scriptKeys) {
+            requireOwned(k);
+        }
+        return manager.evalReplicated(script, scriptKeys, args, kind);
+    }
+
+    /** {@link RedisManager#executeReplicated}: plain write commands of {@code key}'s slot, the key checked. */
+    public <T> T executeReplicated(String key, PipelinedWrite<T> queued, RedisCall<T> direct, WriteKind kind) {
+        requireOwned(key);
+        return manager.executeReplicated(key, queued, direct, kind);
     }
 
     public Object evalBinary(LuaScript script, List<byte[]> scriptKeys, List<byte[]> args) {

@@ -85,6 +85,8 @@ class RedisCrewConfigTest {
         assertEquals(fromCode.breakerFailureThreshold(), fromFile.breakerFailureThreshold());
         assertEquals(fromCode.breakerOpenDuration(), fromFile.breakerOpenDuration());
         assertEquals(fromCode.breakerProbeInterval(), fromFile.breakerProbeInterval());
+        assertEquals(fromCode.durabilityReplicas(), fromFile.durabilityReplicas());
+        assertEquals(fromCode.durabilityTimeout(), fromFile.durabilityTimeout());
         for (DataType t : DataType.values()) {
             assertTrue(p.containsKey(t.configKey()), "properties file lacks " + t.configKey());
             assertEquals(fromCode.ttl(t), fromFile.ttl(t), t.configKey());
@@ -217,5 +219,25 @@ class RedisCrewConfigTest {
                 Map.of("redis.crew.mode", "sentinel", "redis.crew.nodes", "h:26379", "redis.crew.sentinel.username",
                         "watcher")));
         assertTrue(noPassword.getMessage().contains("needs redis.crew.sentinel.password"), noPassword.getMessage());
+    }
+
+    @Test
+    void durabilityIsOffByDefaultAndItsTimeoutEndsBeforeTheSocketsDoes() {
+        RedisCrewConfig off = RedisCrewConfig.load(Map.of());
+        assertEquals(0, off.durabilityReplicas());
+        assertEquals(Duration.ofMillis(500), off.durabilityTimeout());
+        RedisCrewConfig on = RedisCrewConfig.load(Map.of("redis.crew.durability.replicas", "2",
+                "redis.crew.durability.timeout", "1s"));
+        assertEquals(2, on.durabilityReplicas());
+        assertEquals(Duration.ofSeconds(1), on.durabilityTimeout());
+        ConfigurationException tooLong = assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(
+                Map.of("redis.crew.durability.replicas", "1", "redis.crew.durability.timeout", "2s")));
+        assertEquals("redis.crew.durability.timeout (env REDIS_CREW_DURABILITY_TIMEOUT) = \"2s\": must be shorter than "
+                + "redis.crew.timeout (2s): the reply of WAIT comes after the durability timeout and must arrive before "
+                + "the socket gives up", tooLong.getMessage());
+        assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(Map.of("redis.crew.durability.timeout",
+                "0")), "WAIT 0 would wait for ever");
+        assertThrows(ConfigurationException.class, () -> RedisCrewConfig.load(Map.of("redis.crew.durability.replicas",
+                "-1")));
     }
 }

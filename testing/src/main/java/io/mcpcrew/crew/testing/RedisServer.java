@@ -291,6 +291,15 @@ public final class RedisServer implements AutoCloseable {
         }
 
         static String call(String host, int port, String... args) {
+            return (String) send(host, port, false, args);
+        }
+
+        /** The reply as a tree: a bulk or simple string as a String, an array as a List of replies. */
+        static Object tree(String host, int port, String... args) {
+            return send(host, port, true, args);
+        }
+
+        private static Object send(String host, int port, boolean tree, String... args) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(host, port), 500);
                 s.setSoTimeout(10_000);
@@ -303,7 +312,7 @@ public final class RedisServer implements AutoCloseable {
                 out.write(req.toString().getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 InputStream in = s.getInputStream();
-                return readReply(in);
+                return tree ? readTree(in) : readReply(in);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot talk to 127.0.0.1:" + port + ": " + e.getMessage(), e);
             }
@@ -320,6 +329,27 @@ public final class RedisServer implements AutoCloseable {
                 sb.append((char) c);
             }
             return sb.toString();
+        }
+
+        private static Object readTree(InputStream in) throws IOException {
+            String line = readLine(in);
+            if (line.startsWith("*")) {
+                int n = Integer.parseInt(line.substring(1));
+                List<Object> out = new ArrayList<>(Math.max(0, n));
+                for (int i = 0; i < n; i++) {
+                    out.add(readTree(in));
+                }
+                return out;
+            }
+            if (line.startsWith("$")) {
+                int n = Integer.parseInt(line.substring(1));
+                if (n < 0) {
+                    return null;
+                }
+                byte[] b = in.readNBytes(n + 2);
+                return new String(b, 0, n, StandardCharsets.UTF_8);
+            }
+            return line;
         }
 
         private static String readReply(InputStream in) throws IOException {
