@@ -1,5 +1,6 @@
-// Rate limits: the tenant's stored policies (the listing API), a resource's effective policy, editing it (PUT),
-// removing the override, resetting the resource's windows, and decisions per resource (metrics, admin group).
+// Rate limits: the tenant's stored policies (the listing API), a resource's effective policy and what each of its
+// limits counts now (the usage read, which consumes nothing), editing the policy (PUT), removing the override,
+// resetting the resource's windows, and decisions per resource (metrics, admin group).
 import {seg} from '../api.js';
 import {h, fill, update, badge, notice, fmt, table, facts, NAME_RULE, NAME_RULE_TEXT} from '../dom.js';
 import {Rates} from '../chart.js';
@@ -12,14 +13,41 @@ function limitsTable(limits) {
     l.burst === undefined || l.burst === null ? '—' : fmt.num(l.burst)]), 'No limits.', 'Limits');
 }
 
+/** A limit's capacity: a token bucket's burst, else its max. */
+function capacity(l) {
+  return l.burst === undefined || l.burst === null ? l.max : l.burst;
+}
+
+/** What each limit counts now: used of its capacity with a gauge, remaining, when it resets and admits again. */
+function usageTable(usage) {
+  return table([{label: 'Limit'}, {label: 'Used', num: true}, {label: 'Of limit'}, {label: 'Remaining', num: true},
+    {label: 'Resets in'}, {label: 'Admits one more'}],
+  usage.limits.map(l => {
+    const cap = capacity(l);
+    const share = cap > 0 ? l.used / cap : 0;
+    const tone = share >= 1 ? ' bad' : share >= 0.8 ? ' warn' : '';
+    return {attrs: {'data-limit': l.name}, cells: [
+      h('span', {}, l.name, ' ', h('span', {class: 'muted small'}, `${l.algorithm}, ${l.unit}`)),
+      h('span', {'data-used': String(l.used)}, `${fmt.num(l.used)} / ${fmt.num(cap)}`),
+      h('div', {class: 'gauge usage-gauge' + tone, role: 'meter', 'aria-label': `${l.name}: used of ${fmt.num(cap)}`,
+        'aria-valuemin': '0', 'aria-valuemax': String(cap), 'aria-valuenow': String(Math.min(l.used, cap))},
+      h('span', {'data-width': String(Math.min(100, share * 100))})),
+      fmt.num(l.remaining),
+      l.resetAfterMillis > 0 ? fmt.ms(l.resetAfterMillis) : 'nothing counted',
+      l.retryAfterMillis > 0 ? `in ${fmt.ms(l.retryAfterMillis)}` : 'now',
+    ]};
+  }), 'No limits.', 'Usage');
+}
+
 export default {
   title: () => 'Rate limits',
 
   render(ctx) {
     const resource = ctx.args[0] || null;
     const listBox = h('div', {class: 'panel', 'data-section': 'policies'});
-    const usageBox = h('div', {class: 'panel', 'data-section': 'usage'});
+    const decisionsBox = h('div', {class: 'panel', 'data-section': 'decisions'});
     const resourceBox = h('div', {class: 'panel', 'data-section': 'resource'});
+    const nowBox = h('div', {class: 'panel', 'data-section': 'resource-usage', 'aria-live': 'off'});
     const input = h('input', {id: 'resource', name: 'resource', required: true, autocomplete: 'off', value: resource || ''});
     const form = h('form', {class: 'inline', id: 'resource-form'}, h('label', {for: 'resource'}, 'Resource', input),
       h('button', {type: 'submit', class: 'primary'}, 'Open'));
@@ -34,7 +62,7 @@ export default {
     });
     fill(ctx.root, h('h1', {}, `Rate limits of ${ctx.tenant}`),
       h('div', {class: 'panel'}, form, h('p', {class: 'muted small'}, 'Resource "default" holds the tenant\'s default policy.')),
-      resourceBox, listBox, usageBox);
+      resourceBox, nowBox, listBox, decisionsBox);
 
     const rates = new Rates();
     const refreshList = async () => {
@@ -48,15 +76,15 @@ export default {
             'The tenant stored no policy: every resource uses the configured defaults.', 'Stored policies')]);
     };
 
-    const refreshUsage = async () => {
+    const refreshDecisions = async () => {
       if (!ctx.me.admin) {
-        update(usageBox, 'tenant', () => [h('h2', {}, 'Decisions'),
+        update(decisionsBox, 'tenant', () => [h('h2', {}, 'Decisions'),
           notice('na', 'Decisions per resource come from the metrics, which the admin group may read.')]);
         return;
       }
       const m = await listing.metrics(ctx.api, ctx.signal);
       if (!m || m.error) {
-        update(usageBox, m, () => [h('h2', {}, 'Decisions'), notice(m ? 'error' : 'na', m ? 'Metrics: ' + m.error : 'Metrics: not available on this server.')]);
+        update(decisionsBox, m, () => [h('h2', {}, 'Decisions'), notice(m ? 'error' : 'na', m ? 'Metrics: ' + m.error : 'Metrics: not available on this server.')]);
         return;
       }
       const now = Date.now();
@@ -74,10 +102,30 @@ export default {
         return [res, fmt.num(r.allowed), fmt.num(r.denied), a === null ? '—' : a.toFixed(1), d === null ? '—' : d.toFixed(1),
           fmt.num(r.fallback)];
       });
-      update(usageBox, rows, () => [h('h2', {}, 'Decisions on this node'),
+      update(decisionsBox, rows, () => [h('h2', {}, 'Decisions on this node'),
         table([{label: 'Resource'}, {label: 'Allowed', num: true}, {label: 'Denied', num: true}, {label: 'Allowed/s', num: true},
           {label: 'Denied/s', num: true}, {label: 'Not decided by Redis', num: true}], rows,
         'No decision for this tenant on this node yet (or the tenant is counted under _other).', 'Decisions')]);
+    };
+
+    const refreshNow = async () => {
+      if (!resource) {
+        update(nowBox, 'none', () => []);
+        nowBox.hidden = true;
+        return;
+      }
+      nowBox.hidden = false;
+      const usage = await ctx.api.optional(`tenants/${seg(ctx.tenant)}/ratelimits/${seg(resource)}/usage`,
+        {signal: ctx.signal, kind: 'ratelimit usage'});
+      ctx.clearError();
+      const shown = usage && {decidedBy: usage.decidedBy, limits: usage.limits};
+      update(nowBox, shown, () => [h('h2', {}, 'Usage now'),
+        usage === null ? notice('na', 'The usage of a resource is not available on this server.') : [
+          usage.decidedBy === 'REDIS' ? null : notice('warn', `Redis is unreachable: this is what this node's fallback `
+            + `(${usage.decidedBy}) counts, of its share of each limit.`),
+          usageTable(usage),
+          h('p', {class: 'muted small'}, `Read without consuming anything; refreshed every ${ctx.refreshMs / 1000} s.`)]]);
+      for (const bar of nowBox.querySelectorAll('.gauge > span[data-width]')) bar.style.width = bar.dataset.width + '%';
     };
 
     const refreshResource = async () => {
@@ -129,10 +177,11 @@ export default {
       ]);
     };
 
+    ctx.every(ctx.refreshMs, refreshNow);
     ctx.every(ctx.refreshMs * 2, async () => {
       await refreshResource();
       await refreshList();
-      await refreshUsage();
+      await refreshDecisions();
     });
   },
 };

@@ -30,6 +30,18 @@ final class LocalQuotas {
         }
     }
 
+    /** What {@code key}'s state counts now against every limit of {@code quota} (this node's share), read only. */
+    QuotaUsage usage(String key, String resource, Quota quota) {
+        State s = states.find(key);
+        if (s == null) {
+            s = new State(); // nothing counted: read as an empty state, which is not kept
+        }
+        synchronized (s) {
+            return new QuotaUsage(resource, s.usage(nanoClock.getAsLong() / 1000, quota), DecidedBy.LOCAL_FALLBACK,
+                    Instant.now());
+        }
+    }
+
     /** Forgets every state (called when Redis is back: Redis is the truth again). */
     void clear() {
         states.clear();
@@ -93,6 +105,35 @@ final class LocalQuotas {
             }
             return new QuotaDecision(refused < 0, refused < 0 ? null : quota.limits().get(refused).name(),
                     QuotaScript.micros(wait), out, DecidedBy.LOCAL_FALLBACK, Instant.now());
+        }
+
+        /** Every limit's usage at {@code now}: the state a check of one unit would start from, nothing changed. */
+        List<LimitUsage> usage(long now, Quota quota) {
+            List<LimitUsage> out = new ArrayList<>(quota.limits().size());
+            for (Limit l : quota.limits()) {
+                long[] f = fields.get(l.name());
+                long v = f == null || t == Long.MIN_VALUE ? 0 : f[0];
+                long x = f == null || t == Long.MIN_VALUE ? 0 : f[1];
+                long used;
+                long[] r;
+                long retry;
+                if (l.algorithm() == LimitAlgorithm.TOKEN_BUCKET) {
+                    long[] b = bucket(l, now, v, x, 1, true);
+                    long w = l.pointsPerUnit();
+                    used = (b[0] + w - 1) / w;
+                    r = bucketState(l, b[0]);
+                    retry = b[3];
+                } else {
+                    long[] c = counter(l, now, v, x, 1, true);
+                    long w = l.windowMicros();
+                    long el = now - c[4] * w;
+                    used = c[0] + (long) Math.ceil((double) c[2] * (w - el) / w);
+                    r = counterState(l, now, c[0], c[2], c[4]);
+                    retry = c[3];
+                }
+                out.add(new LimitUsage(l, used, r[0], QuotaScript.micros(r[1]), QuotaScript.micros(retry)));
+            }
+            return out;
         }
 
         private long[] bucket(Limit l, long now, long v, long x, long units, boolean check) {

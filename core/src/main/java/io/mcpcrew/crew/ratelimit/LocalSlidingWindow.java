@@ -32,6 +32,20 @@ public final class LocalSlidingWindow {
         }
     }
 
+    /**
+     * What {@code key}'s window counts now against {@code limit} (this node's share), read only: expired timestamps
+     * are skipped, not removed.
+     */
+    LimitUsage usage(String key, Limit limit) {
+        Window w = windows.find(key);
+        if (w == null) {
+            return new LimitUsage(limit, 0, limit.max(), Duration.ZERO, Duration.ZERO);
+        }
+        synchronized (w) {
+            return w.usage(nanoClock.getAsLong(), limit);
+        }
+    }
+
     /** Forgets every window (called when Redis is back: Redis is the truth again). */
     public void clear() {
         windows.clear();
@@ -91,6 +105,20 @@ public final class LocalSlidingWindow {
             long resetAfter = size == 0 ? 0 : ring[head] + windowNanos - now;
             return new RateLimitDecision(allowed, limit, window, Math.max(0, limit - size), Duration.ofNanos(resetAfter),
                     Duration.ofNanos(retryAfter), DecidedBy.LOCAL_FALLBACK, Instant.now());
+        }
+
+        LimitUsage usage(long now, Limit limit) {
+            long windowNanos = limit.window().toNanos();
+            int first = 0;
+            while (first < size && now - at(first) >= windowNanos) {
+                first++;
+            }
+            int used = size - first;
+            long resetAfter = used == 0 ? 0 : at(first) + windowNanos - now;
+            // one more unit fits once the (used - max + 1) oldest counted have left the window
+            long retryAfter = used < limit.max() ? 0 : at(first + used - (int) limit.max()) + windowNanos - now;
+            return new LimitUsage(limit, used, Math.max(0, limit.max() - used), Duration.ofNanos(resetAfter),
+                    Duration.ofNanos(retryAfter));
         }
 
         private void ensureCapacity(int needed) {

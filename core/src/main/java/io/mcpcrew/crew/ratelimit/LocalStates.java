@@ -42,6 +42,11 @@ final class LocalStates<S extends LocalStates.State> {
         return s;
     }
 
+    /** The state of {@code key}, or null when there is none (a read that must not make one). */
+    S find(String key) {
+        return states.get(key);
+    }
+
     void clear() {
         states.clear();
     }

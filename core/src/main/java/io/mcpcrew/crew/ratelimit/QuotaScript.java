@@ -60,18 +60,7 @@ final class QuotaScript {
         }
         a = new ArrayList<>(5 * quota.limits().size());
         for (Limit l : quota.limits()) {
-            boolean bucket = l.algorithm() == LimitAlgorithm.TOKEN_BUCKET;
-            a.add(l.name().getBytes(StandardCharsets.US_ASCII));
-            a.add(((bucket ? "T" : "S") + (l.unit() == LimitUnit.TOKENS ? "T" : "R")).getBytes(StandardCharsets.US_ASCII));
-            if (bucket) {
-                a.add(ascii(l.refillPerMicro()));
-                a.add(ascii(l.pointsPerUnit()));
-                a.add(ascii(l.burst() * l.pointsPerUnit()));
-            } else {
-                a.add(ascii(l.windowMicros()));
-                a.add(ascii(l.max()));
-                a.add(ascii(0));
-            }
+            addLimitArgs(l, a);
         }
         a = List.copyOf(a);
         if (limitArgs.size() >= MAX_CACHED) {
@@ -79,6 +68,25 @@ final class QuotaScript {
         }
         limitArgs.put(quota, a);
         return a;
+    }
+
+    /**
+     * The 5 arguments of a token-bucket or sliding-counter limit (name, kind, p1, p2, p3; see the script's header),
+     * which {@code usage.lua} reads too.
+     */
+    static void addLimitArgs(Limit l, List<byte[]> a) {
+        boolean bucket = l.algorithm() == LimitAlgorithm.TOKEN_BUCKET;
+        a.add(l.name().getBytes(StandardCharsets.US_ASCII));
+        a.add(((bucket ? "T" : "S") + (l.unit() == LimitUnit.TOKENS ? "T" : "R")).getBytes(StandardCharsets.US_ASCII));
+        if (bucket) {
+            a.add(ascii(l.refillPerMicro()));
+            a.add(ascii(l.pointsPerUnit()));
+            a.add(ascii(l.burst() * l.pointsPerUnit()));
+        } else {
+            a.add(ascii(l.windowMicros()));
+            a.add(ascii(l.max()));
+            a.add(ascii(0));
+        }
     }
 
     /** A script argument: the decimal digits of {@code v}. */

@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * to three windows), decided by {@code sliding_window.lua} in one EVALSHA with the Redis server's clock
  * ({@code TIME}), so the decision is atomic and exact across threads and nodes whatever their clocks say. Token
  * buckets and sliding counters: all limits of a policy in one HASH ({@code crew:<tenant>:ratelimit:{<tenant>.
- * <resource>}:q}), decided together by {@code quota.lua} ({@link QuotaScript}). Policies are stored in Redis
+ * <resource>}:q}), decided together by {@code quota.lua} ({@link QuotaScript}). The usage of either is read by
+ * {@code usage.lua} ({@link UsageScript}), which writes nothing. Policies are stored in Redis
  * ({@link PolicyStore}). The key formats are in {@code docs/wire-format/ratelimit.md}.
  *
  * <p>The fast path allocates little: key bytes are cached per tenant and resource, and the script's numeric
@@ -69,6 +70,7 @@ public class RedisRateLimiter implements RateLimiter {
                 .orElse(Quota.of(RateLimitSettings.DEFAULT_RESOURCE, settings.defaultPolicy()));
         redis.registerScript(SLIDING_WINDOW_LUA);
         redis.registerScript(QuotaScript.LUA);
+        redis.registerScript(UsageScript.LUA);
         redis.onRecovery(local::clear);
         redis.onRecovery(localQuotas::clear);
         this.metrics = RateLimitMetrics.of(redis.metrics());
@@ -196,6 +198,38 @@ public class RedisRateLimiter implements RateLimiter {
     QuotaDecision decide(String tenant, String resource, byte[] key, Quota quota, boolean check, long amount) {
         return redis.withFallback(() -> quotaScript.run(redis, key, quota, check, amount),
                 maybeWritten -> quotaFallback(tenant, resource, quota, check, amount));
+    }
+
+    /**
+     * The usage of {@code quota} on {@code key} (the exact log's LIST or the quota HASH), read only on Redis, or from
+     * the fallback's state.
+     */
+    QuotaUsage usage(String tenant, String resource, byte[] key, Quota quota) {
+        return redis.withFallback(() -> UsageScript.run(redis, resource, key, quota),
+                maybeWritten -> usageFallback(tenant, resource, quota));
+    }
+
+    /**
+     * A usage while Redis is unreachable: local reads this node's windows and buckets of its share of every limit;
+     * fail-open and fail-closed count nothing (all remaining, or nothing remaining until the breaker may close).
+     */
+    private QuotaUsage usageFallback(String tenant, String resource, Quota quota) {
+        FallbackMode mode = settings.fallbackMode();
+        if (mode == FallbackMode.LOCAL) {
+            Quota share = quota.share(settings.fallbackNodes());
+            String key = tenant + ':' + resource;
+            return share.isExactLog()
+                    ? new QuotaUsage(resource, List.of(local.usage(key, share.limits().get(0))), DecidedBy.LOCAL_FALLBACK,
+                            Instant.now())
+                    : localQuotas.usage(key, resource, share);
+        }
+        boolean open = mode == FallbackMode.FAIL_OPEN;
+        Duration retry = open ? Duration.ZERO : redis.config().breakerOpenDuration();
+        List<LimitUsage> limits = new ArrayList<>();
+        for (Limit l : quota.limits()) {
+            limits.add(new LimitUsage(l, 0, open ? l.capacity() : 0, Duration.ZERO, retry));
+        }
+        return new QuotaUsage(resource, limits, open ? DecidedBy.FAIL_OPEN : DecidedBy.FAIL_CLOSED, Instant.now());
     }
 
     /** Forgets the keys of a resource. */

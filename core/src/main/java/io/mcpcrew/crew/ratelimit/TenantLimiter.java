@@ -100,6 +100,13 @@ final class TenantLimiter implements TenantRateLimiter {
     }
 
     @Override
+    public QuotaUsage usage(String resource, Quota quota) {
+        Keys k = keys(resource);
+        limiter.check(quota);
+        return limiter.usage(keys.tenant(), resource, quota.isExactLog() ? k.log() : k.quota(), quota);
+    }
+
+    @Override
     public Quota quota(String resource) {
         return limiter.quota(keys.tenant(), resource, null);
     }

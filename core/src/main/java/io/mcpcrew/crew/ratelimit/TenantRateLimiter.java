@@ -62,6 +62,20 @@ public interface TenantRateLimiter {
      */
     QuotaDecision adjust(String resource, Quota quota, long delta);
 
+    /** {@link #usage(String, Quota)} of this tenant's effective policy of {@code resource} ({@link #quota}). */
+    default QuotaUsage usage(String resource) {
+        return usage(resource, quota(resource));
+    }
+
+    /**
+     * What every limit of {@code quota} counts now for {@code resource}: used, remaining, when it resets and when it
+     * admits one more unit. Read only: consumes nothing and writes nothing (on Redis one EVALSHA of a script
+     * declared {@code no-writes}; expired entries are computed around, not pruned), so a check after any number of
+     * reads is decided as if there had been none. While Redis is unreachable the configured {@link FallbackMode}
+     * answers from this node's state and {@link QuotaUsage#decidedBy()} says so.
+     */
+    QuotaUsage usage(String resource, Quota quota);
+
     /** This tenant's effective policy of {@code resource} (see {@link RateLimiter#quota}). */
     Quota quota(String resource);
 

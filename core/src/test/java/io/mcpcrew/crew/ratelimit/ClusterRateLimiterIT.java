@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * tenant and resource, on any node, are decided where they live.
  */
 @ExtendWith(RedisServerExtension.class)
-class ClusterRateLimiterIT extends RateLimiterContract implements StoredQuotaContract {
+class ClusterRateLimiterIT extends RateLimiterContract implements StoredQuotaContract, StoredUsageContract {
     private RedisCluster cluster;
 
     @BeforeEach

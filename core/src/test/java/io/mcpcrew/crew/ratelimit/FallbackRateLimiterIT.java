@@ -143,6 +143,60 @@ class FallbackRateLimiterIT extends RateLimiterContract {
         assertEquals(900, back.limit("tpd").remaining());
     }
 
+    /**
+     * While Redis is down the usage is this node's share as the local fallback counted it (not what Redis holds), or,
+     * failing open or closed, nothing counted; back on Redis it is Redis' count again.
+     */
+    @Test
+    void usageWhileRedisIsDownComesFromTheFallbackAndSaysSo() throws Exception {
+        server.start();
+        Quota q = Quota.of(Limit.tokenBucket("rpd", LimitUnit.REQUESTS, 10, Duration.ofDays(1)),
+                Limit.slidingCounter("tpd", LimitUnit.TOKENS, 1000, Duration.ofDays(1)));
+        Quota log = Quota.of(Limit.exactLog("log", LimitUnit.TOKENS, 10, Duration.ofHours(1)));
+        TenantRateLimiter local = limiter(Map.of("redis.crew.ratelimit.fallback.nodes", "2")).forTenant("t1");
+        TenantRateLimiter open = limiter(Map.of("redis.crew.ratelimit.fallback", "fail-open")).forTenant("t1");
+        TenantRateLimiter closed = limiter(Map.of("redis.crew.ratelimit.fallback", "fail-closed")).forTenant("t1");
+        assertTrue(local.consume("m", q, 300).allowed());
+        assertTrue(local.consume("log", log, 4).allowed());
+        assertEquals(DecidedBy.REDIS, local.usage("m", q).decidedBy());
+        server.stop();
+        QuotaUsage before = local.usage("m", q);
+        assertEquals(DecidedBy.LOCAL_FALLBACK, before.decidedBy());
+        assertEquals(List.of(0L, 0L), before.limits().stream().map(LimitUsage::used).toList(),
+                "this node counted nothing yet: what Redis holds is not known here");
+        assertEquals(5, before.limit("rpd").limit().max(), "the share of one node of two");
+        assertTrue(local.consume("m", q, 120).allowed());
+        assertTrue(local.consume("log", log, 2).allowed());
+        QuotaUsage u = local.usage("m", q);
+        assertEquals(DecidedBy.LOCAL_FALLBACK, u.decidedBy());
+        assertEquals(1, u.limit("rpd").used());
+        assertEquals(4, u.limit("rpd").remaining());
+        assertEquals(120, u.limit("tpd").used());
+        assertEquals(380, u.limit("tpd").remaining());
+        QuotaUsage l = local.usage("log", log);
+        assertEquals(DecidedBy.LOCAL_FALLBACK, l.decidedBy());
+        assertEquals(2, l.limit("log").used());
+        assertEquals(3, l.limit("log").remaining(), "10 over 2 nodes, 2 used");
+
+        QuotaUsage o = open.usage("m", q);
+        assertEquals(DecidedBy.FAIL_OPEN, o.decidedBy());
+        assertEquals(List.of(0L, 0L), o.limits().stream().map(LimitUsage::used).toList());
+        assertEquals(1000, o.limit("tpd").remaining());
+        assertTrue(o.limit("tpd").admits());
+        QuotaUsage c = closed.usage("m", q);
+        assertEquals(DecidedBy.FAIL_CLOSED, c.decidedBy());
+        assertEquals(0, c.limit("tpd").remaining());
+        assertTrue(c.limit("tpd").retryAfter().compareTo(Duration.ZERO) > 0);
+
+        server.start();
+        QuotaUsage back = await(() -> local.usage("m", q), x -> x.decidedBy() == DecidedBy.REDIS);
+        assertEquals(List.of(0L, 0L), back.limits().stream().map(LimitUsage::used).toList(),
+                "Redis' count again (the restarted server holds nothing): what was admitted locally is not carried over");
+        assertTrue(local.consume("m", q, 7).allowed());
+        assertEquals(List.of(1L, 7L), local.usage("m", q).limits().stream().map(LimitUsage::used).toList());
+        assertEquals(0, local.usage("log", log).limit("log").used());
+    }
+
     @Test
     void failOpenAndFailClosedSayWhoDecided() {
         server.start();

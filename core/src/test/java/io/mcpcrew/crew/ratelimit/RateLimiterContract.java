@@ -30,14 +30,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The behaviour every backend of {@link TenantRateLimiter} must show: Redis standalone ({@link RedisRateLimiterIT}),
  * Redis Cluster ({@link ClusterRateLimiterIT}), Redis behind Sentinel ({@link SentinelRateLimiterIT}) and the local
- * fallback while Redis is down ({@link FallbackRateLimiterIT}). Each test starts with an empty backend.
+ * fallback while Redis is down ({@link FallbackRateLimiterIT}), with the policies of several limits
+ * ({@link QuotaContract}) and the usage read ({@link UsageContract}). Each test starts with an empty backend.
  *
  * <p>Decisions on Redis carry the time the window is kept in (the server's {@code TIME}), so there reset and retry
  * times are checked exactly against {@link RateLimitDecision#decidedAt()}. The fallback keeps its windows on this
  * node's monotonic clock, which its decisions do not carry: there the same promises are checked by how the times
  * relate and against the test's own monotonic clock.
  */
-abstract class RateLimiterContract implements QuotaContract {
+abstract class RateLimiterContract implements QuotaContract, UsageContract {
     static final Duration MINUTE = Duration.ofSeconds(60);
     private final List<AutoCloseable> toClose = new ArrayList<>();
 

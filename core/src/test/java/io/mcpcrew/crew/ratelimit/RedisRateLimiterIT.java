@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * decisions against a model of the window in server time, trimming, merged runs of checks, memory per key.
  */
 @ExtendWith(RedisServerExtension.class)
-class RedisRateLimiterIT extends RateLimiterContract implements StoredQuotaContract {
+class RedisRateLimiterIT extends RateLimiterContract implements StoredQuotaContract, StoredUsageContract {
     private RedisServer server;
 
     @BeforeEach

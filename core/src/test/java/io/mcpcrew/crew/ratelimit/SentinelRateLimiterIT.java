@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The rate limiter contract with Redis found through a private Sentinel: every check is decided on its master. */
 @ExtendWith(RedisServerExtension.class)
-class SentinelRateLimiterIT extends RateLimiterContract implements StoredQuotaContract {
+class SentinelRateLimiterIT extends RateLimiterContract implements StoredQuotaContract, StoredUsageContract {
     private static RedisSentinel sentinel;
 
     @BeforeAll

@@ -4,9 +4,11 @@ import io.mcpcrew.crew.ratelimit.Limit;
 import io.mcpcrew.crew.ratelimit.LimitAlgorithm;
 import io.mcpcrew.crew.ratelimit.LimitState;
 import io.mcpcrew.crew.ratelimit.LimitUnit;
+import io.mcpcrew.crew.ratelimit.LimitUsage;
 import io.mcpcrew.crew.ratelimit.Quota;
 import io.mcpcrew.crew.ratelimit.RateLimitSettings;
 import io.mcpcrew.crew.ratelimit.QuotaDecision;
+import io.mcpcrew.crew.ratelimit.QuotaUsage;
 import io.mcpcrew.crew.validation.InvalidInputException;
 import io.mcpcrew.crew.web.json.JsonFields;
 import java.time.Duration;
@@ -19,7 +21,7 @@ import java.util.Map;
  * Policies and decisions of several limits in JSON: the {@code "limits"} array of a policy body
  * ({@code [{"name":"tpm","unit":"tokens","algorithm":"token-bucket","max":150000,"windowSeconds":60,"burst":300000}]};
  * {@code unit} defaults to {@code tokens}, {@code algorithm} to {@code exact-log}, {@code burst} to {@code max}), and
- * the answers of checks, adjusts and policy reads.
+ * the answers of checks, adjusts, usage and policy reads.
  */
 final class QuotaJson {
     /** The largest {@code max} or {@code burst} a body may name (the configured ceiling applies too). */
@@ -112,6 +114,30 @@ final class QuotaJson {
             l.put("remaining", ls.remaining());
             l.put("resetAfterMillis", ceilMillis(ls.resetAfter()));
             l.put("retryAfterMillis", ceilMillis(ls.retryAfter()));
+            limits.add(l);
+        }
+        m.put("limits", limits);
+        return m;
+    }
+
+    /**
+     * A usage: per limit of the policy its fields ({@code name}, {@code unit}, {@code algorithm}, {@code max},
+     * {@code windowSeconds}, {@code burst}) and {@code used}, {@code remaining}, {@code resetAfterMillis},
+     * {@code retryAfterMillis} (until it admits one more unit).
+     */
+    static Map<String, Object> usage(String tenant, QuotaUsage u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", tenant);
+        m.put("resource", u.resource());
+        m.put("decidedBy", u.decidedBy().name());
+        m.put("readAt", u.readAt().toString());
+        List<Map<String, Object>> limits = new ArrayList<>();
+        for (LimitUsage lu : u.limits()) {
+            Map<String, Object> l = limit(lu.limit());
+            l.put("used", lu.used());
+            l.put("remaining", lu.remaining());
+            l.put("resetAfterMillis", ceilMillis(lu.resetAfter()));
+            l.put("retryAfterMillis", ceilMillis(lu.retryAfter()));
             limits.add(l);
         }
         m.put("limits", limits);

@@ -29,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * {@code /api/v1/tenants/{tenant}/ratelimits/{resource}}: check (and count) a request, adjust what was counted,
- * read, store or remove the tenant's policy (in Redis, for every node), reset the windows. Bodies and status codes:
+ * read the current usage, read, store or remove the tenant's policy (in Redis, for every node), reset the windows. Bodies and status codes:
  * {@code docs/http-api.md}.
  */
 @RolesAllowed("**") // MP-JWT: any authenticated caller; TenantAuthorizationFilter checks the tenant
@@ -80,6 +80,16 @@ public class RateLimitResource {
         Response response = Response.ok(QuotaJson.decision(tenant, resource, d)).build();
         RateLimitHeaders.add(response.getHeaders(), resource, d);
         return response;
+    }
+
+    /**
+     * What every limit of the tenant's effective policy counts now (used, remaining, reset and retry times), read
+     * only: consumes nothing, and as a read is not counted in {@code api-writes}.
+     */
+    @GET
+    @Path("usage")
+    public Map<String, Object> usage(@PathParam("tenant") String tenant, @PathParam("resource") String resource) {
+        return QuotaJson.usage(tenant, limiter.forTenant(tenant).usage(resource));
     }
 
     /** The tenant's effective policy for the resource; {@code override}: it is stored for the tenant. */

@@ -46,7 +46,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * served by the real WAR on Payara Micro against a real redis-server: sign-in with a refused and a good token, a
  * tenant token kept to its tenant, tasks enqueued over the API appearing, pause stopping claims, a failing handler's
  * task reaching the dead letters and coming back on "retry" (one, and all after the confirmation), a published event
- * in the live tail, a dead letter redriven, and an admin token switching tenants. Every page is photographed at
+ * in the live tail, a dead letter redriven, a resource's usage after checks over the API, and an admin token
+ * switching tenants. Every page is photographed at
  * 1280×800 and at phone width under {@code target/console-screenshots/}; the browser console must stay free of
  * errors (only the refusals a step provokes on purpose are allowed, each named).
  */
@@ -407,9 +408,17 @@ class ConsoleBrowserIT {
         waiting().until(d -> d.findElements(By.cssSelector("tr[data-session='" + second + "']")).isEmpty());
         assertEquals(404, Http.get(api("tenants/acme/sessions/" + second)).statusCode(), "revoked through the API");
 
-        send("PUT", api("tenants/acme/ratelimits/llm/policy"), "{\"maxRequests\":5,\"windowSeconds\":30}");
+        // a resource's usage: units consumed over the API show as used of the limit, and the page refreshes them
+        send("PUT", api("tenants/acme/ratelimits/llm/policy"), "{\"maxRequests\":5,\"windowSeconds\":3600}");
+        send("POST", api("tenants/acme/ratelimits/llm/check"), "{\"cost\":3}");
         go("#/acme/ratelimits/llm");
         waitForText(By.cssSelector("[data-section='resource']"), "stored policy");
+        By llm = By.cssSelector("[data-section='resource-usage'] tr[data-limit='llm']");
+        waitForText(llm, "3 / 5");
+        send("POST", api("tenants/acme/ratelimits/llm/check"), "{\"cost\":1}");
+        waitForText(llm, "4 / 5");
+        assertTrue(Http.get(api("tenants/acme/ratelimits/llm/usage")).body().contains("\"used\":4,\"remaining\":1,"),
+                "showing the usage consumed nothing");
         waitFor(By.cssSelector("[data-section='policies'] a[href='#/acme/ratelimits/llm']"));
         photograph("ratelimits");
 

@@ -148,6 +148,11 @@ class RateLimitApiIT {
             HttpResponse<String> third = Http.send("POST", url("down", "llm", "/check"), body);
             assertTrue(third.body().contains("\"allowed\":false"), "the local window counts too: " + third.body());
             assertTrue(third.headers().firstValue("Retry-After").isPresent());
+            HttpResponse<String> usage = Http.get(url("down", "llm", "/usage"));
+            assertEquals(200, usage.statusCode(), usage.body());
+            assertTrue(usage.body().contains("\"decidedBy\":\"LOCAL_FALLBACK\""), usage.body());
+            assertTrue(usage.body().contains("\"algorithm\":\"exact-log\",\"max\":100,\"windowSeconds\":60,\"used\":2,"),
+                    "this node's window, read with the default policy: " + usage.body());
         } finally {
             redis.start();
         }
@@ -274,6 +279,69 @@ class RateLimitApiIT {
         HttpResponse<String> exact = Http.send("POST", url("quota", "plain", "/adjust"), "{\"delta\":5}");
         assertEquals(400, exact.statusCode(), exact.body());
         assertTrue(exact.body().contains("exact log"), exact.body());
+    }
+
+    /**
+     * The usage of a resource: every limit's used, remaining and times, as checks left them; reads consume nothing
+     * (a check at the limit still passes after many) and are not charged to {@code api-writes}; a bad name is a 400
+     * naming the value and the rule; another tenant's token is refused.
+     */
+    @Test
+    @Order(7)
+    void usageShowsWhatEachLimitCountsAndConsumesNothing(RedisServer redis) {
+        assertEquals(200, Http.send("PUT", url("usage", "gpt", "/policy"), "{\"limits\":[{\"name\":\"rpd\","
+                + "\"unit\":\"requests\",\"algorithm\":\"token-bucket\",\"max\":5,\"windowSeconds\":86400},"
+                + "{\"name\":\"tpd\",\"algorithm\":\"sliding-counter\",\"max\":1000,\"windowSeconds\":86400}]}").statusCode());
+        HttpResponse<String> before = Http.get(url("usage", "gpt", "/usage"));
+        assertEquals(200, before.statusCode(), before.body());
+        assertTrue(before.body().startsWith("{\"tenant\":\"usage\",\"resource\":\"gpt\",\"decidedBy\":\"REDIS\","
+                + "\"readAt\":\""), before.body());
+        assertTrue(before.body().contains("{\"name\":\"rpd\",\"unit\":\"requests\",\"algorithm\":\"token-bucket\","
+                + "\"max\":5,\"windowSeconds\":86400,\"burst\":5,\"used\":0,\"remaining\":5,\"resetAfterMillis\":0,"
+                + "\"retryAfterMillis\":0}"), before.body());
+        assertTrue(before.body().contains("{\"name\":\"tpd\",\"unit\":\"tokens\",\"algorithm\":\"sliding-counter\","
+                + "\"max\":1000,\"windowSeconds\":86400,\"used\":0,\"remaining\":1000,\"resetAfterMillis\":0,"
+                + "\"retryAfterMillis\":0}"), before.body());
+        assertEquals(List.of(), redis.scanKeys("crewit:usage:ratelimit:{*"), "a read writes no state");
+
+        for (int i = 0; i < 2; i++) {
+            assertTrue(Http.send("POST", url("usage", "gpt", "/check"), "{\"cost\":300}").body().contains("\"allowed\":true"));
+        }
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> u = Http.get(url("usage", "gpt", "/usage"));
+            assertEquals(200, u.statusCode(), u.body());
+            assertTrue(u.body().contains("\"name\":\"rpd\"") && u.body().contains("\"used\":2,\"remaining\":3,"), u.body());
+            assertTrue(u.body().contains("\"used\":600,\"remaining\":400,"), u.body());
+            assertTrue(u.headers().firstValue("RateLimit").isEmpty(), "a read is not charged to any budget");
+        }
+        HttpResponse<String> last = Http.send("POST", url("usage", "gpt", "/check"), "{\"cost\":400}");
+        assertTrue(last.body().contains("\"allowed\":true"), "the reads consumed nothing: " + last.body());
+        HttpResponse<String> full = Http.get(url("usage", "gpt", "/usage"));
+        assertTrue(full.body().contains("\"used\":1000,\"remaining\":0,"), full.body());
+        assertTrue(full.body().matches(".*\"name\":\"tpd\".*\"retryAfterMillis\":[1-9][0-9]*}]}"), full.body());
+
+        // a budget's own usage (an exact log): reads are not charged to api-writes (2 per hour here; the PUT is the first)
+        assertEquals(200, Http.send("PUT", url("budget", "api-writes", "/policy"),
+                "{\"maxRequests\":2,\"windowSeconds\":3600}").statusCode());
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> u = Http.get(url("budget", "api-writes", "/usage"));
+            assertEquals(200, u.statusCode(), u.body());
+            assertTrue(u.body().contains("\"name\":\"api-writes\",\"unit\":\"tokens\",\"algorithm\":\"exact-log\","
+                    + "\"max\":2,\"windowSeconds\":3600,\"used\":1,\"remaining\":1,\"resetAfterMillis\":"),
+                    "the PUT counted, the reads not: " + u.body());
+        }
+        assertEquals(200, Http.send("POST", url("budget", "x", "/check"), "{}").statusCode());
+        assertEquals(429, Http.send("POST", url("budget", "x", "/check"), "{}").statusCode());
+        assertTrue(Http.get(url("budget", "api-writes", "/usage")).body().contains("\"used\":2,\"remaining\":0,"));
+
+        HttpResponse<String> bad = Http.get(url("usage", "bad.name", "/usage"));
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("invalid resource \\\"bad.name\\\"") && bad.body().contains("must be 1 to 64 characters from A-Z"),
+                bad.body());
+        HttpResponse<String> other = Http.get(url("usage", "gpt", "/usage"), io.mcpcrew.crew.testing.TestTokens.forTenant("intruder"));
+        assertEquals(403, other.statusCode(), other.body());
+        assertTrue(other.body().contains("this token is for tenant \\\"intruder\\\", not \\\"usage\\\""), other.body());
+        assertTrue(!other.body().contains("used"), other.body());
     }
 
     /** The root resource classes (annotated {@code @Path}) compiled into the WAR's WEB-INF/classes. */

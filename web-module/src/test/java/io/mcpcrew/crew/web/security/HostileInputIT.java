@@ -78,6 +78,7 @@ class HostileInputIT {
             new String[] {"DELETE", "/users/{name}/sessions", null},
             new String[] {"POST", "/ratelimits/{name}/check", "{\"maxRequests\":5,\"windowSeconds\":60,\"cost\":1}"},
             new String[] {"GET", "/ratelimits/{name}/policy", null},
+            new String[] {"GET", "/ratelimits/{name}/usage", null},
             new String[] {"PUT", "/ratelimits/{name}/policy", "{\"maxRequests\":5,\"windowSeconds\":30}"},
             new String[] {"PUT", "/ratelimits/{name}/policy", "{\"limits\":[{\"name\":\"tpm\",\"unit\":\"tokens\","
                     + "\"algorithm\":\"token-bucket\",\"max\":1000,\"windowSeconds\":60,\"burst\":2000}]}"},
