@@ -36,9 +36,11 @@ final class SentinelGroup implements RedisTopology {
         SentinelGroup g = new SentinelGroup(dir);
         try {
             Files.createDirectories(dir);
-            RedisServer master = RedisServer.onFreePort().start();
+            RedisServer master = RedisServer.onFreePort(guard()).start();
             g.servers.add(master);
-            g.servers.add(RedisServer.onFreePort("--replicaof", "127.0.0.1", String.valueOf(master.port())).start());
+            List<String> replica = new ArrayList<>(List.of(guard()));
+            replica.addAll(List.of("--replicaof", "127.0.0.1", String.valueOf(master.port())));
+            g.servers.add(RedisServer.onFreePort(replica.toArray(String[]::new)).start());
             for (int i = 0; i < 3; i++) {
                 g.startSentinel(master.port());
             }
@@ -48,6 +50,22 @@ final class SentinelGroup implements RedisTopology {
             g.close();
             throw new IllegalStateException("cannot start a Redis with Sentinels: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the group runs as the deploy guide recommends for writes that must survive a failover (the default):
+     * the nodes with {@code REDIS_CREW_DURABILITY_REPLICAS=1}, and every server with {@code min-replicas-to-write 1}
+     * (a master that lost its replica, such as the old master once its replica is promoted, refuses writes).
+     * {@code -Dtopology.durability=false} runs without both, to measure what a failover loses then.
+     */
+    static boolean durability() {
+        return !"false".equals(System.getProperty("topology.durability"));
+    }
+
+    /** The servers' arguments for {@link #durability()}. */
+    private static String[] guard() {
+        return durability() ? new String[] {"--min-replicas-to-write", "1", "--min-replicas-max-lag", "10"}
+                : new String[0];
     }
 
     private void startSentinel(int masterPort) throws IOException {
@@ -79,6 +97,9 @@ final class SentinelGroup implements RedisTopology {
         env.put("REDIS_CREW_MODE", "sentinel");
         env.put("REDIS_CREW_NODES", sentinelPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
         env.put("REDIS_CREW_SENTINEL_MASTER", MASTER);
+        if (durability()) {
+            env.put("REDIS_CREW_DURABILITY_REPLICAS", "1");
+        }
         return env;
     }
 
