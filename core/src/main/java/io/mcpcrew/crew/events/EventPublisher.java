@@ -144,7 +144,7 @@ final class EventPublisher {
         boolean[] buffered = {false};
         List<String> ids;
         try {
-            ids = redis.withFallback(() -> {
+            ids = redis.withFallbackUnlessDurable(() -> {
                 buffer.requireEmpty();
                 return all.size() == 1 ? List.of(xadd(t, stream, all.get(0)).toString()) : xaddAll(t, stream, all);
             }, maybeWritten -> {

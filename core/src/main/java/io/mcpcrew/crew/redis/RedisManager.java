@@ -130,6 +130,17 @@ public interface RedisManager {
     }
 
     /**
+     * The way a write the durability opt-in covers (task enqueues, event publishes, session creations) chooses: with
+     * {@code redis.crew.durability.replicas} N &gt; 0, Redis only — an answered write is on N replicas, so while that
+     * cannot be had the caller gets {@link RedisUnavailableException} (HTTP 503 with {@code Retry-After}) and the local
+     * fallback never takes it (a write held on one node is on no replica, and other nodes, reading Redis, would
+     * answer 404 for it until it is written back); with N = 0, {@link #withFallback}.
+     */
+    default <T> T withFallbackUnlessDurable(java.util.function.Supplier<T> onRedis, FallbackPath<T> onLocal) {
+        return config().durabilityReplicas() > 0 ? onRedis.get() : withFallback(onRedis, onLocal);
+    }
+
+    /**
      * Registers a component's writes kept while Redis was down: they are written back on a thread of the manager's
      * whenever Redis is available and some are pending, whichever thread noticed the recovery.
      */

@@ -63,7 +63,7 @@ final class FailoverSessions implements TenantSessions {
         SessionCodec.NewData d = SessionCodec.checkNew(redis.settings(), userId, data, ttl);
         for (int attempt = 0;; attempt++) {
             SessionId id = SessionId.newId(userId);
-            boolean created = manager.withFallback(() -> redis.create(id, d, ttl), maybeWritten -> {
+            boolean created = manager.withFallbackUnlessDurable(() -> redis.create(id, d, ttl), maybeWritten -> {
                 localStore.create(tenant(), id, d, ttl);
                 return true;
             });

@@ -100,7 +100,7 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
             List<EnqueueItem> rest = items.subList(from, items.size());
             boolean[] buffered = {false};
             try {
-                out.addAll(owner.redis().withFallback(() -> {
+                out.addAll(owner.redis().withFallbackUnlessDurable(() -> {
                     owner.requireBufferEmpty();
                     return write(chunk, now, kindOf(chunk));
                 }, maybeWritten -> {

@@ -233,24 +233,40 @@ class DurabilityIT {
     }
 
     /**
-     * With the fallback on, a task refused by NOREPLICAS is accepted locally and written back once the master takes
-     * writes again — with durability on, confirmed by the replica like any promised write.
+     * With durability on, a task refused by NOREPLICAS is not taken by the local fallback (a write held on one node is
+     * on no replica): the caller is told, nothing is buffered, and the same enqueue succeeds, replicated, once the
+     * master takes writes again.
      */
     @Test
-    void aTaskRefusedForWantOfReplicasIsWrittenBackAndReplicated() throws InterruptedException {
-        RedisTaskQueues queues = new RedisTaskQueues(manager(1));
+    void aDurableTaskRefusedForWantOfReplicasIsNeverHeldLocally() {
+        RedisTaskQueues queues = new RedisTaskQueues(manager(1, "redis.crew.breaker.failure-threshold", "100"));
+        TaskQueue q = queues.forTenant("t1").queue("q");
+        q.enqueue("warm-up", "{}", TaskPriority.NORMAL); // registers the queue while writes are taken
+        sentinel.master().command("CONFIG", "SET", "min-replicas-to-write", "2");
+        RedisUnavailableException e = assertThrows(RedisUnavailableException.class,
+                () -> q.enqueue("send", "{}", TaskPriority.NORMAL));
+        assertTrue(e.getMessage().contains("NOREPLICAS"), e.getMessage());
+        assertEquals(0, queues.bufferedTasks(), "not held on this node");
+        sentinel.master().command("CONFIG", "SET", "min-replicas-to-write", "0");
+        String id = q.enqueue("send", "{}", TaskPriority.NORMAL);
+        assertTrue(onReplica(taskKey("q", id)));
+    }
+
+    /** Without durability, a task refused by NOREPLICAS is accepted locally and written back once writes are taken. */
+    @Test
+    void aTaskRefusedForWantOfReplicasIsWrittenBackWithoutDurability() throws InterruptedException {
+        RedisTaskQueues queues = new RedisTaskQueues(manager(0));
         TaskQueue q = queues.forTenant("t1").queue("q");
         q.enqueue("warm-up", "{}", TaskPriority.NORMAL); // registers the queue while writes are taken
         sentinel.master().command("CONFIG", "SET", "min-replicas-to-write", "2");
         String id = q.enqueue("send", "{}", TaskPriority.NORMAL);
         assertEquals(1, queues.bufferedTasks());
-        assertFalse(onReplica(taskKey("q", id)));
         sentinel.master().command("CONFIG", "SET", "min-replicas-to-write", "0");
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (queues.bufferedTasks() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertEquals(0, queues.bufferedTasks(), "written back within 20 s");
-        assertTrue(onReplica(taskKey("q", id)));
+        assertEquals(":1", sentinel.master().command("EXISTS", taskKey("q", id)));
     }
 }
