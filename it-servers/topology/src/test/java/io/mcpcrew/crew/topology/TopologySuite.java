@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,7 +23,6 @@ abstract class TopologySuite<R extends RedisTopology> {
     R redis;
     Fleet fleet;
     ReadinessWatch watch;
-    private final Map<String, ScenarioResult> results = new ConcurrentHashMap<>();
 
     /** Starts the Redis topology in {@code dir}. */
     abstract R startRedis(Path dir);
@@ -77,16 +74,6 @@ abstract class TopologySuite<R extends RedisTopology> {
     ScenarioResult scenario(String name, boolean nodesRestart, Scenario.Fault fault) throws Exception {
         ScenarioResult r = Scenario.run(name, redis, fleet, watch, nodesRestart, fault, redis::awaitHealthy);
         Report.add(r);
-        results.put(name, r);
-        return r;
-    }
-
-    /** The result of a scenario this class ran before (for the checks of what is not fixed yet). */
-    ScenarioResult result(String name) {
-        ScenarioResult r = results.get(name);
-        if (r == null) {
-            throw new IllegalStateException("scenario " + name + " did not run in this class: run the whole class");
-        }
         return r;
     }
 
