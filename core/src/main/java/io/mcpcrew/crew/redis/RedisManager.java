@@ -112,8 +112,6 @@ public interface RedisManager {
      * {@link #useFallback()}; otherwise {@code onRedis}, and {@code onLocal} if that fails with
      * {@link RedisUnavailableException} while {@code redis.crew.fallback.enabled} (told whether the failed attempt may
      * have been applied). With the fallback disabled, or when the local side is full, the error reaches the caller.
-     * A {@link NotReplicatedException} always reaches the caller: the master holds that write already, so it is
-     * answered as not confirmed, never accepted a second time by the local side.
      */
     default <T> T withFallback(java.util.function.Supplier<T> onRedis, FallbackPath<T> onLocal) {
         if (useFallback()) {
@@ -122,7 +120,7 @@ public interface RedisManager {
         try {
             return onRedis.get();
         } catch (RedisUnavailableException e) {
-            if (!config().fallbackEnabled() || e instanceof NotReplicatedException) {
+            if (!config().fallbackEnabled()) {
                 throw e;
             }
             return onLocal.serve(e.outcomeUnknown());
@@ -134,7 +132,8 @@ public interface RedisManager {
      * {@code redis.crew.durability.replicas} N &gt; 0, Redis only — an answered write is on N replicas, so while that
      * cannot be had the caller gets {@link RedisUnavailableException} (HTTP 503 with {@code Retry-After}) and the local
      * fallback never takes it (a write held on one node is on no replica, and other nodes, reading Redis, would
-     * answer 404 for it until it is written back); with N = 0, {@link #withFallback}.
+     * answer 404 for it until it is written back), nor a {@link NotReplicatedException} (the master holds that write
+     * already); with N = 0, {@link #withFallback} (no write is then confirmed by replicas, so none is unconfirmed).
      */
     default <T> T withFallbackUnlessDurable(java.util.function.Supplier<T> onRedis, FallbackPath<T> onLocal) {
         return config().durabilityReplicas() > 0 ? onRedis.get() : withFallback(onRedis, onLocal);

@@ -40,6 +40,9 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
     /** What a caller told that a task's write was not confirmed by the replicas should do. */
     static final String RETRY_ADVICE = "retry with the same idempotency key (it answers the first task's id if that "
             + "task was kept); without one a retry may enqueue the task twice";
+    /** The same for a flow (the parent's idempotency key covers the whole flow). */
+    static final String FLOW_RETRY_ADVICE = "retry with the same idempotency key on the parent (it answers the first "
+            + "flow's ids if that flow was kept); without one a retry may enqueue the flow twice";
     /** Most ids an error message lists. */
     private static final int IDS_NAMED = 10;
     /** How long {@link #await} waits past its timeout for the poller before it reads the task itself. */
@@ -215,7 +218,7 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
             String parentId = e.reply() instanceof List<?> answered && !answered.isEmpty()
                     ? String.valueOf(answered.get(0)) : parent.id(); // an idempotency key seen before: the first flow
             throw e.about("flow of parent task " + parentId + " and " + n + " children (queue " + Names.quote(queue)
-                    + " of tenant " + Names.quote(tenant()) + ")", RETRY_ADVICE.replace("task", "flow"));
+                    + " of tenant " + Names.quote(tenant()) + ")", FLOW_RETRY_ADVICE);
         }
         countEnqueued(ids.size());
         return new EnqueuedFlow(ids.get(0), ids.subList(1, ids.size()));
