@@ -137,15 +137,17 @@ final class EventPublisher {
         if (all.isEmpty()) {
             return List.of();
         }
-        if (!buffer.isEmpty() && !redis.useFallback()) {
-            writeBack(); // events accepted earlier go first: the order of acceptance is kept
+        java.util.function.Predicate<Pending> sameStream = p -> p.stream().equals(stream)
+                && p.tenant().tenant().equals(t.tenant());
+        if (!buffer.isEmpty() && !redis.useFallback() && buffer.anyMatch(sameStream)) {
+            writeBack(); // this stream's events accepted earlier go first: its order of acceptance is kept
         }
         long attemptedAt = System.currentTimeMillis();
         boolean[] buffered = {false};
         List<String> ids;
         try {
             ids = redis.withFallbackUnlessDurable(() -> {
-                buffer.requireEmpty();
+                buffer.requireNoneWaiting(sameStream, "stream " + t.tenant() + "/" + stream);
                 return all.size() == 1 ? List.of(xadd(t, stream, all.get(0)).toString()) : xaddAll(t, stream, all);
             }, maybeWritten -> {
                 buffered[0] = true;
@@ -228,7 +230,10 @@ final class EventPublisher {
         return p;
     }
 
-    /** Writes the buffered events to Redis in order (one write-back at a time); returns how many. */
+    /**
+     * Writes the buffered events to Redis in order of acceptance within each stream (one write-back at a time; a
+     * stream whose Cluster master is down keeps its events, the others' go on); returns how many.
+     */
     private int writeBack() {
         return buffer.flush(p -> {
             try {
@@ -243,7 +248,7 @@ final class EventPublisher {
                         + "; it is dropped: " + e.getMessage(), e);
             }
             return true;
-        });
+        }, p -> p.tenant().tenant() + "/" + p.stream());
     }
 
     private void xaddOnce(Pending p) {

@@ -32,8 +32,11 @@ final class JedisClients {
     private JedisClients() {
     }
 
-    /** A client for {@code config}'s topology: standalone, Sentinel or Cluster, with its timeouts and pool. */
-    static UnifiedJedis create(RedisCrewConfig config) {
+    /**
+     * A client for {@code config}'s topology: standalone, Sentinel or Cluster, with its timeouts and pool. On Cluster
+     * its connections come from a {@link ShardAwareConnectionProvider} in front of {@code shards}, which keeps it.
+     */
+    static UnifiedJedis create(RedisCrewConfig config, ShardBreakers shards) {
         int timeout = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
         DefaultJedisClientConfig.Builder cb = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
@@ -67,8 +70,11 @@ final class JedisClients {
                         .clientConfig(clientConfig).sentinelClientConfig(sentinelClientConfig(config))
                         .poolConfig(pool).build();
             case CLUSTER:
+                ShardAwareConnectionProvider provider = new ShardAwareConnectionProvider(nodes, clientConfig, pool,
+                        shards);
+                shards.attach(provider);
                 return RedisClusterClient.builder().nodes(nodes).clientConfig(clientConfig).poolConfig(pool)
-                        .maxAttempts(3).build();
+                        .connectionProvider(provider).maxAttempts(3).build();
             default:
                 return RedisClient.builder().hostAndPort(config.host(), config.port()).clientConfig(clientConfig)
                         .poolConfig(pool).build();

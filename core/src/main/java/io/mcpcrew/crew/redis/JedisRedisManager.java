@@ -58,6 +58,8 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
 
     private final RedisCrewConfig config;
     private final CircuitBreaker breaker;
+    /** The Cluster masters' own breakers; null outside Cluster mode. */
+    private final ShardBreakers shards;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final ScheduledFuture<?> prober;
@@ -88,8 +90,10 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         }
         this.journals = config.journalDir().map(d -> openJournals(d, config)).orElse(null);
         this.breaker = new CircuitBreaker(config.breakerFailureThreshold(), config.breakerOpenDuration(), Clock.systemUTC());
+        this.shards = config.mode() != RedisMode.CLUSTER ? null : new ShardBreakers(config.breakerFailureThreshold(),
+                config.breakerOpenDuration(), Clock.systemUTC(), node -> shardBack(), LOG::info);
         this.metrics = CrewMetrics.create(MetricsSettings.load(config.source()), this);
-        this.meters = metrics.enabled() ? new RedisMeters(metrics.registry(), this, breaker) : null;
+        this.meters = metrics.enabled() ? new RedisMeters(metrics.registry(), this, breaker, shards) : null;
         this.ownsScheduler = scheduler == null;
         this.scheduler = scheduler != null ? scheduler : CrewThreads.scheduler("redis-probe");
         this.coalescer = config.coalesceEnabled() && config.mode() != RedisMode.CLUSTER
@@ -112,6 +116,13 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
                 recovery.recovered();
             }
         });
+    }
+
+    /** A Cluster master's slots are served again: the recovery actions and the write-backs run as after an outage. */
+    private void shardBack() {
+        if (!closed && breaker.isClosed()) {
+            recovery.recovered();
+        }
     }
 
     /** Recovery actions run on the manager's scheduler after each recovery, whichever thread noticed it. */
@@ -168,19 +179,24 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
                     + s.since() + s.lastError().map(e -> " (last error: " + e + ")").orElse(""), null, false);
         }
         UnifiedJedis c = client();
+        if (shards != null) {
+            ShardAwareConnectionProvider.clearRoute();
+        }
         long t0 = timer == null ? 0 : System.nanoTime();
         try {
             T result = call.apply(c);
-            breaker.recordSuccess();
+            recordAnswer();
             return result;
         } catch (JedisDataException e) {
             throw replyError(e);
+        } catch (ShardUnavailableException e) {
+            throw new RedisUnavailableException(e.getMessage(), e, false); // refused before any I/O: nothing applied
         } catch (JedisException e) {
             if (JedisErrors.isClientSideDataError(e)) {
                 throw new RedisDataException("invalid command for Redis " + config.mode().name().toLowerCase(java.util.Locale.ROOT)
                         + ": " + e.getMessage(), e);
             }
-            breaker.recordFailure(e);
+            recordOutage(e);
             throw new RedisUnavailableException("Redis at " + config.target() + " is unavailable: " + e.getMessage(), e,
                     JedisErrors.mayHaveBeenSent(e));
         } finally {
@@ -296,12 +312,42 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
      */
     RedisCrewException replyError(JedisDataException e) {
         if (JedisErrors.isNotServing(e)) {
-            breaker.recordFailure(e);
+            recordOutage(e);
             return new RedisUnavailableException("Redis at " + config.target() + " is not serving: " + e.getMessage(), e,
                     false);
         }
-        breaker.recordSuccess(); // Redis answered: it is reachable
+        recordAnswer(); // Redis answered: it is reachable
         return new RedisDataException("Redis rejected the command: " + e.getMessage(), e);
+    }
+
+    /**
+     * A call got an answer: the manager's breaker hears it, and on Cluster the breaker of the master the calling
+     * thread's last connection went to.
+     */
+    private void recordAnswer() {
+        breaker.recordSuccess();
+        if (shards != null) {
+            HostAndPort node = ShardAwareConnectionProvider.route().node();
+            if (node != null) {
+                shards.success(node);
+            }
+        }
+    }
+
+    /**
+     * A call got no answer (or a server that cannot serve now): on Cluster the master the calling thread's last
+     * connection went to is charged, so the other masters' slots stay served; the manager's breaker is charged when
+     * no master can be (no client, a keyless command).
+     */
+    private void recordOutage(RuntimeException e) {
+        if (shards != null) {
+            ShardAwareConnectionProvider.Route r = ShardAwareConnectionProvider.route();
+            if (r.node() != null) {
+                shards.failure(r.node(), r.slot(), e);
+                return;
+            }
+        }
+        breaker.recordFailure(e);
     }
 
     @Override
@@ -442,14 +488,21 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         long t0 = System.nanoTime();
         try {
             UnifiedJedis c = client();
-            c.ping();
+            String partial = null;
+            if (shards != null) {
+                Map<HostAndPort, String> failed = shards.pingMasters();
+                partial = failed.isEmpty() ? null : "Redis Cluster masters not answering (their slots answer 503, the "
+                        + "others are served): " + failed;
+            } else {
+                c.ping();
+            }
             Duration latency = Duration.ofNanos(System.nanoTime() - t0);
             breaker.recordSuccess();
             if (serverVersion == null) {
                 serverVersion = parseVersion(c.info("server"));
             }
-            return new PingResult(true, latency, null);
-        } catch (JedisException | RedisUnavailableException e) {
+            return new PingResult(true, latency, partial);
+        } catch (JedisException | RedisUnavailableException | IllegalStateException e) {
             breaker.recordFailure(e);
             return new PingResult(false, Duration.ofNanos(System.nanoTime() - t0), e.getMessage());
         }
@@ -488,6 +541,9 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
                 nextPing = now + config.breakerProbeInterval().toNanos();
                 ping();
             }
+            if (shards != null && breaker.isClosed()) {
+                shards.probe();
+            }
             if (breaker.isClosed()) {
                 recovery.tick();
             }
@@ -524,7 +580,7 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
             }
             if (client == null) {
                 try {
-                    client = JedisClients.create(config);
+                    client = JedisClients.create(config, shards);
                 } catch (JedisException e) {
                     breaker.recordFailure(e);
                     String why = JedisClients.diagnoseSentinels(config);

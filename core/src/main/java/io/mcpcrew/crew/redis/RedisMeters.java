@@ -38,7 +38,7 @@ final class RedisMeters {
     final Counter notReplicated;
     private final Map<String, Timer> scripts = new ConcurrentHashMap<>();
 
-    RedisMeters(MeterRegistry registry, JedisRedisManager manager, CircuitBreaker breaker) {
+    RedisMeters(MeterRegistry registry, JedisRedisManager manager, CircuitBreaker breaker, ShardBreakers shards) {
         this.registry = registry;
         this.command = timer("command");
         this.pipeline = timer("pipeline");
@@ -60,6 +60,15 @@ final class RedisMeters {
                     .tag("to", s.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
         }
         breaker.addListener(s -> transitions.get(s.state()).increment());
+        if (shards != null) {
+            Gauge.builder("crew.redis.cluster.masters.unavailable", shards, b -> b.down().size())
+                    .description("Redis Cluster masters whose own circuit breaker is not closed (their slots answer "
+                            + "503 or from the fallback; the other masters' slots are served)")
+                    .strongReference(true).register(registry);
+            Counter opened = Counter.builder("crew.redis.cluster.master.breaker.opened")
+                    .description("times a Redis Cluster master's own circuit breaker opened").register(registry);
+            shards.addOpenListener(s -> opened.increment());
+        }
         pool(manager, "active", GenericObjectPool::getNumActive);
         pool(manager, "idle", GenericObjectPool::getNumIdle);
         Gauge.builder("crew.redis.pool.waiting", manager, m -> sum(m.clientIfCreated(), GenericObjectPool::getNumWaiters))

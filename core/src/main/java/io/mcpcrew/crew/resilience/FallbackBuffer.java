@@ -146,6 +146,18 @@ public final class FallbackBuffer<T> {
         }
     }
 
+    /**
+     * {@link #requireEmpty} for one order: throws (as unavailable, nothing sent) while an earlier write of the same
+     * order ({@code sameOrder}: e.g. of the same queue or stream) waits here. Writes of other orders go to Redis
+     * meanwhile, so on a Redis Cluster the items of a master that is down do not hold up the other masters' writes.
+     */
+    public void requireNoneWaiting(Predicate<T> sameOrder, String what) {
+        if (size != 0 && anyMatch(sameOrder)) {
+            throw new RedisUnavailableException("earlier " + name + " writes of " + what + " still wait in the local "
+                    + "buffer", null, false);
+        }
+    }
+
     /** True if a waiting item matches. */
     public synchronized boolean anyMatch(Predicate<T> test) {
         for (T t : items) {
@@ -159,6 +171,64 @@ public final class FallbackBuffer<T> {
     /** Records in the journal (0 without one). */
     public int journaled() {
         return journal.count();
+    }
+
+    /**
+     * Hands items to {@code writer} in order of acceptance within each order ({@code orderOf}: e.g. the queue or the
+     * stream of an item): when the writer returns false or throws for an item, that item and every later item of its
+     * order stay buffered, in order, and the items of the other orders are still written (on a Redis Cluster, the
+     * items of a master that is down wait; the others go). One flush at a time. Returns how many items were written.
+     */
+    public int flush(Predicate<T> writer, java.util.function.Function<T, ?> orderOf) {
+        synchronized (flushLock) {
+            int written = 0;
+            java.util.Set<Object> held = new java.util.HashSet<>();
+            try {
+                while (true) {
+                    T next = null;
+                    synchronized (this) {
+                        for (T t : items) {
+                            if (held.isEmpty() || !held.contains(orderOf.apply(t))) {
+                                next = t;
+                                break;
+                            }
+                        }
+                    }
+                    if (next == null) {
+                        return written;
+                    }
+                    boolean ok;
+                    try {
+                        ok = writer.test(next);
+                    } catch (RuntimeException e) {
+                        ok = false;
+                    }
+                    if (!ok) {
+                        held.add(orderOf.apply(next));
+                        continue;
+                    }
+                    synchronized (this) {
+                        removeFirst(next);
+                        size = items.size();
+                    }
+                    written++;
+                }
+            } finally {
+                if (written > 0) {
+                    compact(false);
+                }
+            }
+        }
+    }
+
+    /** Removes {@code item} itself (the first element that is this very object). */
+    private void removeFirst(T item) {
+        for (java.util.Iterator<T> it = items.iterator(); it.hasNext();) {
+            if (it.next() == item) {
+                it.remove();
+                return;
+            }
+        }
     }
 
     /**

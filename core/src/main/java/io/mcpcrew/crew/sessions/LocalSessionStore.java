@@ -105,24 +105,35 @@ final class LocalSessionStore {
 
     /**
      * Hands each live session to {@code writer} (which writes it to Redis) and forgets it when the writer returns
-     * (true: written, or false: Redis has one with that id already, which wins); stops at the first exception,
-     * keeping that session and the rest. Expired sessions are dropped. Returns how many were written.
+     * (true: written, or false: Redis has one with that id already, which wins). A session Redis cannot take now (its
+     * Cluster master is down: {@link RedisUnavailableException}) stays held and the others are still written; the
+     * first such exception is thrown at the end. Expired sessions are dropped. The sessions remembered as ended here
+     * are forgotten once every one was written. Returns how many were written.
      */
     int drain(Predicate<LocalSession> writer) {
-        ended.clear();
         int written = 0;
+        RedisUnavailableException kept = null;
         try {
             for (Map.Entry<String, LocalSession> e : sessions.entrySet()) {
                 LocalSession s = e.getValue();
                 synchronized (s) {
                     if (s.isLive(now())) {
-                        if (writer.test(s)) {
-                            written++;
+                        try {
+                            if (writer.test(s)) {
+                                written++;
+                            }
+                        } catch (RedisUnavailableException unavailable) {
+                            kept = kept == null ? unavailable : kept;
+                            continue;
                         }
                     }
                     sessions.remove(e.getKey(), s);
                 }
             }
+            if (kept != null) {
+                throw kept;
+            }
+            ended.clear();
         } finally {
             journal.compact(sessions.values());
         }

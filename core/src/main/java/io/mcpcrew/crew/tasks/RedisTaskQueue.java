@@ -94,8 +94,8 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
         for (NewTask t : tasks) {
             items.add(item(t, newId(), now));
         }
-        if (!owner.redis().useFallback() && owner.bufferedTasks() > 0) {
-            owner.flushBuffer(); // tasks accepted earlier go first: the order of acceptance is kept
+        if (!owner.redis().useFallback() && owner.anyBuffered(this)) {
+            owner.flushBuffer(); // this queue's tasks accepted earlier go first: its order of acceptance is kept
         }
         List<String> out = new ArrayList<>(tasks.size());
         for (int from = 0; from < items.size(); from += ENQUEUE_BATCH) {
@@ -104,7 +104,7 @@ final class RedisTaskQueue extends RedisQueueView implements TaskQueue {
             boolean[] buffered = {false};
             try {
                 out.addAll(owner.redis().withFallbackUnlessDurable(() -> {
-                    owner.requireBufferEmpty();
+                    owner.requireNoneBuffered(this);
                     return write(chunk, now, kindOf(chunk));
                 }, maybeWritten -> {
                     buffered[0] = true;

@@ -241,9 +241,21 @@ public class RedisTaskQueues implements TaskQueues {
         }
     }
 
-    /** Throws (unavailable, nothing sent) while earlier tasks wait in the buffer: see {@link FallbackBuffer#requireEmpty}. */
-    void requireBufferEmpty() {
-        buffer.requireEmpty();
+    /**
+     * Throws (unavailable, nothing sent) while earlier tasks of {@code queue} wait in the buffer: see
+     * {@link FallbackBuffer#requireNoneWaiting}.
+     */
+    void requireNoneBuffered(RedisTaskQueue queue) {
+        buffer.requireNoneWaiting(t -> sameQueue(t.queue(), queue), "queue " + queue.tenant() + "/" + queue.name());
+    }
+
+    /** Whether tasks of {@code queue} wait in the buffer. */
+    boolean anyBuffered(RedisTaskQueue queue) {
+        return !buffer.isEmpty() && buffer.anyMatch(t -> sameQueue(t.queue(), queue));
+    }
+
+    private static boolean sameQueue(RedisTaskQueue a, RedisTaskQueue b) {
+        return a.name().equals(b.name()) && a.tenant().equals(b.tenant());
     }
 
     void buffer(List<BufferedTask> tasks) {
@@ -251,8 +263,9 @@ public class RedisTaskQueues implements TaskQueues {
     }
 
     /**
-     * Writes buffered tasks to Redis in order; stops while Redis is unavailable (the rest stay buffered, in
-     * order). A task Redis rejects as data (it never will accept it) is logged as SEVERE and skipped.
+     * Writes buffered tasks to Redis in order of acceptance within each queue; a queue's tasks stay buffered, in
+     * order, from the first one Redis cannot take now (its Cluster master is down), and the other queues' go on. A
+     * task Redis rejects as data (it never will accept it) is logged as SEVERE and skipped.
      */
     public int flushBuffer() {
         int n = buffer.flush(t -> {
@@ -263,7 +276,7 @@ public class RedisTaskQueues implements TaskQueues {
                         + "/" + t.queue().name() + "; it is dropped: " + e.getMessage(), e);
             }
             return true;
-        });
+        }, t -> t.queue().tenant() + "/" + t.queue().name());
         return n;
     }
 
