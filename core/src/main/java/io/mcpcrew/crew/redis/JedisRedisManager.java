@@ -233,18 +233,30 @@ public class JedisRedisManager implements RedisManager, AutoCloseable {
         return client;
     }
 
-    /** INFO of the server (standalone), of the master (Sentinel) or of every node (Cluster), by address. */
+    /**
+     * INFO of the server (standalone), of the master (Sentinel) or of every node (Cluster), by address. On a Cluster a
+     * node that does not answer is left out (and charged to its own breaker); it throws only when none answers.
+     */
     @Override
     public Map<String, String> serverInfo() {
         UnifiedJedis c = client();
         if (c instanceof RedisClusterClient cc) {
             Map<String, String> out = new TreeMap<>();
+            RedisUnavailableException missing = null;
             for (Map.Entry<String, ConnectionPool> node : cc.getClusterNodes().entrySet()) {
-                out.put(node.getKey(), execute(j -> {
-                    try (Connection conn = node.getValue().getResource()) {
-                        return new Jedis(conn).info();
-                    }
-                }));
+                try {
+                    out.put(node.getKey(), execute(j -> {
+                        ShardAwareConnectionProvider.routeTo(HostAndPort.from(node.getKey()));
+                        try (Connection conn = node.getValue().getResource()) {
+                            return new Jedis(conn).info();
+                        }
+                    }));
+                } catch (RedisUnavailableException e) {
+                    missing = e;
+                }
+            }
+            if (out.isEmpty() && missing != null) {
+                throw missing;
             }
             return out;
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
@@ -44,6 +45,9 @@ public final class MasterNodes {
     public record Node(String name, Pool<Connection> pool) {
         /** {@code call(name, jedis)} on a connection borrowed from the pool. */
         public <T> T call(BiFunction<String, Jedis, T> call) {
+            if (name != null) {
+                ShardAwareConnectionProvider.routeTo(HostAndPort.from(name)); // a failure is this master's
+            }
             Connection c = pool.getResource();
             try (Jedis j = new Jedis(c)) {
                 return call.apply(name != null ? name : c.getHostAndPort().toString(), j);

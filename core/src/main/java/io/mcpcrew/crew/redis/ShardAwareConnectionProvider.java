@@ -61,6 +61,16 @@ final class ShardAwareConnectionProvider extends ClusterConnectionProvider {
         return ROUTE.get();
     }
 
+    /**
+     * Sets the calling thread's route to {@code node} (a call that borrows from a node's pool itself, e.g. INFO or a
+     * SCAN of every master), so its outcome is charged to that master's breaker rather than the manager's.
+     */
+    static void routeTo(HostAndPort node) {
+        Route r = ROUTE.get();
+        r.node = node;
+        r.slot = -1;
+    }
+
     /** Forgets the calling thread's route (before a call). */
     static Route clearRoute() {
         Route r = ROUTE.get();

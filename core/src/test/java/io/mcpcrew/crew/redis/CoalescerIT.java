@@ -173,6 +173,13 @@ class CoalescerIT {
         });
         stopper.start();
         hammer((t, i) -> {
+            if (i == PER_THREAD - 1) {
+                try {
+                    stopper.join(); // each thread's last call is made with the server gone, however fast the rest ran
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             try {
                 redis.coalesce(p -> p.incr("o"), j -> j.incr("o"));
             } catch (RedisUnavailableException e) {

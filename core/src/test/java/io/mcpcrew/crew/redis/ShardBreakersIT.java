@@ -93,6 +93,11 @@ class ShardBreakersIT {
         }
         assertTrue(refusedFast >= 30, "after 3 failures the dead master's calls are refused at once: "
                 + refusedFast + " of 40");
+        for (int i = 0; i < 5; i++) { // INFO of every node, as the memory read and the metrics do
+            Map<String, String> info = redis.serverInfo();
+            assertEquals(2, info.size(), "the two masters that answer: " + info.keySet());
+            assertFalse(info.containsKey(deadAddress.toString()));
+        }
         assertEquals(BreakerState.State.CLOSED, redis.breakerState().state(), "the manager's own breaker stays closed");
         assertTrue(redis.isAvailable() && !redis.useFallback());
         PingResult ping = redis.ping();

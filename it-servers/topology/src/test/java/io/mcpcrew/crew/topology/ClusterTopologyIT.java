@@ -26,6 +26,7 @@ class ClusterTopologyIT extends TopologySuite<ShardedCluster> {
         String slotKey = Verifier.metaKey(tenant, "q0");
         ScenarioResult r = scenario(tenant, false, () -> {
             RedisServer old = redis.masterOf(slotKey);
+            redis.failing(old);
             long t0 = System.nanoTime();
             old.stop(); // SIGKILL
             RedisServer now = redis.awaitPromotion(old, slotKey, 30_000);
@@ -35,6 +36,7 @@ class ClusterTopologyIT extends TopologySuite<ShardedCluster> {
                     + "serves the slot, cluster ok, after %.1f s; the killed server started again at once",
                     old.port(), now.port(), promoted);
         });
+        redis.failing(null);
         Expectations.masterKilled(r);
     }
 

@@ -28,6 +28,8 @@ final class Expectations {
      */
     static void masterKilled(ScenarioResult r) {
         List<Executable> checks = always(r);
+        checks.add(() -> assertEquals(0, r.unavailableOutside(), "calls for data on the healthy masters answered "
+                + "503: one master's failover must not make the others unavailable"));
         checks.add(readinessWithinBound(r));
         checks.add(readyWithin10s(r));
         checks.addAll(nothingLost(r));

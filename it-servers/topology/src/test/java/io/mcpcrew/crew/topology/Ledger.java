@@ -20,7 +20,7 @@ final class Ledger {
     enum Op { TASK_ENQUEUE, TASK_READ, EVENT_PUBLISH, SESSION_CREATE, SESSION_UPDATE, SESSION_READ, LIMIT_CHECK }
 
     /** One call: {@code start} is a nanoTime; {@code retryAfter} whether the answer carried Retry-After. */
-    record Call(Op op, int node, long start, long nanos, int status, boolean retryAfter) {
+    record Call(Op op, int node, long start, long nanos, int status, boolean retryAfter, String tag) {
         boolean ok() {
             return status >= 200 && status < 300;
         }
@@ -71,8 +71,8 @@ final class Ledger {
         if (!c.ok() && !(c.status() == 503 && c.retryAfter()) && oddities.size() < 20) {
             String b = body == null ? "" : body.length() > 160 ? body.substring(0, 160) + "…" : body;
             long at = faultAt == 0 ? 0 : (c.start() - faultAt) / 1_000_000;
-            oddities.add(c.op() + " node " + c.node() + " " + c.status() + " at " + (at >= 0 ? "+" : "") + at + " ms "
-                    + b);
+            oddities.add(c.op() + " " + c.tag() + " node " + c.node() + " " + c.status() + " at " + (at >= 0 ? "+" : "")
+                    + at + " ms " + b);
         }
     }
 
@@ -92,6 +92,17 @@ final class Ledger {
 
     long unavailable() {
         return calls.stream().filter(c -> c.status() == 503 && c.retryAfter()).count();
+    }
+
+    /**
+     * 503 answers to calls whose data lives outside the failed shard ({@code onFailedShard} tells by hash tag), or -1
+     * when no shard failed.
+     */
+    long unavailableOutside(java.util.function.Predicate<String> onFailedShard) {
+        if (onFailedShard == null) {
+            return -1;
+        }
+        return calls.stream().filter(c -> c.status() == 503 && c.tag() != null && !onFailedShard.test(c.tag())).count();
     }
 
     /** Status → count, over every call (negative: no node, timed out, broken). */

@@ -131,7 +131,7 @@ final class MixedLoad {
             switch (op) {
                 case TASK_ENQUEUE: {
                     String q = "q" + Math.floorMod(marker.hashCode(), QUEUES);
-                    Answer a = send(op, "POST", t + "/queues/" + q + "/tasks",
+                    Answer a = send(op, tag(q), "POST", t + "/queues/" + q + "/tasks",
                             "{\"name\":\"echo\",\"payload\":{\"m\":\"" + marker + "\"}}");
                     if (a.status == 201) {
                         String taskId = a.json().getString("id");
@@ -147,12 +147,12 @@ final class MixedLoad {
                 }
                 case TASK_READ: {
                     String[] task = recentTasks.removeFirst();
-                    send(op, "GET", t + "/queues/" + task[0] + "/tasks/" + task[1], null);
+                    send(op, tag(task[0]), "GET", t + "/queues/" + task[0] + "/tasks/" + task[1], null);
                     break;
                 }
                 case EVENT_PUBLISH: {
                     String s = "s" + Math.floorMod(marker.hashCode(), STREAMS);
-                    Answer a = send(op, "POST", t + "/streams/" + s + "/events",
+                    Answer a = send(op, tag(s), "POST", t + "/streams/" + s + "/events",
                             "{\"type\":\"topology.load\",\"data\":{\"m\":\"" + marker + "\"}}");
                     if (a.status == 201 || a.status == 202) {
                         ledger.events.put(marker, s);
@@ -163,7 +163,7 @@ final class MixedLoad {
                 }
                 case SESSION_CREATE: {
                     String user = "u" + id + "x" + users++;
-                    Answer a = send(op, "POST", t + "/sessions", "{\"userId\":\"" + user + "\",\"data\":{\"v\":0}}");
+                    Answer a = send(op, tag(user), "POST", t + "/sessions", "{\"userId\":\"" + user + "\",\"data\":{\"v\":0}}");
                     if (a.status == 201) {
                         SessionTrack s = new SessionTrack(a.json().getString("id"));
                         ledger.sessions.put(s.id, s);
@@ -179,23 +179,26 @@ final class MixedLoad {
                     sessions.addLast(s);
                     int v = s.sent + 1;
                     s.sent = v;
-                    Answer a = send(op, "PATCH", t + "/sessions/" + s.id, "{\"v\":" + v + "}");
+                    Answer a = send(op, tag(s.user()), "PATCH", t + "/sessions/" + s.id, "{\"v\":" + v + "}");
                     if (a.status == 200) {
                         s.acked = v;
                     }
                     break;
                 }
                 case SESSION_READ:
-                    send(op, "GET", t + "/sessions/" + sessions.peekLast().id, null);
+                    send(op, tag(sessions.peekLast().user()), "GET", t + "/sessions/" + sessions.peekLast().id, null);
                     break;
                 default: // LIMIT_CHECK
-                    send(op, "POST", t + "/ratelimits/r" + (seq % 4) + "/check",
+                    send(op, tag("r" + (seq % 4)), "POST", t + "/ratelimits/r" + (seq % 4) + "/check",
                             "{\"maxRequests\":100000,\"windowSeconds\":1}");
             }
         }
 
-        /** Sends to the next node in rotation; a connect refusal goes to the next one (at most three nodes). */
-        private Answer send(Op op, String method, String path, String json) {
+        /**
+         * Sends to the next node in rotation; a connect refusal goes to the next one (at most three nodes). {@code tag}
+         * is the hash tag of the keys the call is about (which shard of a Cluster holds its data).
+         */
+        private Answer send(Op op, String tag, String method, String path, String json) {
             for (int attempt = 0; attempt < 3; attempt++) {
                 MicroNode node = fleet.pick();
                 if (node == null) {
@@ -227,12 +230,17 @@ final class MixedLoad {
                     Thread.currentThread().interrupt();
                     status = Ledger.BROKEN;
                 }
-                ledger.record(new Call(op, node.index(), t0, System.nanoTime() - t0, status, retryAfter), body);
+                ledger.record(new Call(op, node.index(), t0, System.nanoTime() - t0, status, retryAfter, tag), body);
                 return new Answer(status, body);
             }
-            ledger.record(new Call(op, -1, System.nanoTime(), 0, Ledger.NO_NODE, false), null);
+            ledger.record(new Call(op, -1, System.nanoTime(), 0, Ledger.NO_NODE, false, tag), null);
             return new Answer(Ledger.NO_NODE, null);
         }
+    }
+
+    /** The hash tag of the tenant's keys about {@code name} (a queue, stream, user or limited resource). */
+    private String tag(String name) {
+        return "{" + tenant + "." + name + "}";
     }
 
     /** A status and its body. */

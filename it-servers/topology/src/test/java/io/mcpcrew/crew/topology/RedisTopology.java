@@ -23,6 +23,14 @@ interface RedisTopology extends AutoCloseable {
     /** Waits until every server runs and is a master or a replica with its link up, and clients see one layout. */
     void awaitHealthy();
 
+    /**
+     * On a sharded topology whose master a scenario killed: whether a hash tag ({@code "{tenant.name}"}) is in that
+     * master's slots. Null where no shard failed.
+     */
+    default java.util.function.Predicate<String> failedShard() {
+        return null;
+    }
+
     /** One line: which ports are masters, which replicas. */
     String describe();
 

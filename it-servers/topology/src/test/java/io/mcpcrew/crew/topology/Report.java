@@ -56,6 +56,9 @@ final class Report {
         row(sb, "**5xx (other than 503 + Retry-After)**", String.valueOf(r.serverErrors()));
         row(sb, "503 with Retry-After", String.valueOf(r.unavailable()));
         row(sb, "**404 for existing sessions/tasks**", String.valueOf(r.notFoundForExisting()));
+        if (r.unavailableOutside() >= 0) {
+            row(sb, "**503 for data outside the killed master's slots**", String.valueOf(r.unavailableOutside()));
+        }
         row(sb, "latency p99 / max", r.p99Millis() + " ms / " + r.maxMillis() + " ms");
         row(sb, "**acknowledged tasks lost**", f.tasksLost() + " of " + f.tasksAcked());
         row(sb, "**tasks completed twice** (completion stream, read live)", String.valueOf(f.tasksCompletedTwice()));

@@ -71,7 +71,8 @@ final class Scenario {
             try (UnifiedJedis client = redis.client()) {
                 f = Verifier.verify(client, name, ledger, tail, succeeded);
             }
-            ScenarioResult r = result(name, redis.name(), what, ledger, watch.since(start), start, faultAt, loadEnd, f);
+            ScenarioResult r = result(name, redis.name(), what, ledger, watch.since(start), start, faultAt, loadEnd, f,
+                    redis.failedShard());
             LOG.info(() -> Report.table(r));
             return r;
         }
@@ -106,7 +107,7 @@ final class Scenario {
     }
 
     static ScenarioResult result(String name, String topology, String what, Ledger ledger, List<Sample> samples,
-            long start, long faultAt, long loadEnd, Findings f) {
+            long start, long faultAt, long loadEnd, Findings f, java.util.function.Predicate<String> failedShard) {
         List<Ledger.Call> calls = ledger.calls();
         long ok = calls.stream().filter(Ledger.Call::ok).count();
         List<Long> latencies = calls.stream().filter(c -> c.status() != Ledger.NO_NODE).map(Ledger.Call::nanos).sorted()
@@ -180,6 +181,7 @@ final class Scenario {
         }
         return new ScenarioResult(name, topology, what, TimeUnit.NANOSECONDS.toMillis(loadEnd - start), calls.size(), ok,
                 ledger.statuses(), ledger.serverErrors(), ledger.unavailable(), ledger.notFoundForExisting(),
+                ledger.unavailableOutside(failedShard),
                 TimeUnit.NANOSECONDS.toMillis(p99), TimeUnit.NANOSECONDS.toMillis(max), baseline, toThroughput, toReady,
                 notReady, timeouts, TimeUnit.NANOSECONDS.toMillis(worst), detail.toString(),
                 List.copyOf(ledger.oddities), f);

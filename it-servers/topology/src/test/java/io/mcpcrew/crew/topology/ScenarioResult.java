@@ -17,6 +17,8 @@ import java.util.Map;
  * @param serverErrors  5xx answers other than 503 with Retry-After
  * @param unavailable   503 answers with Retry-After
  * @param notFoundForExisting 404 answers to reads and updates of acknowledged sessions and tasks
+ * @param unavailableOutside 503 answers to calls whose data is outside the killed Cluster master's slots (-1: no
+ *                      shard failed)
  * @param p99Millis     99th percentile of call latency; {@code maxMillis} the slowest answer
  * @param baselineRate  ok calls a second before the fault
  * @param toThroughputMillis from the fault until every second had at least 80% of the baseline again
@@ -28,7 +30,7 @@ import java.util.Map;
  * @param findings      what Redis holds compared with what was acknowledged
  */
 record ScenarioResult(String name, String topology, String fault, long loadMillis, long calls, long ok,
-        Map<Integer, Long> statuses, long serverErrors, long unavailable, long notFoundForExisting, long p99Millis,
+        Map<Integer, Long> statuses, long serverErrors, long unavailable, long notFoundForExisting, long unavailableOutside, long p99Millis,
         long maxMillis, double baselineRate, long toThroughputMillis, long toReadyMillis, long readinessNotReady,
         long readinessTimeouts, long worstReadinessMillis, String readinessDetail, List<String> oddities,
         Findings findings) {

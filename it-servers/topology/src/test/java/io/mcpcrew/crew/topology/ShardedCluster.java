@@ -21,13 +21,16 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 final class ShardedCluster implements RedisTopology {
     static final int NODE_TIMEOUT_MS = 2000;
     private final List<RedisServer> servers = new ArrayList<>();
+    private volatile java.util.function.Predicate<String> failedShard;
 
     static ShardedCluster start(int masters) {
         ShardedCluster c = new ShardedCluster();
         try {
             for (int i = 0; i < masters * 2; i++) {
+                // as the deploy guide recommends: the masters still up serve their slots while one is down
                 c.servers.add(RedisServer.onFreePort("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MS)).start());
+                        "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MS),
+                        "--cluster-require-full-coverage", "no").start());
             }
             List<String> cmd = new ArrayList<>(List.of(RedisTools.redisCli(), "--cluster", "create"));
             c.servers.forEach(s -> cmd.add(s.host() + ":" + s.port()));
@@ -66,6 +69,37 @@ final class ShardedCluster implements RedisTopology {
     @Override
     public List<RedisServer> masters() {
         return servers.stream().filter(s -> s.isRunning() && role(s).equals("master")).collect(Collectors.toList());
+    }
+
+    /**
+     * Marks {@code master} as the one a scenario is about to kill: {@link #failedShard()} then tells whether a hash
+     * tag is in the slots it serves now (null: no master fails).
+     */
+    void failing(RedisServer master) {
+        if (master == null) {
+            failedShard = null;
+            return;
+        }
+        java.util.BitSet slots = new java.util.BitSet(16384);
+        for (String line : anyRunning().command("CLUSTER", "NODES").split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 9 || !f[1].contains(":" + master.port() + "@")) {
+                continue;
+            }
+            for (int i = 8; i < f.length; i++) {
+                String[] range = f[i].split("-");
+                if (!range[0].startsWith("[")) { // "[slot->-node]": a slot being migrated
+                    int lo = Integer.parseInt(range[0]);
+                    slots.set(lo, (range.length > 1 ? Integer.parseInt(range[1]) : lo) + 1);
+                }
+            }
+        }
+        failedShard = tag -> slots.get(JedisClusterCRC16.getSlot(tag));
+    }
+
+    @Override
+    public java.util.function.Predicate<String> failedShard() {
+        return failedShard;
     }
 
     /** The master that serves the hash slot of {@code key} now (as the first running server sees it). */
