@@ -74,7 +74,9 @@ final class JedisClients {
                         shards);
                 shards.attach(provider);
                 return RedisClusterClient.builder().nodes(nodes).clientConfig(clientConfig).poolConfig(pool)
-                        .connectionProvider(provider).maxAttempts(3).build();
+                        // a call's retries (a dead master, a slot moving) stop after the call's own timeout, not
+                        // three of them: the master's breaker and the fallback take over from there
+                        .connectionProvider(provider).maxAttempts(3).maxTotalRetriesDuration(config.timeout()).build();
             default:
                 return RedisClient.builder().hostAndPort(config.host(), config.port()).clientConfig(clientConfig)
                         .poolConfig(pool).build();
