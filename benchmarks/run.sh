@@ -9,7 +9,7 @@
 # REDIS_SERVER names the redis-server executable (default: redis-server on the PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-name="${1:?usage: benchmarks/run.sh <name> [args...]  (names: tasks events embeddings sessions ratelimit coalescer scrape mcp console durability tasks-vs-bullmq; see docs/benchmarks.md)}"; shift || true
+name="${1:?usage: benchmarks/run.sh <name> [args...]  (names: tasks events embeddings sessions ratelimit coalescer scrape mcp console durability cluster tasks-vs-bullmq; see docs/benchmarks.md)}"; shift || true
 class="io.mcpcrew.crew.bench.${name^}Benchmark"
 modules=benchmarks
 # McpBenchmark and ConsoleBenchmark run the WAR on Payara Micro: build the web module too
