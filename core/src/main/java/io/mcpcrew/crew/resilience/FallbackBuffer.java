@@ -236,38 +236,7 @@ public final class FallbackBuffer<T> {
      * stay buffered. One flush at a time. Returns how many items were written.
      */
     public int flush(Predicate<T> writer) {
-        synchronized (flushLock) {
-            int written = 0;
-            try {
-                while (true) {
-                    T next;
-                    synchronized (this) {
-                        next = items.peekFirst();
-                    }
-                    if (next == null) {
-                        return written;
-                    }
-                    boolean ok;
-                    try {
-                        ok = writer.test(next);
-                    } catch (RuntimeException e) {
-                        return written;
-                    }
-                    if (!ok) {
-                        return written;
-                    }
-                    synchronized (this) {
-                        items.pollFirst();
-                        size = items.size();
-                    }
-                    written++;
-                }
-            } finally {
-                if (written > 0) {
-                    compact(false);
-                }
-            }
-        }
+        return flush(writer, t -> Boolean.TRUE); // one order: the first failure holds every item after it
     }
 
     /** Rewrites the journal to the items still waiting: always, or when they are none or the journal is mostly done. */
