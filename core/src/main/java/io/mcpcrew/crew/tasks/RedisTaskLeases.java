@@ -7,6 +7,7 @@ import static io.mcpcrew.crew.tasks.ScriptValues.str;
 import static io.mcpcrew.crew.tasks.ScriptValues.ttlMillis;
 
 import io.mcpcrew.crew.redis.DataType;
+import io.mcpcrew.crew.redis.WriteKind;
 import io.mcpcrew.crew.tenancy.TenantRedis;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,7 +104,11 @@ final class RedisTaskLeases extends RedisQueueView implements TaskLeases {
             args.add(result == null ? "" : result);
         }
         args.addAll(nameArgs);
-        List<Object> r = (List<Object>) redis.eval(RedisTaskQueues.CLAIM, keys.claimKeys(), args);
+        // with the durability opt-in the acks and claims are confirmed by replicas before a worker acts on them: an
+        // unconfirmed round trip throws (the acks are sent again, the claimed tasks are not run and come back once
+        // their lease expires), so a failover neither loses an acknowledgement nor hands a task to two workers
+        List<Object> r = (List<Object>) redis.evalReplicated(RedisTaskQueues.CLAIM, keys.claimKeys(), args,
+                done.isEmpty() ? WriteKind.NEW : WriteKind.MAYBE_DONE);
         if (mark) {
             servedMarkedAt = now;
         }

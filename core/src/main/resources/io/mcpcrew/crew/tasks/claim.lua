@@ -4,7 +4,8 @@
 --  0. acks: each (id, lease, result) whose lease the caller still holds (its "<id>|<token>" member is still in
 --     the running set) becomes SUCCEEDED with its result; the record then expires after the task-result TTL.
 --     A task whose lease was lost (expired and reclaimed) is not touched. With the completion stream on, each
---     success adds an entry (outcome SUCCEEDED) to it.
+--     success adds an entry (outcome SUCCEEDED) to it. The record keeps the lease it succeeded under (ackedBy):
+--     the same ack sent again (its first round trip was not confirmed by replicas) answers 1 and changes nothing.
 -- When N > 0:
 --  1. when asked (with the served mark below, at most once a second), moves the ids left in pending lists of wire
 --     format 1 (one LIST per priority) to their name's list, at the head;
@@ -55,9 +56,9 @@ if ackCount > 0 then
       local b = 13 + (j - 1) * 3
       local k = prefix .. ARGV[b]
       if ARGV[b + 2] == '' then
-        redis.call('HSET', k, 'state', 'SUCCEEDED', 'finishedAt', now)
+        redis.call('HSET', k, 'state', 'SUCCEEDED', 'finishedAt', now, 'ackedBy', members[j])
       else
-        redis.call('HSET', k, 'state', 'SUCCEEDED', 'finishedAt', now, 'result', ARGV[b + 2])
+        redis.call('HSET', k, 'state', 'SUCCEEDED', 'finishedAt', now, 'ackedBy', members[j], 'result', ARGV[b + 2])
       end
       redis.call('PEXPIRE', k, ARGV[7])
       if streamMax > 0 then
@@ -69,6 +70,8 @@ if ackCount > 0 then
       end
       done = done + 1
       acks[j] = 1
+    elseif redis.call('HGET', prefix .. ARGV[13 + (j - 1) * 3], 'ackedBy') == members[j] then
+      acks[j] = 1 -- acknowledged under this lease already: a resend
     else
       acks[j] = 0
     end

@@ -18,6 +18,9 @@ import io.mcpcrew.crew.tasks.NewTask;
 import io.mcpcrew.crew.tasks.RedisTaskQueues;
 import io.mcpcrew.crew.tasks.TaskOptions;
 import io.mcpcrew.crew.tasks.TaskPriority;
+import io.mcpcrew.crew.tasks.ClaimBatch;
+import io.mcpcrew.crew.tasks.Task;
+import io.mcpcrew.crew.tasks.TaskLeases;
 import io.mcpcrew.crew.tasks.TaskQueue;
 import io.mcpcrew.crew.testing.RedisSentinel;
 import io.mcpcrew.crew.testing.RedisServer;
@@ -94,6 +97,42 @@ class DurabilityIT {
 
     private static boolean onReplica(String key) {
         return replica().command("EXISTS", key).equals(":1");
+    }
+
+    @Test
+    void aWorkerRunsOnlyConfirmedClaimsAndSendsAnUnconfirmedAcknowledgementAgain() {
+        RedisTaskQueues queues = new RedisTaskQueues(manager(1));
+        TaskQueue q = queues.forTenant("t1").queue("w");
+        String id = q.enqueue("send", "{}", TaskPriority.NORMAL);
+        TaskLeases leases = queues.forTenant("t1").leases("w");
+        Duration lease = Duration.ofSeconds(2);
+
+        replica().freeze();
+        assertThrows(NotReplicatedException.class, () -> leases.claim(1, lease),
+                "a claim the replica did not confirm hands out no task");
+        replica().thaw();
+        RedisSentinel.awaitInSync(replica());
+        assertTrue(leases.claim(1, lease).isEmpty(), "the unconfirmed claim holds the task until its lease expires");
+        Task t = null;
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (t == null && System.nanoTime() < deadline) {
+            List<Task> got = leases.claim(1, lease);
+            t = got.isEmpty() ? null : got.get(0);
+        }
+        assertTrue(t != null && t.id().equals(id), "claimed again once the lease expired");
+        assertEquals(2, t.attempt());
+
+        replica().freeze();
+        Task running = t;
+        assertThrows(NotReplicatedException.class,
+                () -> leases.ackAndClaim(List.of(running), java.util.Collections.singletonList("ok"), 0, lease),
+                "an acknowledgement the replica did not confirm is not a success yet");
+        replica().thaw();
+        RedisSentinel.awaitInSync(replica());
+        ClaimBatch again = leases.ackAndClaim(List.of(running), java.util.Collections.singletonList("ok"), 0, lease);
+        assertEquals(List.of(true), again.acked(), "sent again within the lease: acknowledged once, confirmed");
+        assertEquals("SUCCEEDED", replica().command("HGET", taskKey("w", id), "state"),
+                "the replica holds the success");
     }
 
     @Test

@@ -11,12 +11,14 @@ import redis.clients.jedis.resps.StreamEntry;
 /**
  * Reads the completion streams of a scenario's queues as they grow (every 250 ms, from the suite's own client), so
  * that an outcome Redis acknowledged and then lost in a failover was still seen: each {@code SUCCEEDED} entry is kept
- * by its entry id. After a failure the reader starts again 10 s earlier (a new master's stream may hold fewer
- * entries); entries are counted once by id whatever is read twice.
+ * by its entry id, with the attempt it names. After a failure the reader starts again 10 s earlier (a new master's
+ * stream may hold fewer entries); entries are counted once by id whatever is read twice. A task completed twice is one
+ * whose success is recorded for two different attempts (two runs); one attempt announced twice (its acknowledgement
+ * sent again after a first one the replicas did not confirm, then lost with the old master) is one run.
  */
 final class CompletionTail implements AutoCloseable {
     private static final long REWIND_MS = 10_000;
-    /** entry id → task id, for every SUCCEEDED entry seen. */
+    /** entry id → "task id@attempts", for every SUCCEEDED entry seen. */
     private final Map<String, String> succeeded = new ConcurrentHashMap<>();
     private final Map<String, StreamEntryID> cursors = new HashMap<>();
     private final RedisTopology redis;
@@ -75,7 +77,7 @@ final class CompletionTail implements AutoCloseable {
                 List<StreamEntry> page = client.xrange(streamKey(tenant, queue), from.toString(), "+", 1000);
                 for (StreamEntry e : page) {
                     if ("SUCCEEDED".equals(e.getFields().get("outcome"))) {
-                        succeeded.put(e.getID().toString(), e.getFields().get("id"));
+                        succeeded.put(e.getID().toString(), e.getFields().get("id") + "@" + e.getFields().get("attempts"));
                     }
                 }
                 if (page.size() < 1000) {
@@ -92,11 +94,20 @@ final class CompletionTail implements AutoCloseable {
         }
     }
 
-    /** Task id → how many distinct SUCCEEDED entries named it (seen live, or in a last full read by the caller). */
+    /**
+     * Task id → how many distinct attempts a SUCCEEDED entry named (seen live, or in a last full read by the caller):
+     * the runs that completed.
+     */
     Map<String, Integer> completionsPerTask() {
         Map<String, Integer> n = new HashMap<>();
-        succeeded.values().forEach(id -> n.merge(id, 1, Integer::sum));
+        new java.util.HashSet<>(succeeded.values()).forEach(run -> n.merge(run.substring(0, run.indexOf('@')), 1,
+                Integer::sum));
         return n;
+    }
+
+    /** SUCCEEDED entries beyond the first for one attempt of a task: a run announced again. */
+    int announcedAgain() {
+        return succeeded.size() - new java.util.HashSet<>(succeeded.values()).size();
     }
 
     /** A last read of every stream from its start, with a client of the caller's. */

@@ -61,7 +61,10 @@ final class Report {
         }
         row(sb, "latency p99 / max", r.p99Millis() + " ms / " + r.maxMillis() + " ms");
         row(sb, "**acknowledged tasks lost**", f.tasksLost() + " of " + f.tasksAcked());
-        row(sb, "**tasks completed twice** (completion stream, read live)", String.valueOf(f.tasksCompletedTwice()));
+        row(sb, "**tasks completed twice** (two attempts succeeded; completion stream, read live)",
+                String.valueOf(f.tasksCompletedTwice()));
+        row(sb, "completions announced again (one attempt, its acknowledgement resent)",
+                String.valueOf(f.completionsAnnouncedAgain()));
         row(sb, "completions Redis forgot (nodes' succeeded attempts − Redis' count)",
                 f.completionsForgotten() < 0 ? "n/a (nodes restarted)" : String.valueOf(f.completionsForgotten()));
         row(sb, "tasks run more than once (attempts > 1)", String.valueOf(f.tasksRerun()));

@@ -21,7 +21,7 @@ final class Verifier {
 
     /** What Redis holds compared with what was acknowledged; {@code examples} names a few ids of each finding. */
     record Findings(int tasksAcked, int tasksLost, int tasksUnfinished, int tasksDead, int tasksCompletedTwice,
-            int tasksRerun, long completionsForgotten, int eventsAcked, int eventsLost, int eventsDuplicated,
+            int completionsAnnouncedAgain, int tasksRerun, long completionsForgotten, int eventsAcked, int eventsLost, int eventsDuplicated,
             int sessionsAcked, int sessionsMissing, int sessionsStale, int unknownOutcomes, List<String> examples) {
     }
 
@@ -154,7 +154,8 @@ final class Verifier {
         int unknown = ledger.unknownTasks.size() + ledger.unknownEvents.size()
                 + (int) ledger.calls.stream().filter(c -> c.unknownOutcome() && c.op() != Ledger.Op.TASK_ENQUEUE
                         && c.op() != Ledger.Op.EVENT_PUBLISH).count();
-        return new Findings(ledger.tasks.size(), lost, unfinished, dead, twice, rerun, forgotten, ledger.events.size(),
+        return new Findings(ledger.tasks.size(), lost, unfinished, dead, twice, tail.announcedAgain(), rerun, forgotten,
+                ledger.events.size(),
                 eventsLost, duplicated, ledger.sessions.size(), missing, stale, unknown, List.copyOf(examples));
     }
 
