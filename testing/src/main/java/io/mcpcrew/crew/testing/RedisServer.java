@@ -16,12 +16,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A private {@code redis-server} process on 127.0.0.1 and a port of its own, with its data in a temporary
  * directory. It never talks to a Redis it did not start: {@link #start()} fails if the port already answers.
  *
  * <p>Stop and restart keep the port, so clients configured with it reconnect on their own.
+ * {@link #tlsOnly}: TLS only, a client certificate and a login required; the harness's own calls connect that way.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -31,11 +35,19 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final List<String> extraArgs;
     private final Path dir;
+    private final TestCertificates tls;
+    private final Access access;
     private Process process;
 
     private RedisServer(int port, List<String> extraArgs) {
+        this(port, extraArgs, null, Access.PLAIN);
+    }
+
+    private RedisServer(int port, List<String> extraArgs, TestCertificates tls, Access access) {
         this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
+        this.tls = tls;
+        this.access = access;
         try {
             this.dir = Files.createTempDirectory("crew-redis-" + port + "-");
         } catch (IOException e) {
@@ -51,6 +63,17 @@ public final class RedisServer implements AutoCloseable {
     /** A server on the given port, not started yet. */
     public static RedisServer onPort(int port, String... extraArgs) {
         return new RedisServer(port, List.of(extraArgs));
+    }
+
+    /**
+     * A server on a free port, not started yet, with TLS only: {@code port 0}, its port as {@code tls-port} with
+     * {@code certs}' server certificate, client certificates required, its replication link over TLS with {@code certs}'
+     * client certificate ({@code tls-replication}, {@code tls-client-cert-file}). The harness connects with that
+     * certificate, checks the server's and logs in as {@code user}, whom {@code extraArgs} define ({@code --user ...}).
+     */
+    public static RedisServer tlsOnly(TestCertificates certs, String user, String password, String... extraArgs) {
+        return new RedisServer(freePort(), List.of(extraArgs), certs,
+                new Access(certs.clientContext().getSocketFactory(), user, password));
     }
 
     public String host() {
@@ -74,12 +97,20 @@ public final class RedisServer implements AutoCloseable {
         if (isRunning()) {
             return this;
         }
-        if (answersPing(port)) {
+        if (tls == null ? answersPing(port) : portInUse(port)) {
             throw new IllegalStateException("port " + port + " already answers as a Redis this harness did not start; "
                     + "refusing to use it");
         }
-        List<String> cmd = new ArrayList<>(List.of(executable(),
-                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        List<String> cmd = new ArrayList<>(List.of(executable()));
+        if (tls == null) {
+            cmd.addAll(List.of("--port", String.valueOf(port)));
+        } else {
+            cmd.addAll(List.of("--port", "0"));
+            cmd.addAll(tls.redisServerArgs(port, true));
+            cmd.addAll(List.of("--tls-replication", "yes", "--tls-client-cert-file", tls.clientCertificate().toString(),
+                    "--tls-client-key-file", tls.clientKey().toString()));
+        }
+        cmd.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--dir", dir.toString(), "--daemonize", "no", "--protected-mode", "no",
                 "--logfile", dir.resolve("redis.log").toString()));
         cmd.addAll(extraArgs);
@@ -95,7 +126,7 @@ public final class RedisServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server exited with " + process.exitValue() + ": " + log());
             }
-            if (answersPing(port)) {
+            if (answersPing()) {
                 return this;
             }
             sleep(20);
@@ -161,7 +192,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Sends one inline command and returns the raw RESP reply (for harness use: FLUSHALL, SCRIPT FLUSH, ...). */
     public String command(String... args) {
-        return Resp.call(host(), port, args);
+        return (String) Resp.send(host(), port, access, false, args);
     }
 
     public void flushAll() {
@@ -265,6 +296,19 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    private boolean answersPing() {
+        try {
+            return command("PING").startsWith("+PONG");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** How the harness connects: plain text, or TLS with a client certificate and an ACL login ({@link #tlsOnly}). */
+    record Access(SSLSocketFactory tls, String user, String password) {
+        static final Access PLAIN = new Access(null, null, null);
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -291,31 +335,56 @@ public final class RedisServer implements AutoCloseable {
         }
 
         static String call(String host, int port, String... args) {
-            return (String) send(host, port, false, args);
+            return (String) send(host, port, Access.PLAIN, false, args);
         }
 
         /** The reply as a tree: a bulk or simple string as a String, an array as a List of replies. */
         static Object tree(String host, int port, String... args) {
-            return send(host, port, true, args);
+            return send(host, port, Access.PLAIN, true, args);
         }
 
-        private static Object send(String host, int port, boolean tree, String... args) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, port), 500);
-                s.setSoTimeout(10_000);
-                StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
-                for (String a : args) {
-                    byte[] b = a.getBytes(StandardCharsets.UTF_8);
-                    req.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
-                }
+        static Object send(String host, int port, Access access, boolean tree, String... args) {
+            try (Socket plain = new Socket()) {
+                plain.connect(new InetSocketAddress(host, port), 500);
+                plain.setSoTimeout(10_000);
+                Socket s = access.tls() == null ? plain : handshake(access.tls(), plain, host, port);
                 OutputStream out = s.getOutputStream();
-                out.write(req.toString().getBytes(StandardCharsets.UTF_8));
-                out.flush();
                 InputStream in = s.getInputStream();
+                if (access.user() != null) {
+                    out.write(request("AUTH", access.user(), access.password()));
+                    out.flush();
+                    String auth = readReply(in);
+                    if (!auth.startsWith("+OK")) {
+                        throw new IllegalStateException("127.0.0.1:" + port + " refused the login of "
+                                + access.user() + ": " + auth);
+                    }
+                }
+                out.write(request(args));
+                out.flush();
                 return tree ? readTree(in) : readReply(in);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot talk to 127.0.0.1:" + port + ": " + e.getMessage(), e);
             }
+        }
+
+        /** TLS over {@code plain}, the server's certificate checked against the host (its IP subject name). */
+        private static SSLSocket handshake(SSLSocketFactory tls, Socket plain, String host, int port)
+                throws IOException {
+            SSLSocket s = (SSLSocket) tls.createSocket(plain, host, port, true);
+            SSLParameters p = s.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(p);
+            s.startHandshake();
+            return s;
+        }
+
+        private static byte[] request(String... args) {
+            StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String a : args) {
+                byte[] b = a.getBytes(StandardCharsets.UTF_8);
+                req.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+            }
+            return req.toString().getBytes(StandardCharsets.UTF_8);
         }
 
         private static String readLine(InputStream in) throws IOException {

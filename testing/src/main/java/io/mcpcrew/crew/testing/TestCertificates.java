@@ -1,11 +1,17 @@
 package io.mcpcrew.crew.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A private CA with a server certificate and a client certificate, made with {@code openssl} (and the JDK's
@@ -68,6 +74,16 @@ public final class TestCertificates {
         return dir.resolve("ca.crt");
     }
 
+    /** The client's certificate (PEM; extended key usage clientAuth), e.g. for {@code tls-client-cert-file}. */
+    public Path clientCertificate() {
+        return dir.resolve("client.crt");
+    }
+
+    /** The client's private key (PEM), e.g. for {@code tls-client-key-file}. */
+    public Path clientKey() {
+        return dir.resolve("client.key");
+    }
+
     /** PKCS12 trust store holding the CA, password {@link #STORE_PASSWORD}. */
     public Path truststore() {
         return dir.resolve("truststore.p12");
@@ -86,6 +102,32 @@ public final class TestCertificates {
         return new ArrayList<>(List.of("--tls-port", String.valueOf(tlsPort), "--tls-cert-file",
                 serverCertificate().toString(), "--tls-key-file", serverKey().toString(), "--tls-ca-cert-file",
                 caCertificate().toString(), "--tls-auth-clients", requireClientCertificate ? "yes" : "no"));
+    }
+
+    /**
+     * A TLS context that trusts the CA only and presents the client certificate: what a Java client of a server with
+     * these certificates and {@code tls-auth-clients yes} needs.
+     */
+    public SSLContext clientContext() {
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(load(clientKeystore()), STORE_PASSWORD.toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(load(truststore()));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot open the test stores in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore load(Path store) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, STORE_PASSWORD.toCharArray());
+        }
+        return ks;
     }
 
     /** Deletes the directory. */

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisSentinelClient;
@@ -18,7 +17,9 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A master, one replica and three Sentinels (quorum 2, master down after 2 s), each a process of its own on a free
- * loopback port. The Sentinels' configuration files live under the suite's folder (Sentinel rewrites them).
+ * loopback port, secured as in production: TLS only with client certificates, an ACL user per role
+ * ({@link SentinelSecurity}); the suite's own clients connect as the nodes do. The Sentinels' configuration files live
+ * under the suite's folder (Sentinel rewrites them).
  */
 final class SentinelGroup implements RedisTopology {
     static final String MASTER = "crewmaster";
@@ -27,20 +28,22 @@ final class SentinelGroup implements RedisTopology {
     private final List<Process> sentinels = new ArrayList<>();
     private final List<Integer> sentinelPorts = new ArrayList<>();
     private final Path dir;
+    private final SentinelSecurity security;
 
-    private SentinelGroup(Path dir) {
+    private SentinelGroup(Path dir, SentinelSecurity security) {
         this.dir = dir;
+        this.security = security;
     }
 
     static SentinelGroup start(Path dir) {
-        SentinelGroup g = new SentinelGroup(dir);
+        SentinelGroup g = new SentinelGroup(dir, SentinelSecurity.create());
         try {
             Files.createDirectories(dir);
-            RedisServer master = RedisServer.onFreePort(guard()).start();
+            RedisServer master = g.security.server(guard()).start();
             g.servers.add(master);
-            List<String> replica = new ArrayList<>(List.of(guard()));
+            List<String> replica = new ArrayList<>(guard());
             replica.addAll(List.of("--replicaof", "127.0.0.1", String.valueOf(master.port())));
-            g.servers.add(RedisServer.onFreePort(replica.toArray(String[]::new)).start());
+            g.servers.add(g.security.server(replica).start());
             for (int i = 0; i < 3; i++) {
                 g.startSentinel(master.port());
             }
@@ -63,22 +66,23 @@ final class SentinelGroup implements RedisTopology {
     }
 
     /** The servers' arguments for {@link #durability()}. */
-    private static String[] guard() {
-        return durability() ? new String[] {"--min-replicas-to-write", "1", "--min-replicas-max-lag", "10"}
-                : new String[0];
+    private static List<String> guard() {
+        return durability() ? List.of("--min-replicas-to-write", "1", "--min-replicas-max-lag", "10") : List.of();
     }
 
     private void startSentinel(int masterPort) throws IOException {
         int port = RedisServer.freePort();
         Path conf = dir.resolve("sentinel-" + port + ".conf");
-        Files.writeString(conf, String.join("\n",
-                "port " + port,
+        List<String> lines = new ArrayList<>(List.of(
                 "bind 127.0.0.1",
                 "dir " + dir,
-                "logfile " + dir.resolve("sentinel-" + port + ".log"),
-                "sentinel monitor " + MASTER + " 127.0.0.1 " + masterPort + " 2",
-                "sentinel down-after-milliseconds " + MASTER + " " + DOWN_AFTER_MS,
-                "sentinel failover-timeout " + MASTER + " 10000", ""));
+                "logfile " + dir.resolve("sentinel-" + port + ".log")));
+        lines.addAll(security.sentinelConf(port));
+        lines.add("sentinel monitor " + MASTER + " 127.0.0.1 " + masterPort + " 2");
+        lines.addAll(security.monitorLogin(MASTER));
+        lines.add("sentinel down-after-milliseconds " + MASTER + " " + DOWN_AFTER_MS);
+        lines.add("sentinel failover-timeout " + MASTER + " 10000");
+        Files.writeString(conf, String.join("\n", lines) + "\n");
         Process p = new ProcessBuilder(List.of(RedisTools.redisServer(), conf.toString(), "--sentinel"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel-" + port + ".out").toFile()).start();
         Reaper.register(p);
@@ -97,6 +101,7 @@ final class SentinelGroup implements RedisTopology {
         env.put("REDIS_CREW_MODE", "sentinel");
         env.put("REDIS_CREW_NODES", sentinelPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
         env.put("REDIS_CREW_SENTINEL_MASTER", MASTER);
+        env.putAll(security.nodeEnv());
         if (durability()) {
             env.put("REDIS_CREW_DURABILITY_REPLICAS", "1");
         }
@@ -106,15 +111,27 @@ final class SentinelGroup implements RedisTopology {
     @Override
     public UnifiedJedis client() {
         Set<HostAndPort> s = sentinelPorts.stream().map(p -> new HostAndPort("127.0.0.1", p)).collect(Collectors.toSet());
-        return RedisSentinelClient.builder().masterName(MASTER).sentinels(s)
-                .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(5000).autoNegotiateProtocol(false).build())
-                .sentinelClientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(5000).autoNegotiateProtocol(false).build()).build();
+        return RedisSentinelClient.builder().masterName(MASTER).sentinels(s).clientConfig(security.dataClient())
+                .sentinelClientConfig(security.sentinelClient()).build();
+    }
+
+    /** A connection to the Sentinel on {@code port}, logged in as the nodes are (the caller closes it). */
+    Jedis sentinel(int port) {
+        return new Jedis(new HostAndPort("127.0.0.1", port), security.sentinelClient());
+    }
+
+    List<Integer> sentinelPorts() {
+        return List.copyOf(sentinelPorts);
+    }
+
+    SentinelSecurity security() {
+        return security;
     }
 
     /** The master the first Sentinel that answers names now. */
     RedisServer master() {
         for (int port : sentinelPorts) {
-            try (Jedis j = new Jedis("127.0.0.1", port)) {
+            try (Jedis j = sentinel(port)) {
                 int masterPort = Integer.parseInt(j.sentinelGetMasterAddrByName(MASTER).get(1));
                 return servers.stream().filter(s -> s.port() == masterPort).findFirst().orElseThrow();
             } catch (RuntimeException sentinelDown) {
@@ -136,7 +153,7 @@ final class SentinelGroup implements RedisTopology {
 
     /** {@code SENTINEL FAILOVER}: a Sentinel promotes the replica without the master being down. */
     void failoverCommand() {
-        try (Jedis j = new Jedis("127.0.0.1", sentinelPorts.get(0))) {
+        try (Jedis j = sentinel(sentinelPorts.get(0))) {
             String ok = j.sentinelFailover(MASTER);
             if (!"OK".equals(ok)) {
                 throw new IllegalStateException("SENTINEL FAILOVER answered " + ok);
@@ -148,7 +165,7 @@ final class SentinelGroup implements RedisTopology {
     RedisServer awaitNewMaster(RedisServer old, long millis) {
         RedisTools.await("the Sentinels to promote another master than :" + old.port(), millis,
                 () -> sentinelPorts.stream().allMatch(p -> {
-                    try (Jedis j = new Jedis("127.0.0.1", p)) {
+                    try (Jedis j = sentinel(p)) {
                         return Integer.parseInt(j.sentinelGetMasterAddrByName(MASTER).get(1)) != old.port();
                     }
                 }));
@@ -170,7 +187,7 @@ final class SentinelGroup implements RedisTopology {
                 return false;
             }
             for (int p : sentinelPorts) {
-                try (Jedis j = new Jedis("127.0.0.1", p)) {
+                try (Jedis j = sentinel(p)) {
                     if (Integer.parseInt(j.sentinelGetMasterAddrByName(MASTER).get(1)) != m.port()
                             || j.sentinelSentinels(MASTER).size() != 2) {
                         return false;
@@ -206,5 +223,6 @@ final class SentinelGroup implements RedisTopology {
     public void close() {
         sentinels.forEach(Process::destroyForcibly);
         servers.forEach(RedisServer::close);
+        security.close();
     }
 }
