@@ -1,6 +1,7 @@
 package io.mcpcrew.crew.bench;
 
 import io.mcpcrew.crew.redis.JedisRedisManager;
+import io.mcpcrew.crew.tasks.NewTask;
 import io.mcpcrew.crew.tasks.RedisTaskQueues;
 import io.mcpcrew.crew.tasks.TaskPriority;
 import io.mcpcrew.crew.tasks.TaskQueue;
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * durability off beside one with {@code replicas=1} (the {@code EVALSHA} and a {@code WAIT 1} in one pipeline),
  * alternating by rep (in even reps "off" runs first, in odd reps "replicas=1"). Two cases: one thread (the latency of
  * one enqueue: a round trip, plus the replica's acknowledgement when on) and 8 threads. Each case enqueues {@code n}
- * tasks (from 8 threads, {@code n / 8} each) and reports tasks/s; the ratio on/off is paired by rep.
+ * tasks (from 8 threads, {@code n / 8} each) and reports tasks/s; the ratio on/off is paired by rep. Then the drain of
+ * {@code n} no-op tasks by one worker at concurrency 10 (every ack-and-claim round trip followed by {@code WAIT 1}
+ * when on).
  *
  * <p>{@code benchmarks/run.sh durability [reps=5] [n=20000]}.
  */
@@ -53,6 +56,26 @@ public final class DurabilityBenchmark {
                         "single enqueue, " + threads + (threads == 1 ? " thread" : " threads"), Bench.median(rate[0]),
                         Bench.median(rate[1]), Bench.paired(rate[1], rate[0]));
             }
+            // the workers' ack-and-claim round trips, confirmed by the replica with the opt-in
+            double[][] drained = new double[2][reps];
+            List<NewTask> batch = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                batch.add(new NewTask("noop", "{}", TaskPriority.NORMAL));
+            }
+            for (int r = 0; r < reps; r++) {
+                for (int k = 0; k < 2; k++) {
+                    int m = Bench.caseAt(r, k, 2);
+                    master.flushAll();
+                    RedisSentinel.awaitInSync(replica);
+                    TaskQueue q = qs[m].forTenant("bench").queue("drain");
+                    q.enqueueAll(batch);
+                    RedisSentinel.awaitInSync(replica);
+                    drained[m][r] = TasksBenchmark.drain(q, n, 10);
+                }
+            }
+            System.out.printf("%-44s off %9.0f tasks/s  replicas=1 %9.0f tasks/s  replicas=1/off paired %s%n",
+                    "drain, concurrency 10", Bench.median(drained[0]), Bench.median(drained[1]),
+                    Bench.paired(drained[1], drained[0]));
         }
     }
 

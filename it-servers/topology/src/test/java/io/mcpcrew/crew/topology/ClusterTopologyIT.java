@@ -37,7 +37,7 @@ class ClusterTopologyIT extends TopologySuite<ShardedCluster> {
                     old.port(), now.port(), promoted);
         });
         redis.failing(null);
-        Expectations.masterKilled(r);
+        Expectations.clusterMasterKilled(r);
     }
 
     @Test
