@@ -17,8 +17,8 @@ import redis.clients.jedis.RedisClusterClient;
  * What the manager adds to a call on a Redis Cluster: {@code GET} and {@code INCR} of keys spread over the three
  * masters of a private Cluster, through {@link JedisRedisManager#execute} (the slot's master looked up for its
  * breaker, the call's route kept for the thread, the outcome charged to that master) and through a plain Jedis
- * {@link RedisClusterClient} on the same Cluster, at N threads; raw and manager alternate within each rep and are
- * compared rep by rep.
+ * {@link RedisClusterClient} on the same Cluster, at N threads; the four cases run in an order that turns from rep
+ * to rep, and manager and raw are compared rep by rep.
  *
  * <p>{@code benchmarks/run.sh cluster [threads=8] [reps=5] [seconds=2]}
  */
@@ -59,10 +59,12 @@ public final class ClusterBenchmark {
                 }
                 Map<String, double[]> runs = new LinkedHashMap<>();
                 ops.keySet().forEach(k -> runs.put(k, new double[reps]));
+                java.util.List<String> names = new java.util.ArrayList<>(ops.keySet());
                 for (int r = 0; r < reps; r++) {
-                    for (Map.Entry<String, Bench.Op> e : ops.entrySet()) {
-                        runs.get(e.getKey())[r] = Bench.throughput(threads, Duration.ZERO, Duration.ofMillis(millis),
-                                e.getValue());
+                    for (int k = 0; k < names.size(); k++) { // the order of the cases turns from rep to rep
+                        String name = names.get(Bench.caseAt(r, k, names.size()));
+                        runs.get(name)[r] = Bench.throughput(threads, Duration.ZERO, Duration.ofMillis(millis),
+                                ops.get(name));
                     }
                 }
                 System.out.printf("# Redis Cluster of 3 masters, %d threads, %d reps of %d ms, %d keys over the "
