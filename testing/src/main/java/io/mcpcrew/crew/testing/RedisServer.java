@@ -66,10 +66,9 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * A server on a free port, not started yet, with TLS only: {@code port 0}, its port as {@code tls-port} with
-     * {@code certs}' server certificate, client certificates required, its replication link over TLS with {@code certs}'
-     * client certificate ({@code tls-replication}, {@code tls-client-cert-file}). The harness connects with that
-     * certificate, checks the server's and logs in as {@code user}, whom {@code extraArgs} define ({@code --user ...}).
+     * A server on a free port, not started yet, TLS only ({@code port 0}, {@code tls-port}, {@code certs}' server
+     * certificate, client certificates required, replication over TLS with {@code certs}' client certificate). The
+     * harness connects with that certificate and logs in as {@code user}, defined by {@code extraArgs} ({@code --user}).
      */
     public static RedisServer tlsOnly(TestCertificates certs, String user, String password, String... extraArgs) {
         return new RedisServer(freePort(), List.of(extraArgs), certs,
