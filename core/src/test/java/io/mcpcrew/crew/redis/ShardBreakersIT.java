@@ -165,13 +165,16 @@ class ShardBreakersIT {
                 }
             }
             assertEquals(10, queues.bufferedTasks(), "only the dead master's tasks are held here");
+            assertEquals(10, events.bufferedEvents(), "only the dead master's events are held here");
 
             cluster.nodes().stream().filter(n -> n.port() == deadAddress.getPort()).findFirst().orElseThrow().start();
             long deadline = System.nanoTime() + 20_000_000_000L;
-            while (queues.bufferedTasks() > 0 && System.nanoTime() < deadline) {
+            // one write-back round writes the tasks, then the events: wait for both
+            while ((queues.bufferedTasks() > 0 || events.bufferedEvents() > 0) && System.nanoTime() < deadline) {
                 pause();
             }
             assertEquals(0, queues.bufferedTasks(), "written back once the master is back");
+            assertEquals(0, events.bufferedEvents(), "written back once the master is back");
             for (String id : held) {
                 assertTrue(deadQueue.get(id).isPresent(), "task " + id + " written back");
             }
