@@ -137,9 +137,8 @@ final class EventPublisher {
         if (all.isEmpty()) {
             return List.of();
         }
-        java.util.function.Predicate<Pending> sameStream = p -> p.stream().equals(stream)
-                && p.tenant().tenant().equals(t.tenant());
-        if (!buffer.isEmpty() && !redis.useFallback() && buffer.anyMatch(sameStream)) {
+        java.util.function.Predicate<Pending> sameStream = ofStream(t, stream);
+        if (!redis.useFallback() && buffer.anyMatch(sameStream)) {
             writeBack(); // this stream's events accepted earlier go first: its order of acceptance is kept
         }
         long attemptedAt = System.currentTimeMillis();
@@ -267,6 +266,11 @@ final class EventPublisher {
         trimmer.trimByAgeIfDue(p.tenant(), p.stream(), key);
     }
 
+    /** Whether a buffered event is of {@code t}'s {@code stream}. */
+    private static java.util.function.Predicate<Pending> ofStream(TenantRedis t, String stream) {
+        return p -> p.stream().equals(stream) && p.tenant().tenant().equals(t.tenant());
+    }
+
     /**
      * Read-your-writes after an outage: events of this stream still in the buffer are written first; if some cannot
      * be yet, the read fails as unavailable (HTTP 503 with Retry-After) instead of answering without them.
@@ -278,7 +282,7 @@ final class EventPublisher {
         if (!redis.useFallback()) {
             writeBack();
         }
-        if (buffer.anyMatch(p -> p.stream().equals(stream) && p.tenant().tenant().equals(t.tenant()))) {
+        if (buffer.anyMatch(ofStream(t, stream))) {
             throw new RedisUnavailableException("events of stream " + Names.quote(stream) + " accepted while Redis was "
                     + "unavailable are still being written to it; retry in a moment", null, false);
         }

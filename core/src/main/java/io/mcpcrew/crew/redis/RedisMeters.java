@@ -61,7 +61,7 @@ final class RedisMeters {
         }
         breaker.addListener(s -> transitions.get(s.state()).increment());
         if (shards != null) {
-            Gauge.builder("crew.redis.cluster.masters.unavailable", shards, b -> b.down().size())
+            Gauge.builder("crew.redis.cluster.masters.unavailable", shards, ShardBreakers::unavailable)
                     .description("Redis Cluster masters whose own circuit breaker is not closed (their slots answer "
                             + "503 or from the fallback; the other masters' slots are served)")
                     .strongReference(true).register(registry);

@@ -33,10 +33,6 @@ final class ShardBreakers {
     private record Shard(HostAndPort node, CircuitBreaker breaker, int slot) {
     }
 
-    /** A master whose breaker is not closed: its address, its breaker and a slot it served. */
-    record Down(HostAndPort node, BreakerState breaker, int slot) {
-    }
-
     private final int threshold;
     private final Duration openDuration;
     private final Clock clock;
@@ -112,17 +108,15 @@ final class ShardBreakers {
         return new Shard(node, b, slot);
     }
 
-    /** The masters whose breaker is not closed, by address. */
-    List<Down> down() {
-        List<Down> out = new ArrayList<>();
+    /** How many masters have a breaker that is not closed. */
+    int unavailable() {
+        int n = 0;
         for (Shard s : shards.values()) {
-            BreakerState b = s.breaker().snapshot();
-            if (b.state() != BreakerState.State.CLOSED) {
-                out.add(new Down(s.node(), b, s.slot()));
+            if (!s.breaker().isClosed()) {
+                n++;
             }
         }
-        out.sort(Comparator.comparing(d -> d.node().toString()));
-        return out;
+        return n;
     }
 
     /**
@@ -159,7 +153,7 @@ final class ShardBreakers {
                 }
                 continue;
             }
-            ping(provider, s);
+            ping(known.get(s.node().toString()), s.node());
         }
     }
 
@@ -182,13 +176,11 @@ final class ShardBreakers {
                 continue; // no longer in the slot map (a failed master replaced by its replica)
             }
             HostAndPort node = HostAndPort.from(m.getKey());
-            try (Connection c = m.getValue().getResource()) {
-                new Jedis(c).ping();
-                success(node);
+            String error = ping(m.getValue(), node);
+            if (error == null) {
                 answered++;
-            } catch (RuntimeException e) {
-                failure(node, slotOf(p, node), e);
-                failed.put(node, e.getMessage());
+            } else {
+                failed.put(node, error);
             }
         }
         if (answered == 0) {
@@ -208,13 +200,20 @@ final class ShardBreakers {
         return -1;
     }
 
-    private static void ping(ClusterConnectionProvider provider, Shard s) {
-        ConnectionPool pool = provider.getConnectionMap().get(s.node().toString());
-        try (Connection c = pool != null ? pool.getResource() : provider.getConnection(s.node())) {
+    /**
+     * PINGs {@code node} on a connection of its {@code pool}, charging the outcome to its breaker (a failure with a slot
+     * it serves, looked up in the slot map only when its breaker knows none yet). Returns null when it answered, else
+     * the error.
+     */
+    private String ping(ConnectionPool pool, HostAndPort node) {
+        try (Connection c = pool.getResource()) {
             new Jedis(c).ping();
-            s.breaker().recordSuccess();
+            success(node);
+            return null;
         } catch (RuntimeException e) {
-            s.breaker().recordFailure(e);
+            Shard known = shards.get(node);
+            failure(node, known != null && known.slot() >= 0 ? known.slot() : slotOf(provider, node), e);
+            return e.getMessage();
         }
     }
 }

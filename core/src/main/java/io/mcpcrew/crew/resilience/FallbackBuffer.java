@@ -152,20 +152,25 @@ public final class FallbackBuffer<T> {
      * meanwhile, so on a Redis Cluster the items of a master that is down do not hold up the other masters' writes.
      */
     public void requireNoneWaiting(Predicate<T> sameOrder, String what) {
-        if (size != 0 && anyMatch(sameOrder)) {
+        if (anyMatch(sameOrder)) {
             throw new RedisUnavailableException("earlier " + name + " writes of " + what + " still wait in the local "
                     + "buffer", null, false);
         }
     }
 
-    /** True if a waiting item matches. */
-    public synchronized boolean anyMatch(Predicate<T> test) {
-        for (T t : items) {
-            if (test.test(t)) {
-                return true;
-            }
+    /** True if a waiting item matches (false at once, without the lock, while the buffer is empty). */
+    public boolean anyMatch(Predicate<T> test) {
+        if (size == 0) {
+            return false;
         }
-        return false;
+        synchronized (this) {
+            for (T t : items) {
+                if (test.test(t)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** Records in the journal (0 without one). */
@@ -183,15 +188,24 @@ public final class FallbackBuffer<T> {
         synchronized (flushLock) {
             int written = 0;
             java.util.Set<Object> held = new java.util.HashSet<>();
+            // the first heldAhead items are all of held orders (nothing before the item written next is ever written,
+            // and appends go to the tail), so each scan passes them without asking their order again
+            int heldAhead = 0;
             try {
                 while (true) {
                     T next = null;
                     synchronized (this) {
+                        int at = 0;
                         for (T t : items) {
-                            if (held.isEmpty() || !held.contains(orderOf.apply(t))) {
-                                next = t;
-                                break;
+                            if (at++ < heldAhead) {
+                                continue;
                             }
+                            if (!held.isEmpty() && held.contains(orderOf.apply(t))) {
+                                heldAhead++;
+                                continue;
+                            }
+                            next = t;
+                            break;
                         }
                     }
                     if (next == null) {
@@ -205,6 +219,7 @@ public final class FallbackBuffer<T> {
                     }
                     if (!ok) {
                         held.add(orderOf.apply(next));
+                        heldAhead++; // it was the first item after the held ones
                         continue;
                     }
                     synchronized (this) {

@@ -251,7 +251,7 @@ public class RedisTaskQueues implements TaskQueues {
 
     /** Whether tasks of {@code queue} wait in the buffer. */
     boolean anyBuffered(RedisTaskQueue queue) {
-        return !buffer.isEmpty() && buffer.anyMatch(t -> sameQueue(t.queue(), queue));
+        return buffer.anyMatch(t -> sameQueue(t.queue(), queue));
     }
 
     private static boolean sameQueue(RedisTaskQueue a, RedisTaskQueue b) {
